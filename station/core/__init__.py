@@ -1,0 +1,1 @@
+"""The pure core: stdlib only, time always passed in as an argument (seconds)."""

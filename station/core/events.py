@@ -1,0 +1,171 @@
+"""Events into the engine and effects out of it, as frozen values.
+
+All instants (``*_at``) are seconds on the station's monotonic clock; all
+durations (``*_s``) are seconds. The core never reads a clock itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+# ---------------------------------------------------------------- phases
+
+
+class Phase(str, Enum):
+    """Where a set is. The string value is what the screen and remote show."""
+
+    CONFIRM = "CONFIRM"  # a spotter must confirm with a press before anything starts
+    READY = "READY"  # waiting for the first rep
+    WORK = "WORK"  # counting reps
+    REST = "REST"  # a timed intra-set rest
+    STRIP = "STRIP"  # drop sets: strip the weight (or switch variation); counts up
+    LOWER = "LOWER"  # forced negatives: a timed lowering with a tempo count
+    DONE = "DONE"  # the set is over
+
+
+# ---------------------------------------------------------------- events in
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One counted rep (a button press). ``at``: the press edge instant, s."""
+
+    at: float
+
+
+@dataclass(frozen=True)
+class Fail:
+    """Failure: the end of this mini-set, not a rep.
+
+    ``at``: the press edge that signalled it, s (rests are timed from it).
+    ``retract_at``: the press edge of a rep already counted that was really
+    this hold (the station acknowledges a press at once, before it can know
+    it will become a hold), or None.
+    """
+
+    at: float
+    retract_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Undo:
+    """Take back the last counted rep.
+
+    ``at``: the instant of the undo gesture, s. ``retract_at``: the press edge
+    of a provisional rep that belongs to the undo gesture itself (the first
+    press of a double press), taken back too, or None.
+    """
+
+    at: float
+    retract_at: float | None = None
+
+
+@dataclass(frozen=True)
+class End:
+    """The lifter ends the whole set (very long hold, remote ``END``)."""
+
+    at: float
+    retract_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Abort:
+    """The set is cut off from outside (SIGTERM, Esc, quit): status ``interrupted``."""
+
+    at: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Time has passed: fire every deadline up to ``at`` (s)."""
+
+    at: float
+
+
+Event = Rep | Fail | Undo | End | Abort | Tick
+
+# ---------------------------------------------------------------- effects out
+
+#: Every cue the engine can emit, in the order of the README's sound table.
+CUE_NAMES = (
+    "rep",  # a press was counted
+    "fail",  # failure / end of mini-set acknowledged
+    "rest",  # a rest begins
+    "count",  # count-in, value 3, 2, 1 (seconds before the rest ends)
+    "go",  # work again (also: spotter confirmed)
+    "strip",  # strip the weight / switch variation
+    "tempo",  # each second of a lowering, value 1..N
+    "cap",  # the time cap is reached: this is the last cluster
+    "undo",  # a rep was taken back
+    "done",  # the set is over
+    "warn",  # a press that means nothing here, or a warning to acknowledge
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Sound this cue. ``at``: when it is due, s (the shell measures lateness
+    against it). ``value``: the count (3, 2, 1), the tempo second, or a short
+    detail such as the next load; None when the cue needs none."""
+
+    name: str
+    at: float
+    value: int | str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name not in CUE_NAMES:
+            raise ValueError(f"unknown cue {self.name!r}; known: {', '.join(CUE_NAMES)}")
+
+
+@dataclass(frozen=True)
+class Bout:
+    """One work bout: a cluster, a mini-set, a drop, a variation, a single.
+
+    ``load_kg`` may be None (body weight or not given). ``rest_before_s``: the
+    rest actually taken before this bout (None for the first). ``rep_times``:
+    the press edge instant of each counted rep, s. ``end_reason``: None while
+    running, else "target", "fail", "cap", "end" or "abort".
+    """
+
+    index: int
+    started_at: float
+    load_kg: float | None = None
+    variation: str | None = None
+    rest_before_s: float | None = None
+    rep_times: tuple[float, ...] = ()
+    ended_at: float | None = None
+    end_reason: str | None = None
+
+    @property
+    def reps(self) -> int:
+        return len(self.rep_times)
+
+
+@dataclass(frozen=True)
+class BoutChanged:
+    """A bout was started, got or lost a rep, or ended: here is all of it now.
+
+    History stores it by (index) with an upsert, so a retracted rep is simply
+    gone from the next record.
+    """
+
+    bout: Bout
+
+
+@dataclass(frozen=True)
+class SetChanged:
+    """The set started, had its spotter confirmed, or ended.
+
+    ``status``: "confirm", "ready", "running", "completed" or "interrupted".
+    Instants in s; None while not yet known.
+    """
+
+    status: str
+    started_at: float | None
+    ended_at: float | None = None
+    spotter_confirmed_at: float | None = None
+    done_reason: str | None = None
+
+
+Effect = Cue | BoutChanged | SetChanged
