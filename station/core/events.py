@@ -41,11 +41,13 @@ class Fail:
     ``at``: the press edge that signalled it, s (rests are timed from it).
     ``retract_at``: the press edge of a rep already counted that was really
     this hold (the station acknowledges a press at once, before it can know
-    it will become a hold), or None.
+    it will become a hold), or None. ``decided_at``: when the gesture was
+    recognised (the hold threshold), s; the acknowledgement cue is due then.
     """
 
     at: float
     retract_at: float | None = None
+    decided_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,19 @@ class Undo:
 
     at: float
     retract_at: float | None = None
+    decided_at: float | None = None
 
 
 @dataclass(frozen=True)
 class End:
-    """The lifter ends the whole set (very long hold, remote ``END``)."""
+    """The lifter ends the whole set (very long hold, remote ``END``).
+
+    ``at``: when the lifter stopped (the press edge of a long hold), s.
+    """
 
     at: float
     retract_at: float | None = None
+    decided_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -154,10 +161,18 @@ class BoutChanged:
 
 
 @dataclass(frozen=True)
+class BoutRemoved:
+    """A bout that was started by a press later taken back no longer exists."""
+
+    index: int
+
+
+@dataclass(frozen=True)
 class SetChanged:
     """The set started, had its spotter confirmed, or ended.
 
-    ``status``: "confirm", "ready", "running", "completed" or "interrupted".
+    ``status``: "confirm", "ready", "running", "completed", "aborted" (ended
+    before any rep) or "interrupted" (cut off from outside).
     Instants in s; None while not yet known.
     """
 
@@ -168,4 +183,4 @@ class SetChanged:
     done_reason: str | None = None
 
 
-Effect = Cue | BoutChanged | SetChanged
+Effect = Cue | BoutChanged | BoutRemoved | SetChanged

@@ -1,8 +1,31 @@
-"""Button gestures decided from raw edge timestamps (placeholder: Edge only)."""
+"""Button gestures decided from raw edge timestamps, without a clock.
+
+A real contact bounces for tens of milliseconds, and gpiozero's mock pins
+ignore ``bounce_time``, so debouncing lives here, on timestamps, where it can
+be tested. Rules (all durations configurable, in s):
+
+- An edge that changes the settled level is accepted at once (so a rep is
+  acknowledged at the press edge, never after a hold window); every edge in
+  the ``debounce_s`` after it is chatter. When the window closes, a level that
+  ended up different is accepted then, stamped with its last raw edge.
+- Press: a rep (``Rep(at=press)``) at once.
+- Held for ``hold_s``: failure, not a rep (``Fail(at=press, retract_at=press)``).
+- Held for ``end_hold_s``: the whole set ends (``End(at=press)``).
+- A second press within ``double_s`` of a press that counted a rep: undo.
+  The first press is taken back and one more rep with it, so the count ends
+  one lower than before the double press (``Undo(retract_at=first press)``).
+
+Each input source (GPIO button, spotter button, keyboard, remote) keeps its
+own :class:`GestureState`: their levels are independent.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from .events import End, Fail, Rep, Undo
+
+Gesture = Rep | Fail | Undo | End
 
 
 @dataclass(frozen=True)
@@ -14,3 +37,101 @@ class Edge:
     pressed: bool
     at: float
     source: str = "gpio"
+
+
+@dataclass(frozen=True)
+class GestureConfig:
+    """Gesture timing, s. See the module docstring for what each means."""
+
+    debounce_s: float = 0.03
+    hold_s: float = 1.0
+    end_hold_s: float = 3.0
+    double_s: float = 0.4
+
+    def __post_init__(self) -> None:
+        if not 0 < self.debounce_s < self.double_s < self.hold_s < self.end_hold_s:
+            raise ValueError(
+                "gesture times must satisfy 0 < debounce_s < double_s < hold_s < end_hold_s, "
+                f"got {self.debounce_s}, {self.double_s}, {self.hold_s}, {self.end_hold_s}"
+            )
+
+
+@dataclass(frozen=True)
+class GestureState:
+    """One source's debouncer and gesture tracker (all instants in s)."""
+
+    config: GestureConfig = GestureConfig()
+    raw: bool = False  # last raw level seen
+    raw_at: float = 0.0  # instant of the last raw edge
+    level: bool = False  # settled (accepted) level
+    settle_until: float | None = None  # end of the debounce window
+    press_at: float | None = None  # accepted press edge while held
+    press_counted: bool = False  # that press counted a rep (it may become a hold)
+    hold_done: bool = False
+    end_done: bool = False
+    last_rep_at: float | None = None  # press edge of the last rep, for double press
+
+
+def next_deadline(state: GestureState) -> float | None:
+    """The next instant (s) at which :func:`on_time` may decide something."""
+    c = state.config
+    times = []
+    if state.settle_until is not None:
+        times.append(state.settle_until)
+    if state.level and state.press_at is not None and state.press_counted:
+        if not state.hold_done:
+            times.append(state.press_at + c.hold_s)
+        elif not state.end_done:
+            times.append(state.press_at + c.end_hold_s)
+    return min(times) if times else None
+
+
+def on_time(state: GestureState, now: float) -> tuple[GestureState, list[Gesture]]:
+    """Decide what time alone decides by ``now`` (s): settling, holds."""
+    out: list[Gesture] = []
+    while (due := next_deadline(state)) is not None and due <= now:
+        state, g = _fire(state, due)
+        out.extend(g)
+    return state, out
+
+
+def _fire(state: GestureState, due: float) -> tuple[GestureState, list[Gesture]]:
+    c = state.config
+    if state.settle_until is not None and state.settle_until == due:
+        state = replace(state, settle_until=None)
+        if state.raw != state.level:
+            return _accept(state, state.raw, state.raw_at, due)
+        return state, []
+    assert state.press_at is not None
+    if not state.hold_done:
+        state = replace(state, hold_done=True, last_rep_at=None)
+        return state, [Fail(at=state.press_at, retract_at=state.press_at, decided_at=due)]
+    state = replace(state, end_done=True)
+    return state, [End(at=state.press_at, decided_at=due)]
+
+
+def on_edge(state: GestureState, edge: Edge) -> tuple[GestureState, list[Gesture]]:
+    """Feed one raw edge. Edges must come in time order per source."""
+    state, out = on_time(state, edge.at)
+    state = replace(state, raw=edge.pressed, raw_at=edge.at)
+    if state.settle_until is not None or edge.pressed == state.level:
+        return state, out  # chatter, or a repeated level (a missed edge)
+    state, more = _accept(state, edge.pressed, edge.at, edge.at)
+    return state, out + more
+
+
+def _accept(
+    state: GestureState, pressed: bool, at: float, decided_at: float
+) -> tuple[GestureState, list[Gesture]]:
+    c = state.config
+    state = replace(state, level=pressed, settle_until=decided_at + c.debounce_s)
+    if not pressed:
+        return replace(state, press_at=None, press_counted=False), []
+    if state.last_rep_at is not None and at - state.last_rep_at <= c.double_s:
+        first = state.last_rep_at
+        state = replace(state, press_at=at, press_counted=False, last_rep_at=None)
+        return state, [Undo(at=at, retract_at=first, decided_at=decided_at)]
+    state = replace(
+        state, press_at=at, press_counted=True, hold_done=False, end_done=False, last_rep_at=at
+    )
+    return state, [Rep(at=at)]

@@ -1,0 +1,599 @@
+"""The set engine: ``handle(state, event, now) -> (state, effects)``.
+
+Pure and deterministic: time only comes in as arguments (station-clock s).
+Every transition is in :data:`TRANSITIONS`, one table keyed by (phase, event
+type); a pair missing from it raises :class:`IllegalTransition` naming both.
+
+Timed phases end at their deadline, not when the shell noticed: the shell
+calls ``handle(state, Tick(now), now)`` and every deadline up to ``now`` fires
+at its own instant, each computed from the one before it (a rest from the
+press edge that began it, count-ins and tempo from the phase's deadline or
+start, the cap and an on-the-clock grid from the first rep), never from
+``now``. So lateness never accumulates, however late the ticks come.
+
+A press is acknowledged at once, but a gesture may later say it was not a
+rep (it became a hold or the first half of a double press). So each counted
+rep keeps a checkpoint of the state before it; a retraction restores that
+checkpoint and replays, and cues already sounded are not sounded again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from .events import (
+    Abort,
+    Bout,
+    BoutChanged,
+    BoutRemoved,
+    Cue,
+    Effect,
+    End,
+    Event,
+    Fail,
+    Phase,
+    Rep,
+    SetChanged,
+    Tick,
+    Undo,
+)
+from .methods import Plan
+from .snapshot import Snapshot
+
+_SOUNDED_MAX = 64  # cues remembered per checkpoint; a retraction comes within seconds
+
+
+class IllegalTransition(RuntimeError):
+    """An event arrived in a phase where it can never legally happen."""
+
+    def __init__(self, phase: Phase, event: object) -> None:
+        super().__init__(f"event {type(event).__name__} is illegal in phase {phase.value}: {event!r}")
+        self.phase = phase
+        self.event = event
+
+
+# ------------------------------------------------------------ timer events
+# Internal: produced by the engine's own deadlines, dispatched by the table.
+
+
+@dataclass(frozen=True)
+class CountIn:
+    at: float
+    value: int
+
+
+@dataclass(frozen=True)
+class RestEnd:
+    at: float
+
+
+@dataclass(frozen=True)
+class TempoTick:
+    at: float
+    value: int
+
+
+@dataclass(frozen=True)
+class LowerEnd:
+    at: float
+
+
+@dataclass(frozen=True)
+class CapReached:
+    at: float
+
+
+# ------------------------------------------------------------ state
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The state before the rep pressed at ``rep_at`` (s), and the cues
+    sounded since, so a retraction can restore it without repeating them."""
+
+    rep_at: float
+    prior: "SetState"
+    sounded: tuple[tuple, ...] = ()  # (name, instant, value) of each cue
+
+
+@dataclass(frozen=True)
+class SetState:
+    """Where one set is. Instants in station-clock s.
+
+    ``count_next``: in REST, the next count-in value still due (0 = none).
+    ``tempo_next``: in LOWER, the next tempo second still due (0 = none).
+    ``early_rest``: (started_at, ends_at) of a rest cut short by a rep, so an
+    undo of that rep can give the rest back.
+    """
+
+    plan: Plan
+    phase: Phase
+    bouts: tuple[Bout, ...] = ()
+    phase_started_at: float | None = None
+    phase_ends_at: float | None = None
+    count_next: int = 0
+    tempo_next: int = 0
+    set_started_at: float | None = None
+    set_ended_at: float | None = None
+    status: str = "ready"
+    cap_fired: bool = False
+    spotter_confirmed_at: float | None = None
+    done_reason: str | None = None
+    early_rest: tuple[float, float] | None = None
+    checkpoint: Checkpoint | None = None
+    clock_at: float = -math.inf
+
+    @property
+    def cap_at(self) -> float | None:
+        if self.plan.cap_s is None or self.set_started_at is None:
+            return None
+        return self.set_started_at + self.plan.cap_s
+
+    @property
+    def current(self) -> Bout | None:
+        return self.bouts[-1] if self.bouts else None
+
+
+def new_set(plan: Plan) -> SetState:
+    """A set about to start: CONFIRM when a spotter is required, else READY."""
+    if plan.spotter:
+        return SetState(plan, Phase.CONFIRM, status="confirm")
+    return SetState(plan, Phase.READY)
+
+
+# ------------------------------------------------------------ output
+
+
+class _Out:
+    """Effects of one ``handle`` call, with the cues not to sound again.
+
+    ``floor``: a cue cannot be due before the gesture that caused it was
+    recognised (a hold is known only at its threshold), so cue instants are
+    raised to it. Suppression compares the unraised instant.
+    """
+
+    def __init__(self) -> None:
+        self.cues: list[Cue] = []
+        self.keys: list[tuple] = []
+        self.suppressed: set[tuple] = set()
+        self.floor = -math.inf
+
+    def cue(self, name: str, at: float, value: int | str | None = None) -> None:
+        key = (name, at, value)
+        if key not in self.suppressed:
+            self.cues.append(Cue(name, max(at, self.floor), value))
+            self.keys.append(key)
+
+
+# ------------------------------------------------------------ deadlines
+
+
+def _timers(s: SetState) -> list[tuple[float, int, object]]:
+    """Pending timer events as (instant, tie-break priority, event)."""
+    out: list[tuple[float, int, object]] = []
+    cap_at = s.cap_at
+    if cap_at is not None and not s.cap_fired and s.phase not in (Phase.DONE,):
+        out.append((cap_at, 0, CapReached(cap_at)))
+    if s.phase is Phase.REST and s.phase_ends_at is not None:
+        if s.count_next > 0:
+            t = s.phase_ends_at - s.count_next
+            out.append((t, 1, CountIn(t, s.count_next)))
+        out.append((s.phase_ends_at, 2, RestEnd(s.phase_ends_at)))
+    if s.phase is Phase.LOWER and s.phase_ends_at is not None and s.phase_started_at is not None:
+        if s.tempo_next > 0:
+            t = s.phase_started_at + s.tempo_next
+            out.append((t, 1, TempoTick(t, s.tempo_next)))
+        out.append((s.phase_ends_at, 2, LowerEnd(s.phase_ends_at)))
+    return out
+
+
+def next_deadline(state: SetState) -> float | None:
+    """When the shell must next call ``handle`` with a Tick, s (None: no timer)."""
+    timers = _timers(state)
+    return min(t for t, _, _ in timers) if timers else None
+
+
+def _advance(s: SetState, until: float, out: _Out) -> SetState:
+    while True:
+        timers = _timers(s)
+        if not timers:
+            break
+        t, _, ev = min(timers, key=lambda x: (x[0], x[1]))
+        if t > until:
+            break
+        s = _dispatch(s, ev, out)
+    return replace(s, clock_at=max(s.clock_at, until))
+
+
+# ------------------------------------------------------------ the entry point
+
+
+def handle(state: SetState, event: Event, now: float) -> tuple[SetState, list[Effect]]:
+    """Apply ``event`` at ``now`` (s) and fire every deadline up to ``now``.
+
+    Deadlines that fell before the event's own instant fire first (a press
+    just after a rest ended lands in the new bout). Returns the new state and
+    the effects: cues in time order, then record changes.
+    """
+    out = _Out()
+    before = state
+    if not isinstance(event, Tick):
+        state = _advance(state, min(event.at, now), out)
+        out.floor = _decided(event)
+        state = _dispatch(state, event, out)
+        out.floor = -math.inf
+    state = _advance(state, now, out)
+    if state.checkpoint is not None and out.keys:
+        cp = state.checkpoint
+        room = _SOUNDED_MAX - len(cp.sounded)
+        if room > 0:
+            state = replace(state, checkpoint=replace(cp, sounded=cp.sounded + tuple(out.keys[:room])))
+    effects: list[Effect] = list(out.cues)
+    effects.extend(_record_changes(before, state))
+    return state, effects
+
+
+def _record_changes(a: SetState, b: SetState) -> list[Effect]:
+    fx: list[Effect] = []
+    old = {x.index: x for x in a.bouts}
+    new = {x.index: x for x in b.bouts}
+    for i in sorted(old.keys() - new.keys()):
+        fx.append(BoutRemoved(i))
+    for i in sorted(new):
+        if old.get(i) != new[i]:
+            fx.append(BoutChanged(new[i]))
+    key = lambda s: (s.status, s.set_started_at, s.set_ended_at, s.spotter_confirmed_at, s.done_reason)
+    if key(a) != key(b):
+        fx.append(SetChanged(b.status, b.set_started_at, b.set_ended_at, b.spotter_confirmed_at, b.done_reason))
+    return fx
+
+
+def _dispatch(s: SetState, ev: object, out: _Out) -> SetState:
+    fn = TRANSITIONS.get((s.phase, type(ev)))
+    if fn is None:
+        raise IllegalTransition(s.phase, ev)
+    return fn(s, ev, out)
+
+
+# ------------------------------------------------------------ helpers
+
+
+def _set_current(s: SetState, bout: Bout) -> SetState:
+    return replace(s, bouts=s.bouts[:-1] + (bout,))
+
+
+def _start_bout(s: SetState, at: float) -> SetState:
+    idx = len(s.bouts)
+    prev = s.current
+    rest_before = None if prev is None or prev.ended_at is None else at - prev.ended_at
+    bout = Bout(idx, at, s.plan.load_of(idx), s.plan.variation_of(idx), rest_before)
+    return replace(s, bouts=s.bouts + (bout,), phase=Phase.WORK, phase_started_at=at,
+                   phase_ends_at=None, count_next=0, tempo_next=0)
+
+
+def _retract(s: SetState, retract_at: float | None, out: _Out) -> SetState:
+    """Restore the state before the rep pressed at ``retract_at``, if it is
+    the last counted rep; cues sounded since are not sounded again."""
+    cp = s.checkpoint
+    if retract_at is None or cp is None or cp.rep_at != retract_at:
+        return s
+    out.suppressed.update(cp.sounded)
+    out.suppressed.update(out.keys)
+    return cp.prior
+
+
+def _count_rep(s: SetState, at: float, out: _Out) -> SetState:
+    """Count a rep at press edge ``at`` in the current (running) bout."""
+    bout = s.current
+    assert bout is not None and bout.ended_at is None
+    bout = replace(bout, rep_times=bout.rep_times + (at,))
+    s = _set_current(s, bout)
+    out.cue("rep", at, bout.reps)
+    plan = s.plan
+    if plan.eccentric_s is not None:
+        n = 1 if plan.eccentric_s >= 1 else 0
+        return replace(s, phase=Phase.LOWER, phase_started_at=at,
+                       phase_ends_at=at + plan.eccentric_s, tempo_next=n)
+    target = plan.target_of(bout.index)
+    if target is not None and bout.reps >= target:
+        return _end_bout(s, at, "target", out)
+    return s
+
+
+def _with_checkpoint(fn: Callable[[SetState, float, _Out], SetState]):
+    def counted(s: SetState, ev: Rep, out: _Out) -> SetState:
+        prior = replace(s, checkpoint=None)
+        s = fn(s, ev.at, out)
+        return replace(s, checkpoint=Checkpoint(ev.at, prior))
+
+    return counted
+
+
+def _end_bout(s: SetState, at: float, reason: str, out: _Out) -> SetState:
+    """Close the running bout at ``at`` and decide what follows."""
+    bout = s.current
+    assert bout is not None
+    s = _set_current(s, replace(bout, ended_at=at, end_reason=reason))
+    plan = s.plan
+    if reason == "fail" and plan.fail_ends_set:
+        return _done(s, at, "fail", out)
+    if plan.max_bouts is not None and len(s.bouts) >= plan.max_bouts:
+        return _done(s, at, "complete", out)
+    if plan.min_reps is not None and bout.index >= 1 and bout.reps < plan.min_reps:
+        return _done(s, at, "min-reps", out)
+    if s.cap_fired:
+        return _done(s, at, "cap", out)
+    if plan.rest_s is None and plan.every_s is None:
+        nxt = len(s.bouts)
+        detail = plan.variation_of(nxt)
+        if detail is None and plan.load_of(nxt) is not None:
+            detail = f"{plan.load_of(nxt):g} kg"
+        out.cue("strip", at, detail)
+        return replace(s, phase=Phase.STRIP, phase_started_at=at, phase_ends_at=None)
+    return _start_rest(s, at, out)
+
+
+def _count_from(ends_at: float, after: float, count_in: int) -> int:
+    """The first count-in value whose instant (ends_at - k) is after ``after``."""
+    k = count_in
+    while k > 0 and ends_at - k <= after:
+        k -= 1
+    return k
+
+
+def _start_rest(s: SetState, at: float, out: _Out) -> SetState:
+    plan = s.plan
+    if plan.every_s is not None and s.set_started_at is not None:
+        k = math.floor((at - s.set_started_at) / plan.every_s) + 1
+        ends = s.set_started_at + k * plan.every_s
+    else:
+        assert plan.rest_s is not None
+        ends = at + plan.rest_s
+    out.cue("rest", at, round(ends - at))
+    return replace(s, phase=Phase.REST, phase_started_at=at, phase_ends_at=ends,
+                   count_next=_count_from(ends, at, plan.count_in_s), early_rest=None)
+
+
+def _done(s: SetState, at: float, reason: str, out: _Out) -> SetState:
+    bout = s.current
+    if bout is not None and bout.ended_at is None:
+        s = _set_current(s, replace(bout, ended_at=at, end_reason=reason))
+    if reason == "abort":
+        status = "interrupted"
+    elif s.set_started_at is None:
+        status = "aborted"
+    else:
+        status = "completed"
+    if reason != "abort":
+        out.cue("done", at, reason)
+    return replace(s, phase=Phase.DONE, phase_started_at=at, phase_ends_at=None, count_next=0,
+                   tempo_next=0, set_ended_at=at, status=status, done_reason=reason,
+                   checkpoint=None, early_rest=None)
+
+
+# ------------------------------------------------------------ handlers
+
+
+def _confirm(s: SetState, ev: Rep, out: _Out) -> SetState:
+    out.cue("go", ev.at, "spotter")
+    return replace(s, phase=Phase.READY, status="ready", spotter_confirmed_at=ev.at)
+
+
+def _first_rep(s: SetState, at: float, out: _Out) -> SetState:
+    s = replace(s, set_started_at=at, status="running")
+    return _count_rep(_start_bout(s, at), at, out)
+
+
+def _work_rep(s: SetState, at: float, out: _Out) -> SetState:
+    return _count_rep(s, at, out)
+
+
+def _early_rep(s: SetState, at: float, out: _Out) -> SetState:
+    """A rep during a rest: the lifter started the next bout early."""
+    assert s.phase_started_at is not None and s.phase_ends_at is not None
+    early = (s.phase_started_at, s.phase_ends_at)
+    s = _start_bout(s, at)
+    return _count_rep(replace(s, early_rest=early), at, out)
+
+
+def _strip_rep(s: SetState, at: float, out: _Out) -> SetState:
+    return _count_rep(_start_bout(s, at), at, out)
+
+
+def _warn(s: SetState, ev: object, out: _Out) -> SetState:
+    out.cue("warn", _decided(ev))
+    return s
+
+
+def _ignore(s: SetState, ev: object, out: _Out) -> SetState:
+    return s
+
+
+def _decided(ev: object) -> float:
+    d = getattr(ev, "decided_at", None)
+    return ev.at if d is None else d  # type: ignore[attr-defined]
+
+
+def _fail(s: SetState, ev: Fail, out: _Out) -> SetState:
+    s = _retract(s, ev.retract_at, out)
+    return _FAIL_BY_PHASE[s.phase](s, ev, out)
+
+
+def _fail_work(s: SetState, ev: Fail, out: _Out) -> SetState:
+    out.cue("fail", _decided(ev))
+    return _end_bout(s, ev.at, "fail", out)
+
+
+def _fail_lower(s: SetState, ev: Fail, out: _Out) -> SetState:
+    if not s.plan.fail_ends_set:
+        return _warn(s, ev, out)
+    out.cue("fail", _decided(ev))
+    return _done(s, ev.at, "fail", out)
+
+
+def _fail_ready(s: SetState, ev: Fail, out: _Out) -> SetState:
+    # A hold before the set starts means nothing; a remote FAIL gets a warn.
+    return s if ev.retract_at is not None else _warn(s, ev, out)
+
+
+_FAIL_BY_PHASE: dict[Phase, Callable[[SetState, Fail, _Out], SetState]] = {
+    Phase.CONFIRM: _fail_ready,
+    Phase.READY: _fail_ready,
+    Phase.WORK: _fail_work,
+    Phase.REST: _warn,
+    Phase.STRIP: _warn,
+    Phase.LOWER: _fail_lower,
+    Phase.DONE: _ignore,
+}
+
+
+def _undo(s: SetState, ev: Undo, out: _Out) -> SetState:
+    s = _retract(s, ev.retract_at, out)
+    if s.phase in (Phase.CONFIRM, Phase.DONE):
+        return _warn(s, ev, out)
+    at = _decided(ev)
+    idx = next((i for i in range(len(s.bouts) - 1, -1, -1) if s.bouts[i].reps), None)
+    if idx is None:
+        return _warn(s, ev, out)
+    bout = s.bouts[idx]
+    removed = bout.rep_times[-1]
+    bout = replace(bout, rep_times=bout.rep_times[:-1])
+    s = replace(s, bouts=s.bouts[:idx] + (bout,) + s.bouts[idx + 1:], checkpoint=None)
+    out.cue("undo", at, bout.reps)
+    running = bout.ended_at is None and idx == len(s.bouts) - 1
+    if running and s.phase is Phase.LOWER and removed == s.phase_started_at:
+        s = replace(s, phase=Phase.WORK, phase_started_at=at, phase_ends_at=None, tempo_next=0)
+    if running and bout.reps == 0 and s.early_rest is not None and s.early_rest[1] > at:
+        started, ends = s.early_rest  # give the rest back: the bout never began
+        s = replace(s, bouts=s.bouts[:-1], phase=Phase.REST, phase_started_at=started,
+                    phase_ends_at=ends, early_rest=None,
+                    count_next=_count_from(ends, max(at, s.clock_at), s.plan.count_in_s))
+    if running and bout.reps == 0 and idx == 0 and s.phase is Phase.WORK:
+        # the first rep of the set taken back: the set has not started
+        s = replace(s, bouts=(), phase=Phase.READY, phase_started_at=None,
+                    set_started_at=None, status="ready")
+    return s
+
+
+def _end(s: SetState, ev: End, out: _Out) -> SetState:
+    s = _retract(s, ev.retract_at, out)
+    if s.phase is Phase.DONE:
+        return s
+    return _done(s, ev.at, "end", out)
+
+
+def _abort(s: SetState, ev: Abort, out: _Out) -> SetState:
+    return _done(s, ev.at, "abort", out)
+
+
+def _count_in(s: SetState, ev: CountIn, out: _Out) -> SetState:
+    out.cue("count", ev.at, ev.value)
+    return replace(s, count_next=ev.value - 1)
+
+
+def _rest_end(s: SetState, ev: RestEnd, out: _Out) -> SetState:
+    out.cue("go", ev.at)
+    return replace(_start_bout(s, ev.at), early_rest=None)
+
+
+def _tempo(s: SetState, ev: TempoTick, out: _Out) -> SetState:
+    out.cue("tempo", ev.at, ev.value)
+    assert s.phase_started_at is not None and s.phase_ends_at is not None
+    nxt = ev.value + 1
+    return replace(s, tempo_next=nxt if s.phase_started_at + nxt <= s.phase_ends_at else 0)
+
+
+def _lower_end(s: SetState, ev: LowerEnd, out: _Out) -> SetState:
+    s = replace(s, phase=Phase.WORK, phase_started_at=ev.at, phase_ends_at=None, tempo_next=0)
+    bout = s.current
+    assert bout is not None
+    target = s.plan.target_of(bout.index)
+    if target is not None and bout.reps >= target:
+        return _end_bout(s, ev.at, "target", out)
+    return s
+
+
+def _cap(s: SetState, ev: CapReached, out: _Out) -> SetState:
+    out.cue("cap", ev.at)
+    s = replace(s, cap_fired=True)
+    if s.phase in (Phase.REST, Phase.STRIP):
+        return _done(s, ev.at, "cap", out)
+    return s
+
+
+# ------------------------------------------------------------ the table
+
+Handler = Callable[[SetState, object, _Out], SetState]
+
+TRANSITIONS: dict[tuple[Phase, type], Handler] = {
+    (Phase.CONFIRM, Rep): _confirm,
+    (Phase.READY, Rep): _with_checkpoint(_first_rep),
+    (Phase.WORK, Rep): _with_checkpoint(_work_rep),
+    (Phase.REST, Rep): _with_checkpoint(_early_rep),
+    (Phase.STRIP, Rep): _with_checkpoint(_strip_rep),
+    (Phase.LOWER, Rep): _warn,  # the station times the lowering; a press means nothing
+    (Phase.DONE, Rep): _ignore,
+    (Phase.REST, CountIn): _count_in,
+    (Phase.REST, RestEnd): _rest_end,
+    (Phase.LOWER, TempoTick): _tempo,
+    (Phase.LOWER, LowerEnd): _lower_end,
+    (Phase.WORK, CapReached): _cap,
+    (Phase.REST, CapReached): _cap,
+    (Phase.STRIP, CapReached): _cap,
+    (Phase.LOWER, CapReached): _cap,
+}
+for _phase in Phase:
+    TRANSITIONS[(_phase, Fail)] = _fail
+    TRANSITIONS[(_phase, Undo)] = _undo
+    TRANSITIONS[(_phase, End)] = _end
+    TRANSITIONS[(_phase, Abort)] = _ignore if _phase is Phase.DONE else _abort
+del _phase
+
+
+# ------------------------------------------------------------ snapshot
+
+
+def snapshot(s: SetState, now: float) -> Snapshot:
+    """Describe ``s`` at ``now`` (s) for the screen, the remote and history."""
+    plan = s.plan
+    cur = s.current
+    idx = len(s.bouts) - 1 if s.bouts else 0
+    running = cur is not None and cur.ended_at is None
+    reps = cur.reps if running and cur is not None else 0
+    nxt = idx + 1 if cur is not None else 0
+    if s.phase is Phase.STRIP or s.phase is Phase.REST:
+        shown_next = len(s.bouts)
+    else:
+        shown_next = nxt
+    left = None if s.phase_ends_at is None else max(0.0, s.phase_ends_at - now)
+    cap_at = s.cap_at
+    lowering = None
+    if s.phase is Phase.LOWER and s.phase_started_at is not None:
+        lowering = max(0, int(now - s.phase_started_at))
+    return Snapshot(
+        method=plan.method,
+        phase=s.phase,
+        bout_index=idx,
+        bouts_planned=plan.max_bouts,
+        reps_in_bout=reps,
+        target_reps=plan.target_of(idx if running or cur is None else len(s.bouts)),
+        bouts=s.bouts,
+        total_reps=sum(b.reps for b in s.bouts),
+        phase_started_at=s.phase_started_at,
+        phase_ends_at=s.phase_ends_at,
+        seconds_left=left,
+        set_started_at=s.set_started_at,
+        cap_at=cap_at,
+        cap_left_s=None if cap_at is None else max(0.0, cap_at - now),
+        cap_reached=s.cap_fired,
+        load_kg=plan.load_of(idx),
+        variation=plan.variation_of(idx),
+        next_load_kg=plan.load_of(shown_next) if plan.max_bouts is None or shown_next < plan.max_bouts else None,
+        next_variation=plan.variation_of(shown_next) if shown_next < len(plan.variations) else None,
+        lowering_s=lowering,
+        done_reason=s.done_reason,
+        spotter_required=plan.spotter,
+        spotter_confirmed=s.spotter_confirmed_at is not None,
+    )
