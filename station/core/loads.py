@@ -33,11 +33,15 @@ KINDS = ("barbell", "dumbbell", "machine")
 # Plates available per side when nothing else is said (the config's default).
 DEFAULT_BAR_KG = 20.0
 DEFAULT_PLATES_KG: tuple[float, ...] = (25, 25, 25, 25, 20, 15, 10, 5, 2.5, 1.25)
-_MAX_LAYOUTS = 200_000  # above this many plate layouts, drops keep the given one
+# A drop set tries other layouts of the same start load: the fewest-plate
+# ones, at most this many, each of at most this many plates per side.
+_MAX_LAYOUTS = 40
+_MAX_LAYOUT_PLATES = 8
+_MAX_LAYOUTS_SEEN = 5000
 
 
 class DropError(ValueError):
-    """A drop the kit cannot make strictly lighter (names the drop and why)."""
+    """A drop set the kit cannot make, each drop strictly lighter (says why)."""
 
 
 # ---------------------------------------------------------------- formula
@@ -245,6 +249,19 @@ class Kit:
         else:
             _check_kg("increment", self.increment_kg)
 
+    @classmethod
+    def of(cls, exercise: object) -> Kit:
+        """The kit of a config exercise: anything with ``kind``, ``bar_kg``,
+        ``plates_kg``, ``dumbbells_kg`` and ``increment_kg``. ValueError if
+        it cannot make a load (a dumbbell exercise with an empty rack)."""
+        return cls(
+            kind=getattr(exercise, "kind"),
+            bar_kg=getattr(exercise, "bar_kg"),
+            plates_kg=tuple(getattr(exercise, "plates_kg")),
+            dumbbells_kg=tuple(getattr(exercise, "dumbbells_kg")),
+            increment_kg=getattr(exercise, "increment_kg"),
+        )
+
     def round(self, target_kg: float) -> Loading:
         """The achievable load nearest ``target_kg``, kg (ties: the lighter)."""
         if self.kind == "barbell":
@@ -272,6 +289,17 @@ class Kit:
             return float(min(self.dumbbells_kg))
         return float(self.increment_kg)
 
+    @property
+    def step_kg(self) -> float:
+        """The finest step between two loads the kit makes, kg: two of the
+        smallest plates, the closest two dumbbells, or the stack's step."""
+        if self.kind == "barbell":
+            return 2 * min(self.plates_kg) if self.plates_kg else 0.0
+        if self.kind == "dumbbell":
+            rack = sorted({_g(d) for d in self.dumbbells_kg})
+            return _kg(min((b - a for a, b in zip(rack, rack[1:])), default=rack[0]))
+        return float(self.increment_kg)
+
     def describe(self) -> str:
         """One line: the bar and plates, the rack, or the stack step."""
         if self.kind == "barbell":
@@ -293,44 +321,99 @@ def _drop_targets(start_kg: float, drops: int, percent: float) -> list[int]:
     return [_g(start_kg * k**i) for i in range(1, drops + 1)]
 
 
-def _barbell_chain(bar_g: int, side: tuple[int, ...], targets: list[int]) -> list[tuple[int, ...]]:
-    """Greedy: each drop keeps a strict sub-multiset of the plates before it,
-    the one whose total is nearest that drop's target (ties: the lighter)."""
-    chain = [side]
-    for i, target in enumerate(targets, start=1):
-        current = chain[-1]
-        if not current:
-            raise DropError(
-                f"drop {i}: nothing left to take off; the empty bar is {fmt_kg(_kg(bar_g))} kg"
+_Side = tuple[int, ...]  # plates on one side, g, heaviest first (or counts per plate weight)
+_Score = tuple[int, int, int]
+
+
+def _best_chain(bar_g: int, side: _Side, targets: list[int]) -> tuple[_Score, list[_Side]] | None:
+    """The drops from per-side plates ``side`` (g) that land nearest
+    ``targets`` (totals, g) in all: each keeps a strict sub-multiset of the
+    plates before it. Score: (total miss g, strips that are not only outer
+    plates, sum of the totals: ties go lighter). None: not enough plates."""
+    groups = sorted(Counter(side).items(), reverse=True)
+    weights = [w for w, _ in groups]
+    memo: dict[tuple[int, _Side], tuple[_Score, tuple[_Side, ...]] | None] = {}
+
+    def best(i: int, counts: _Side) -> tuple[_Score, tuple[_Side, ...]] | None:
+        if i == len(targets):
+            return (0, 0, 0), ()
+        key = (i, counts)
+        if key in memo:
+            return memo[key]
+        found = None
+        for kept in product(*(range(c + 1) for c in counts)):
+            if kept == counts:
+                continue  # taking nothing off is no drop
+            rest = best(i + 1, kept)
+            if rest is None:
+                continue
+            total = bar_g + 2 * sum(w * k for w, k in zip(weights, kept))
+            score = (
+                rest[0][0] + abs(total - targets[i]),
+                rest[0][1] + (not _outer_only(counts, kept)),
+                rest[0][2] + total,
             )
-        sums = _plate_sums(current)
-        del sums[sum(current)]  # taking nothing off is no drop
-        chain.append(sums[_nearest(sums, (target - bar_g) / 2)])  # type: ignore[arg-type]
-    return chain
+            if found is None or score < found[0]:
+                found = (score, (kept,) + rest[1])
+        memo[key] = found
+        return found
+
+    start = tuple(n for _, n in groups)
+    result = best(0, start)
+    if result is None:
+        return None
+    chain = [start, *result[1]]
+    return result[0], [tuple(w for w, k in zip(weights, c) for _ in range(k)) for c in chain]
 
 
-def _layouts(plates_g: list[int], side_g: int) -> list[tuple[int, ...]]:
-    """Every multiset of the inventory whose sum is ``side_g`` (heaviest first)."""
+def _outer_only(counts: tuple[int, ...], kept: tuple[int, ...]) -> bool:
+    """Whether ``kept`` (counts per plate weight, heaviest first) is left by
+    taking off only outer plates: plates sit heaviest innermost."""
+    for j, (have, keep) in enumerate(zip(counts, kept)):
+        if keep != have:
+            return not any(kept[j + 1 :])
+    return True
+
+
+def _layouts(plates_g: list[int], side_g: int, most: int) -> list[tuple[int, ...]]:
+    """The multisets of the inventory whose sum is ``side_g`` (heaviest
+    first) of at most ``most`` plates, fewest plates first; at most
+    :data:`_MAX_LAYOUTS` of them."""
     groups = sorted(Counter(plates_g).items(), reverse=True)
-    if math.prod(n + 1 for _, n in groups) > _MAX_LAYOUTS:
+    sums = _plate_sums(plates_g)
+    if side_g not in sums:
         return []
-    out = []
-    for counts in product(*(range(n + 1) for _, n in groups)):
-        if sum(w * k for (w, _), k in zip(groups, counts)) == side_g:
-            out.append(tuple(w for (w, _), k in zip(groups, counts) for _ in range(k)))
-    return out
+    out: list[tuple[int, ...]] = []
+    room = [sum(w * n for w, n in groups[j:]) for j in range(len(groups) + 1)]
+
+    def walk(j: int, left: int, acc: tuple[int, ...]) -> None:
+        if left == 0:
+            out.append(acc)
+            return
+        if left > room[j] or len(acc) >= most or len(out) >= _MAX_LAYOUTS_SEEN:
+            return
+        w, n = groups[j]
+        for k in range(min(n, left // w), -1, -1):
+            walk(j + 1, left - w * k, acc + (w,) * k)
+
+    walk(0, side_g, ())
+    out.sort(key=len)
+    most = min(most, _MAX_LAYOUT_PLATES)
+    return [lay for lay in out if len(lay) <= most][:_MAX_LAYOUTS]
 
 
 def drop_loads(start: Loading, drops: int, percent: float, *, kit: Kit | None = None) -> list[Loading]:
     """The load of every bout of a drop set: ``start``, then ``drops`` drops.
 
-    Drop i aims at ``start.total_kg * (1 - percent/100) ** i`` and takes the
-    nearest load the kit reaches that is strictly lighter than the one before
-    (ties: the lighter). On a barbell a drop only takes plates off, the same
-    on each side: its plates are a sub-multiset of the previous drop's. With
-    ``kit`` given (its plates inventory), the starting load may be re-laid
-    with the same total so the drops land nearer their targets; the first
-    Loading returned shows the layout to use.
+    Drop i aims at ``start.total_kg * (1 - percent/100) ** i``. Each drop is
+    a load the kit makes, strictly lighter than the one before; of all such
+    chains the one with the least total miss from the aims is taken (ties:
+    fewer strips that reach under outer plates, then the lighter). On a
+    barbell a drop only takes plates off, the same on each side: its plates
+    are a sub-multiset of the previous drop's. With ``kit`` given (its plates
+    inventory), the starting load may be re-laid with the same total so the
+    drops land nearer their aims; the first Loading returned shows the
+    layout to use.
     Dumbbell and machine drop sets need ``kit``. Raises DropError when the
     kit cannot make a drop lighter.
     """
@@ -339,19 +422,59 @@ def drop_loads(start: Loading, drops: int, percent: float, *, kit: Kit | None = 
         return _barbell_drops(start, targets, kit)
     if kit is None or kit.kind != start.kind:
         raise ValueError(f"drop set: a {start.kind} drop set needs the {start.kind} kit")
+    now = _g(start.total_kg)
     if start.kind == "dumbbell":
-        steps = sorted({_g(d) for d in kit.dumbbells_kg})
-        lightest = "no lighter dumbbell on the rack"
+        options = sorted({_g(d) for d in kit.dumbbells_kg if _g(d) < now})
+        lightest = "dumbbells on the rack lighter than"
     else:
-        steps = [k * _g(kit.increment_kg) for k in range(1, _g(start.total_kg) // _g(kit.increment_kg) + 1)]
-        lightest = "the stack is at its lightest step"
-    loads = [start]
-    for i, target in enumerate(targets, start=1):
-        lighter = [s for s in steps if s < _g(loads[-1].total_kg)]
-        if not lighter:
-            raise DropError(f"drop {i}: below {fmt_kg(loads[-1].total_kg)} kg {lightest}")
-        loads.append(Loading(_kg(_nearest(lighter, target)), kind=start.kind))
-    return loads
+        inc = _g(kit.increment_kg)
+        # Only the steps near a target matter: enough of them to step down strictly.
+        near = {t // inc * inc + k * inc for t in targets for k in range(-len(targets), len(targets) + 2)}
+        options = sorted(o for o in near if inc <= o < now)
+        lightest = "steps of the stack below"
+    steps = _best_steps(options, targets)
+    if steps is None:
+        raise DropError(
+            f"{len(targets)} drops need {len(targets)} {lightest} {fmt_kg(start.total_kg)} kg; "
+            f"there are {len(options)}"
+        )
+    return [start] + [Loading(_kg(g), kind=start.kind) for g in steps]
+
+
+def _best_steps(options: list[int], targets: list[int]) -> list[int] | None:
+    """Strictly decreasing picks from ``options`` (ascending, g), one per
+    target, with the least total miss (ties: the lighter). None: too few."""
+    memo: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, ...]] | None] = {}
+
+    def best(i: int, below: int):  # type: ignore[no-untyped-def]
+        """Picks for targets[i:] from options[:below]."""
+        if i == len(targets):
+            return (0, 0), ()
+        if (i, below) not in memo:
+            found = None
+            for j in range(below):
+                rest = best(i + 1, j)
+                if rest is not None:
+                    o = options[j]
+                    score = (rest[0][0] + abs(o - targets[i]), rest[0][1] + o)
+                    if found is None or score < found[0]:
+                        found = (score, (o,) + rest[1])
+            memo[i, below] = found
+        return memo[i, below]
+
+    result = best(0, len(options))
+    return None if result is None else list(result[1])
+
+
+def drop_loads_for_exercise(
+    exercise: object, load_kg: float, drops: int, percent: float
+) -> tuple[float, ...]:
+    """The load of every bout of a drop set, kg, on a config exercise's kit
+    (see :meth:`Kit.of`): ``load_kg`` rounded to the kit, then each drop
+    (:func:`drop_loads`). What ``compile_plan(drop_loads_kg=...)`` takes.
+    Raises ValueError (DropError) when the kit cannot make the drops."""
+    kit = Kit.of(exercise)
+    return tuple(x.total_kg for x in drop_loads(kit.round(load_kg), drops, percent, kit=kit))
 
 
 def _barbell_drops(start: Loading, targets: list[int], kit: Kit | None) -> list[Loading]:
@@ -359,24 +482,23 @@ def _barbell_drops(start: Loading, targets: list[int], kit: Kit | None) -> list[
     own = tuple(sorted((_g(p) for p in start.per_side), reverse=True))
     layouts = [own]
     if kit is not None and kit.kind == "barbell":
-        layouts += [lay for lay in _layouts(_plates_g(kit.plates_kg), sum(own)) if lay != own]
-    best: tuple[tuple[int, int, int], list[tuple[int, ...]]] | None = None
-    first_error: DropError | None = None
+        # A few more plates than needed help the drops; many more only clutter the bar.
+        most = max(len(own), len(targets)) + 1
+        layouts += [lay for lay in _layouts(_plates_g(kit.plates_kg), sum(own), most) if lay != own]
+    best: tuple[tuple[int, int, int, int], list[tuple[int, ...]]] | None = None
     for lay in layouts:  # the given layout first: on equal merit it stays
-        try:
-            chain = _barbell_chain(bar_g, lay, targets)
-        except DropError as e:
-            first_error = first_error or e
-            continue
-        miss = sum(abs(bar_g + 2 * sum(c) - t) for c, t in zip(chain[1:], targets))
-        # Plates sit heaviest innermost: a strip of only the outer plates is quicker.
-        inner = sum(after != before[: len(after)] for before, after in zip(chain, chain[1:]))
-        score = (miss, inner, len(lay))
-        if best is None or score < best[0]:
-            best = (score, chain)
+        found = _best_chain(bar_g, lay, targets)
+        if found is not None:
+            (miss, inner, totals), chain = found
+            score = (miss, inner, len(lay), totals)
+            if best is None or score < best[0]:
+                best = (score, chain)
     if best is None:
-        assert first_error is not None
-        raise first_error
+        raise DropError(
+            f"{len(targets)} drops need at least {len(targets)} plates per side to take off, one "
+            f"or more per drop; {fmt_kg(start.total_kg)} kg has {len(own)} per side"
+            + (" and no other layout of the plates does better" if len(layouts) > 1 else "")
+        )
     return [_barbell(bar_g, c) for c in best[1]]
 
 
@@ -432,9 +554,11 @@ LOAD_RULES: tuple[LoadRule, ...] = (
     LoadRule("cluster", "RM", 10, 15, 12),
     LoadRule("sport-cluster", "%", 40, 60, 50),
     LoadRule("rest-pause", "RM", 10, 10, 10),
-    LoadRule("strength-rest-pause", "RM", 2, 3, 3, "the lighter end: 5-10 singles must fit in 2-3 min"),
+    LoadRule("strength-rest-pause", "RM", 2, 3, 3,
+             "the lighter end: 5-10 singles must fit in 2-3 min"),
     LoadRule("myo-reps", "RM", 10, 15, 12,
-             "methods.md gives no myo-reps load; 10-15RM is the station's rule (an activation set of 10-15 reps)"),
+             "methods.md gives no myo-reps load; 10-15RM is the station's rule "
+             "(an activation set of 10-15 reps)"),
     LoadRule("drop-set", "RM", 10, 12, 11),
     LoadRule("mechanical-drop-set", "RM", 10, 12, 11),
     LoadRule("forced-negatives", "%", 110, 120, 110, "the lighter end; always with a spotter"),
@@ -476,10 +600,15 @@ def starting_load(method: str, one_rm_kg: float) -> StartingLoad:
     notes = [rule.note] if rule.note else []
     if rule.unit == "%":
         low, high, sug = (one_rm_kg * p / 100 for p in (rule.low, rule.high, rule.suggested))
-        return StartingLoad(method, rule.text, low, high, sug, f"{rule.suggested} % 1RM", note="; ".join(notes))
+        return StartingLoad(
+            method, rule.text, low, high, sug, f"{rule.suggested} % 1RM", note="; ".join(notes)
+        )
     extrapolated = rule.high > MAX_REPS
     if extrapolated:
-        notes.append(f"{MAX_REPS + 1}-{rule.high}RM lies past the formula's {MIN_REPS}-{MAX_REPS} reps: extrapolated")
+        notes.append(
+            f"{MAX_REPS + 1}-{rule.high}RM lies past the formula's {MIN_REPS}-{MAX_REPS} reps: "
+            "extrapolated"
+        )
     return StartingLoad(
         method,
         rule.text,

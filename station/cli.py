@@ -1,0 +1,63 @@
+"""`station`: the command line. Each subcommand lives in station/commands/."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from . import __version__
+
+#: Subcommand modules, in the order ``station --help`` lists them.
+COMMANDS = ("run", "demo", "presets", "check", "history", "export", "load", "config_cmd",
+            "gallery", "bench")
+
+DESCRIPTION = """\
+A rack-side appliance for cluster sets, rest-pause, myo-reps, drop sets and
+forced negatives, run with one big button. Press after each rep; hold 1 s for
+failure, 3 s to end the set; two quick presses undo a rep.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="station", description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run 'station COMMAND --help' for the options of one command.")
+    parser.add_argument("--version", action="version", version=f"station {__version__}")
+    parser.add_argument("--config", type=Path, default=None, metavar="PATH",
+                        help="config file (default: $XDG_CONFIG_HOME/station/station.toml, "
+                             "then /etc/station/station.toml; none is fine)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            mod = importlib.import_module(f".commands.{name}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.endswith(f"commands.{name}"):
+                continue  # a command not built yet
+            raise
+        p = mod.add_parser(sub)
+        # --config may also come after the subcommand
+        if not any("--config" in a.option_strings for a in p._actions):
+            p.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="PATH",
+                           help="config file (see 'station --help')")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

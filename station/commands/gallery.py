@@ -1,0 +1,222 @@
+"""``station gallery OUTDIR [--size WxH ...]``: a PNG of every screen.
+
+One picture per method and phase (READY, WORK, REST, the rest's count-in,
+STRIP/SWITCH, LOWER, the DONE summary, the spotter confirmation where the
+method needs one), plus the start menu, an overuse warning and a screen with
+status notes, at each size, from hand-built snapshots. No window opens: the
+frames are drawn on off-screen surfaces, so it runs on a machine without a
+display. Files: ``OUTDIR/WxH/<method>-<screen>.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from station.core.events import Bout, Phase
+from station.core.methods import PRESETS, compile_plan
+from station.core.snapshot import Snapshot
+from station.ui import menu as menu_mod
+from station.ui import view
+from station.ui.view import Context, Model
+
+DEFAULT_SIZES = ((800, 480), (1024, 600), (1280, 720), (720, 1280), (1920, 1080))
+
+_EXERCISE = {
+    "cluster": ("back squat", 100.0),
+    "sport-cluster": ("power clean", 70.0),
+    "rest-pause": ("leg press", 180.0),
+    "strength-rest-pause": ("bench press", 120.0),
+    "myo-reps": ("lateral raise", 10.0),
+    "drop-set": ("back squat", 100.0),
+    "mechanical-drop-set": ("triceps", 30.0),
+    "forced-negatives": ("bench press", 140.0),
+}
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size such as 800x480, got {text!r}") from None
+    if w < 64 or h < 64 or w > 8192 or h > 8192:
+        raise argparse.ArgumentTypeError(f"size {text!r} is outside 64..8192 px per side")
+    return (w, h)
+
+
+def _bouts(reps: list[int], t0: float, rest_s: float, loads: list[float | None],
+           variations: list[str | None], last_running: bool) -> tuple[Bout, ...]:
+    """Bouts whose presses slow down within each bout (a fatigue curve)."""
+    out = []
+    t = t0
+    for i, n in enumerate(reps):
+        times = []
+        gap = 1.6 + 0.15 * i
+        for _ in range(n):
+            times.append(round(t, 2))
+            t += gap
+            gap *= 1.12
+        running = last_running and i == len(reps) - 1
+        end = None if running else round(t - gap / 1.12 + 0.3, 2)
+        out.append(Bout(index=i, started_at=round(times[0] if times else t, 2),
+                        load_kg=loads[min(i, len(loads) - 1)] if loads else None,
+                        variation=variations[min(i, len(variations) - 1)] if variations else None,
+                        rest_before_s=None if i == 0 else round(rest_s + (0.4 if i % 2 else -0.2) + 0.1 * i, 1),
+                        rep_times=tuple(times), ended_at=end,
+                        end_reason=None if running else "target"))
+        if end is not None:
+            t = end + rest_s + (0.4 if (i + 1) % 2 else -0.2) + 0.1 * (i + 1)
+    return tuple(out)
+
+
+def _base(method: str, phase: Phase, bouts: tuple[Bout, ...], now: float, **kw: Any) -> Snapshot:
+    plan, _ = compile_plan(method, load_kg=_EXERCISE[method][1])
+    running = bool(bouts) and bouts[-1].ended_at is None
+    idx = max(0, len(bouts) - 1)
+    nxt = len(bouts) if not running else idx + 1
+    started = bouts[0].rep_times[0] if bouts and bouts[0].rep_times else None
+    cap_at = None if plan.cap_s is None or started is None else started + plan.cap_s
+    fields: dict[str, Any] = dict(
+        method=method, phase=phase, bout_index=idx, bouts_planned=plan.max_bouts,
+        reps_in_bout=bouts[-1].reps if running else 0,
+        target_reps=plan.target_of(idx if running or not bouts else len(bouts)),
+        bouts=bouts, total_reps=sum(b.reps for b in bouts),
+        phase_started_at=None, phase_ends_at=None, seconds_left=None,
+        set_started_at=started, cap_at=cap_at,
+        cap_left_s=None if cap_at is None else max(0.0, cap_at - now), cap_reached=False,
+        load_kg=plan.load_of(idx), variation=plan.variation_of(idx),
+        next_load_kg=plan.load_of(nxt) if plan.max_bouts is None or nxt < plan.max_bouts else None,
+        next_variation=plan.variation_of(nxt) if nxt < len(plan.variations) else None,
+        lowering_s=None, done_reason=None, spotter_required=plan.spotter,
+        spotter_confirmed=phase != Phase.CONFIRM,
+    )
+    fields.update(kw)
+    return Snapshot(**fields)
+
+
+_REPS = {
+    "cluster": [5, 5, 5, 5, 5, 5, 4, 4, 3],
+    "sport-cluster": [3, 3, 3, 3, 3, 3, 3, 3, 3, 3],
+    "rest-pause": [11, 4, 2, 1],
+    "strength-rest-pause": [1, 1, 1, 1, 1, 1, 1],
+    "myo-reps": [14, 5, 5, 4, 3, 2],
+    "drop-set": [11, 7, 5],
+    "mechanical-drop-set": [9, 6, 5],
+    "forced-negatives": [3],
+}
+
+
+def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
+    """(name, snapshot, now s, context) for every phase ``method`` has."""
+    plan, _ = compile_plan(method, load_kg=_EXERCISE[method][1])
+    exercise = _EXERCISE[method][0]
+    rest = plan.rest_s or 15.0
+    reps = _REPS[method]
+    loads = list(plan.loads_kg) or [None]
+    variations = list(plan.variations)
+    ctx = Context(exercise=exercise, rest_s=plan.rest_s, eccentric_s=plan.eccentric_s,
+                  lateness_ms=7, next_set="next: same load, aim for 46 reps" if method == "cluster" else None)
+    out: list[tuple[str, Snapshot, float, Context]] = []
+    if plan.spotter:
+        out.append(("confirm", _base(method, Phase.CONFIRM, (), 0.0), 0.0, ctx))
+    out.append(("ready", _base(method, Phase.READY, (), 0.0), 0.0, ctx))
+    k = min(3, len(reps))
+    working = _bouts(reps[:k - 1] + [max(1, reps[k - 1] - 1)], 100.0, rest, loads, variations, True)
+    now = working[-1].rep_times[-1] + 0.5
+    out.append(("work", _base(method, Phase.WORK, working, now), now, ctx))
+    if method == "forced-negatives":
+        t0 = working[-1].rep_times[-1]
+        snap = _base(method, Phase.LOWER, working, t0 + 3.4, phase_started_at=t0,
+                     phase_ends_at=t0 + (plan.eccentric_s or 5), lowering_s=3,
+                     seconds_left=(plan.eccentric_s or 5) - 3.4)
+        out.append(("lower", snap, t0 + 3.4, ctx))
+    finished = _bouts(reps[:k], 100.0, rest, loads, variations, False)
+    end = finished[-1].ended_at or 0.0
+    if plan.rest_s is not None:
+        for name, left in (("rest", rest * 0.6 + 0.3), ("rest-countin", 2.4)):
+            now = end + rest - left
+            snap = _base(method, Phase.REST, finished, now, phase_started_at=end,
+                         phase_ends_at=end + rest, seconds_left=left)
+            out.append((name, snap, now, ctx))
+    elif method in ("drop-set", "mechanical-drop-set"):
+        sctx = replace(ctx, strip="strip 1 x 10 kg each side") if method == "drop-set" else ctx
+        snap = _base(method, Phase.STRIP, finished[:1], end + 4.2, phase_started_at=finished[0].ended_at)
+        out.append(("strip", snap, (finished[0].ended_at or 0) + 4.2, sctx))
+    done = _bouts(reps, 100.0, rest, loads, variations, False)
+    reason = {"cluster": "cap", "myo-reps": "min-reps", "strength-rest-pause": "fail"}.get(method, "bouts")
+    dsnap = _base(method, Phase.DONE, done, (done[-1].ended_at or 0) + 1, done_reason=reason)
+    out.append(("done", dsnap, (done[-1].ended_at or 0) + 1, ctx))
+    return out
+
+
+def scenes() -> list[tuple[str, Model]]:
+    """(file stem, model) for every screen the gallery shows."""
+    out: list[tuple[str, Model]] = []
+    for method in PRESETS:
+        for name, snap, now, ctx in method_scenes(method):
+            out.append((f"{method}-{name}", view.model_for(snap, now, ctx)))
+    menu = menu_mod.build_menu(["Tuesday squat clusters", "arms finisher"]).press().press()
+    out.append(("menu", menu_mod.to_model(menu)))
+    out.append(("warning", view.warning_model((
+        "cluster sets for back squat in 4 of the last 7 days.",
+        "Intensification methods work as occasional tools:",
+        "consider a normal set today.",
+    ))))
+    name, snap, now, ctx = method_scenes("cluster")[2]
+    noted = replace(ctx, notes=("remote lost: retrying", "no sound", "mock pins", "config: unknown key 'rset_s'"))
+    out.append(("status-notes", view.model_for(snap, now, noted)))
+    return out
+
+
+def write_gallery(outdir: Path, sizes: tuple[tuple[int, int], ...] = DEFAULT_SIZES) -> list[Path]:
+    """Draw every scene at every size into ``outdir``; return the files written."""
+    import pygame
+
+    from station.ui.render import Renderer
+
+    renderer = Renderer()
+    written = []
+    all_scenes = scenes()
+    for w, h in sizes:
+        folder = outdir / f"{w}x{h}"
+        folder.mkdir(parents=True, exist_ok=True)
+        surface = pygame.Surface((w, h))
+        for stem, model in all_scenes:
+            renderer.draw(surface, model)
+            path = folder / f"{stem}.png"
+            pygame.image.save(surface, str(path))
+            written.append(path)
+    return written
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``station gallery``."""
+    p = subparsers.add_parser(
+        "gallery",
+        help="write a PNG of every screen (each method and phase, menu, warnings) at each size",
+        description=(
+            "Write one PNG per method and phase (READY, WORK, REST and its count-in, "
+            "STRIP/SWITCH, LOWER, the DONE summary, the spotter confirmation), plus the "
+            "start menu, a warning and a status-note example, at each size, into "
+            "OUTDIR/WxH/. No window opens."
+        ),
+    )
+    p.add_argument("outdir", type=Path, help="folder for the PNGs (created if missing)")
+    p.add_argument("--size", dest="sizes", type=_size, action="append", metavar="WxH",
+                   help="a screen size, repeatable (default: 800x480 1024x600 1280x720 720x1280 1920x1080)")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    sizes = tuple(args.sizes) if args.sizes else DEFAULT_SIZES
+    try:
+        written = write_gallery(Path(args.outdir), sizes)
+    except OSError as e:
+        print(f"station gallery: cannot write to {args.outdir}: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(written)} PNGs to {args.outdir}")
+    return 0

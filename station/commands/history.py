@@ -1,0 +1,141 @@
+"""``station history``: the recorded sets, as a table or as JSON.
+
+Reads the history file read-only (it never creates, migrates or repairs it).
+The JSON shape is documented in docs/history.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from station.store import History, HistoryError
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def resolve_db(args: argparse.Namespace) -> Path:
+    """The history file: ``--db``, else ``[history] db`` from the config,
+    else the default location. Raises ValueError naming a config problem."""
+    if getattr(args, "db", None):
+        return Path(args.db).expanduser()
+    # Imported here: the history commands work with --db alone.
+    from station import config as station_config
+
+    cfg = station_config.load_config(getattr(args, "config", None))
+    db = cfg.history.db
+    if db and str(db) not in ("", "."):
+        return Path(db).expanduser()
+    return Path(station_config.default_db_path(os.environ))
+
+
+def open_for_reading(
+    args: argparse.Namespace, command: str
+) -> tuple[Path | None, History | None | int]:
+    """Open the history read-only: (path, a History), (path, None) if there
+    is no file yet, or (path, exit code) after printing the problem to stderr."""
+    try:
+        path = resolve_db(args)
+    except (ValueError, OSError, ImportError) as e:
+        print(f"station {command}: {e}", file=sys.stderr)
+        return None, 2
+    if not path.exists():
+        return path, None
+    try:
+        return path, History.open(path, 0.0, readonly=True)
+    except HistoryError as e:
+        print(f"station {command}: {e}", file=sys.stderr)
+        return path, 1
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "history",
+        help="show the recorded sets",
+        description="Show the recorded sets, newest first.",
+    )
+    p.add_argument("--limit", type=positive_int, default=20, metavar="N",
+                   help="show the newest N sessions (default 20)")
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON array (see docs/history.md)")
+    p.add_argument("--db", type=Path, metavar="PATH",
+                   help="history file (default: [history] db in the config)")
+    p.set_defaults(func=run)
+    return p
+
+
+def _local(iso: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if iso is None:
+        return "-"
+    return datetime.fromisoformat(iso).astimezone().strftime(fmt)
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x:g}"
+
+
+def _row(s: dict) -> list[str]:
+    bouts = s["bouts"]
+    reps = "+".join(str(b["reps"]) for b in bouts) or "0"
+    total = sum(b["reps"] for b in bouts)
+    if len(bouts) > 1:
+        reps += f" ={total}"
+    late = s["lateness_ms"]
+    return [
+        str(s["id"]),
+        _local(s["started_at"]),
+        s["method"],
+        s["exercise"] or "-",
+        "-" if s["load_kg"] is None else f"{s['load_kg']:g} kg",
+        s["status"],
+        reps,
+        "yes" if s["spotter_confirmed"] else "-",
+        "-" if late["max"] is None else f"{_num(late['median'])}/{_num(late['max'])}",
+    ]
+
+
+_HEADER = ["id", "started (local)", "method", "exercise", "load", "status", "reps per bout",
+           "spotter", "cue late ms med/max"]
+
+
+def format_table(sessions: list[dict]) -> str:
+    """A plain-text table, one line per session, columns aligned."""
+    rows = [_HEADER] + [_row(s) for s in sessions]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(_HEADER))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    warnings = [(s["id"], w) for s in sessions for w in s["warnings"]]
+    lines += [f"  note on {sid}: {w}" for sid, w in warnings]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    path, history = open_for_reading(args, "history")
+    if isinstance(history, int):
+        return history
+    if history is None:
+        print("[]" if args.json else f"no history yet ({path})")
+        return 0
+    with history:
+        sessions = history.sessions(args.limit)
+    if args.json:
+        print(json.dumps(sessions, indent=2, ensure_ascii=False))
+    elif not sessions:
+        print("no sets recorded yet")
+    else:
+        print(format_table(sessions))
+    return 0

@@ -1,0 +1,288 @@
+"""``station load``: loads from a 1RM, rounded to the bar and plates (or the
+dumbbell rack, or the machine stack).
+
+    station load squat                 every method's starting load
+    station load squat --reps 5        the 5RM load
+    station load --1rm 140 --percent 80 --bar 20 --plates 4x25,20,15,10,5,2.5,1.25
+    station load --set 5x110           1RM estimated from a recent set
+
+Errors (unknown exercise, no 1RM, a kit that cannot make a drop) go to
+stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Any, TextIO
+
+from station.core import loads
+from station.core.loads import DropError, Kit, Loading, fmt_kg
+from station.core.methods import PRESETS
+
+
+class _Usage(Exception):
+    """A problem the user can fix; the message says how."""
+
+
+# ---------------------------------------------------------------- argument types
+
+
+def _positive_kg(text: str) -> float:
+    try:
+        kg = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of kg, got {text!r}") from None
+    if not math.isfinite(kg) or kg <= 0:
+        raise argparse.ArgumentTypeError(f"expected more than 0 kg, got {text!r}")
+    return kg
+
+
+def _bar_kg(text: str) -> float:
+    if text.strip() in ("0", "0.0"):
+        return 0.0
+    return _positive_kg(text)
+
+
+def _kg_list(text: str) -> tuple[float, ...]:
+    """ "4x25,20,2.5" -> (25, 25, 25, 25, 20, 2.5): a count before "x" repeats."""
+    out: list[float] = []
+    for item in text.split(","):
+        item = item.strip().lower()
+        count, _, kg = item.rpartition("x")
+        try:
+            n = int(count) if count else 1
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected COUNTxKG or KG, got {item!r}") from None
+        if not 1 <= n <= 100:
+            raise argparse.ArgumentTypeError(f"count in {item!r} must be 1-100")
+        out += [_positive_kg(kg)] * n
+    return tuple(out)
+
+
+def _reps_x_kg(text: str) -> tuple[int, float]:
+    """ "5x100" -> (5, 100.0): a set of 5 reps at 100 kg."""
+    reps, sep, kg = text.strip().lower().partition("x")
+    if not sep or not reps.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"expected REPSxKG such as 5x100, got {text!r}")
+    return int(reps), _positive_kg(kg)
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``station load``."""
+    p = subparsers.add_parser(
+        "load",
+        help="loads from a 1RM (NRM, %%1RM, each method's start), rounded to the plates",
+        description=(
+            "Print a load rounded to what the bar and plates (or dumbbells, or machine stack) "
+            "allow, with the plates per side. With neither --reps nor --percent: every "
+            f"method's starting load. Reps to %1RM by {loads.FORMULA}, valid "
+            f"{loads.MIN_REPS}-{loads.MAX_REPS} reps."
+        ),
+    )
+    p.add_argument("exercise", nargs="?", help="an [exercises.NAME] entry of the config")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--1rm", dest="one_rm", type=_positive_kg, metavar="KG", help="the one-rep max")
+    src.add_argument(
+        "--set", dest="sets", type=_reps_x_kg, action="append", metavar="REPSxKG",
+        help="a recent set such as 5x100 to estimate the 1RM from (repeatable: the best counts)",
+    )
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--reps", type=int, metavar="N", help="the N-rep-max load")
+    what.add_argument("--percent", type=float, metavar="P", help="P %% of the 1RM")
+    p.add_argument("--bar", type=_bar_kg, metavar="KG", help="bar weight (barbell)")
+    p.add_argument("--plates", type=_kg_list, metavar="LIST",
+                   help="plates available PER SIDE, e.g. 4x25,20,15,10,5,2.5,1.25")
+    p.add_argument("--dumbbells", type=_kg_list, metavar="LIST", help="dumbbells on the rack, e.g. 10,12.5,15")
+    p.add_argument("--increment", type=_positive_kg, metavar="KG", help="machine stack step")
+    p.add_argument("--drops", type=int, metavar="N", help="show a drop set of N drops from the load")
+    p.add_argument("--drop-percent", type=float, metavar="P", help="load taken off at each drop, %%")
+    p.set_defaults(func=run)
+    return p
+
+
+# ---------------------------------------------------------------- run
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the load(s); 0, or 2 with a message on stderr."""
+    try:
+        _run(args, sys.stdout)
+    except _Usage as e:
+        print(f"station load: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> None:
+    exercise, where = _exercise(args) if args.exercise else (None, "")
+    if exercise is None and not (args.one_rm or args.sets):
+        raise _Usage("give an exercise from the config, --1rm KG, or a recent set with --set REPSxKG")
+    kit = _kit(args, exercise, where)
+    one_rm, source = _one_rm(args, exercise, where)
+    header = f"1RM {fmt_kg(one_rm)} kg ({source}); {kit.describe()}"
+    if args.reps is None and args.percent is None:
+        print(header, file=out)
+        print(f"Reps to %1RM: {loads.FORMULA}, valid {loads.MIN_REPS}-{loads.MAX_REPS} reps.", file=out)
+        _print_table(out, one_rm, kit)
+        drop = kit.round(loads.starting_load("drop-set", one_rm).suggested_kg)
+        _print_drops(out, drop, kit, args, strict=args.drops is not None or args.drop_percent is not None)
+        return
+    target, how = _target(args, one_rm)
+    loading = kit.round(target)
+    print(header, file=out)
+    edge = _edge(kit, target, loading)
+    edge = f"; {edge}" if edge else ""
+    print(f"{fmt_kg(loading.total_kg)} kg   {how} = {target:.1f} kg{edge}", file=out)
+    if loading.kind == "barbell":
+        print(f"  {loading.describe().partition(': ')[2]}", file=out)
+    if args.drops is not None or args.drop_percent is not None:
+        _print_drops(out, loading, kit, args, strict=True)
+
+
+def _exercise(args: argparse.Namespace) -> tuple[Any, str]:
+    """The config's exercise named ``args.exercise`` and the config file's name."""
+    from station.config import ConfigError, load_config  # only when the config is used
+
+    try:
+        cfg = load_config(getattr(args, "config", None))
+    except ConfigError as e:
+        raise _Usage(str(e)) from None
+    where = str(cfg.source) if cfg.source else "station.toml (no config file was found)"
+    try:
+        return cfg.exercises[args.exercise], where
+    except KeyError:
+        known = ", ".join(sorted(cfg.exercises)) or "none"
+        raise _Usage(
+            f"unknown exercise {args.exercise!r}; known in {where}: {known} "
+            f"(add [exercises.{args.exercise}], or give --1rm KG without an exercise)"
+        ) from None
+
+
+def _kit(args: argparse.Namespace, ex: Any, where: str) -> Kit:
+    chosen = [k for k, on in (("barbell", args.bar is not None or args.plates is not None),
+                              ("dumbbell", args.dumbbells is not None),
+                              ("machine", args.increment is not None)) if on]
+    if len(chosen) > 1:
+        raise _Usage(
+            "--bar/--plates, --dumbbells and --increment describe different kit; "
+            f"give one ({', '.join(chosen)})"
+        )
+    kind = chosen[0] if chosen else (ex.kind if ex is not None else "barbell")
+    src = ex if ex is not None else Kit()  # both have the kit's fields under the same names
+    try:
+        return Kit(
+            kind=kind,
+            bar_kg=args.bar if args.bar is not None else src.bar_kg,
+            plates_kg=args.plates or tuple(src.plates_kg),
+            dumbbells_kg=args.dumbbells or tuple(src.dumbbells_kg),
+            increment_kg=args.increment or src.increment_kg,
+        )
+    except ValueError as e:
+        if ex is None:
+            raise _Usage(str(e)) from None
+        hint = f" (add dumbbells_kg = [...] under [exercises.{ex.name}] in {where}, or give --dumbbells LIST)"
+        raise _Usage(f"exercise {ex.name!r}: {e}{hint if kind == 'dumbbell' else ''}") from None
+
+
+def _one_rm(args: argparse.Namespace, ex: Any, where: str) -> tuple[float, str]:
+    if args.one_rm:
+        return args.one_rm, "--1rm"
+    if args.sets:
+        est = loads.best_estimate(args.sets)
+        if est is None:
+            raise _Usage(
+                f"no --set has {loads.MIN_REPS}-{loads.MAX_REPS} reps, the range where "
+                f"{loads.FORMULA} holds"
+            )
+        return est, "estimated from " + ", ".join(f"{r} x {fmt_kg(kg)} kg" for r, kg in args.sets)
+    if ex.one_rm_kg is None:
+        raise _Usage(
+            f"exercise {ex.name!r} has no one_rm_kg: set it under [exercises.{ex.name}] "
+            f"in {where} (one_rm_kg = 100.0), or give --1rm KG or a recent set with --set REPSxKG"
+        )
+    return float(ex.one_rm_kg), f"{ex.name}, from the config"
+
+
+def _target(args: argparse.Namespace, one_rm: float) -> tuple[float, str]:
+    if args.percent is not None:
+        if not 0 < args.percent <= 150:
+            raise _Usage(f"--percent: expected more than 0 and at most 150, got {args.percent:g}")
+        return one_rm * args.percent / 100, f"{args.percent:g} % of {fmt_kg(one_rm)} kg"
+    if not loads.MIN_REPS <= args.reps <= loads.MAX_EXTRAPOLATED_REPS:
+        raise _Usage(
+            f"--reps: {args.reps} is outside {loads.MIN_REPS}-{loads.MAX_EXTRAPOLATED_REPS}; "
+            f"{loads.FORMULA} holds for {loads.MIN_REPS}-{loads.MAX_REPS} reps"
+        )
+    pct = loads.percent_1rm(args.reps, extrapolate=True)
+    past = f" (extrapolated past the formula's {loads.MAX_REPS} reps)" if args.reps > loads.MAX_REPS else ""
+    return one_rm * pct / 100, f"{args.reps}RM{past}: {pct:.1f} % of {fmt_kg(one_rm)} kg"
+
+
+def _edge(kit: Kit, target: float, loading: Loading) -> str:
+    """Say so when the kit cannot come near (more than half its finest step
+    away): above its top or below its bottom."""
+    top, slack = kit.max_kg, kit.step_kg / 2
+    if top is not None and loading.total_kg == top and target > top + slack:
+        return f"the kit tops out at {fmt_kg(top)} kg"
+    if loading.total_kg == kit.min_kg and target < kit.min_kg - slack:
+        return f"the lightest the kit makes is {fmt_kg(kit.min_kg)} kg"
+    return ""
+
+
+def _print_table(out: TextIO, one_rm: float, kit: Kit) -> None:
+    rows = [("method", "rule", "range kg", "start", "at", "each side" if kit.kind == "barbell" else "")]
+    notes: list[str] = []
+    edges: dict[str, list[str]] = {}
+    for name in PRESETS:
+        s = loads.starting_load(name, one_rm)
+        lo, hi, sug = kit.round(s.low_kg), kit.round(s.high_kg), kit.round(s.suggested_kg)
+        mark = ""
+        if s.note:
+            notes.append(f"* {name}: {s.note}")
+            mark += "*"
+        edge = _edge(kit, s.high_kg, hi) or _edge(kit, s.low_kg, lo)
+        if edge:
+            edges.setdefault(edge, []).append(name)
+            mark += "!"
+        span = fmt_kg(lo.total_kg) if lo == hi else f"{fmt_kg(lo.total_kg)}-{fmt_kg(hi.total_kg)}"
+        side = loads.describe_plates(sug.per_side) if kit.kind == "barbell" else ""
+        rows.append((name + mark, s.rule, span, f"{fmt_kg(sug.total_kg)} kg", s.suggested, side))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    print(file=out)
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip(), file=out)
+    notes += [f"! {edge}: {', '.join(names)}" for edge, names in edges.items()]
+    if notes:
+        print(file=out)
+        for n in notes:
+            print(n, file=out)
+
+
+def _print_drops(
+    out: TextIO, start: Loading, kit: Kit, args: argparse.Namespace, *, strict: bool
+) -> None:
+    """The drop set from ``start``: each drop's load and what to take off.
+    ``strict``: the user asked for it, so a drop the kit cannot make is an error."""
+    defaults = PRESETS["drop-set"].defaults()
+    drops = args.drops if args.drops is not None else defaults["drops"]
+    pct = args.drop_percent if args.drop_percent is not None else defaults["drop-percent"]
+    print(file=out)
+    try:
+        chain = loads.drop_loads(start, drops, pct, kit=kit)
+    except (DropError, ValueError) as e:
+        if strict:
+            raise _Usage(f"drop set from {fmt_kg(start.total_kg)} kg: {e}") from None
+        print(f"drop set from {fmt_kg(start.total_kg)} kg, {drops} drops of {pct:g} %: {e}", file=out)
+        return
+    print(f"drop set: {drops} drops of {pct:g} % from {fmt_kg(start.total_kg)} kg", file=out)
+    first = chain[0]
+    side = f"{loads.describe_plates(first.per_side)} each side" if first.kind == "barbell" else ""
+    if first.per_side != start.per_side:
+        side += " (laid out for the drops)"
+    print(f"  start   {fmt_kg(first.total_kg):>6} kg  {side}".rstrip(), file=out)
+    for i, (before, after) in enumerate(zip(chain, chain[1:]), start=1):
+        aim = start.total_kg * (1 - pct / 100) ** i
+        strip = loads.strip_text(before, after)
+        print(f"  drop {i}  {fmt_kg(after.total_kg):>6} kg  {strip}  (aim {aim:.1f})", file=out)

@@ -1,0 +1,115 @@
+"""`station run METHOD`: run sets at the rack."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.methods import PRESETS
+
+#: CLI option -> preset parameter name; the help says which methods take it.
+METHOD_OPTIONS = {
+    "reps": ("N", int, "reps per cluster / mini-set target / number of negatives"),
+    "rest": ("S", float, "rest between bouts, s"),
+    "duration": ("S", float, "time cap from the first rep, s"),
+    "every": ("S", float, "cluster on the clock: a cluster starts every S s"),
+    "clusters": ("N", int, "number of clusters (sport-cluster)"),
+    "pauses": ("N", int, "pauses after the first set (rest-pause)"),
+    "drops": ("N", int, "number of drops (drop-set)"),
+    "drop-percent": ("P", float, "load taken off at each drop, %"),
+    "eccentric": ("S", float, "target lowering time per negative, s"),
+    "variations": ("A,B,C", lambda v: tuple(x.strip() for x in v.split(",")),
+                   "mechanical drop set variations, in order"),
+    "min-reps": ("N", int, "myo-reps: a mini-set below this ends the set"),
+    "mini-sets": ("N", int, "myo-reps: most mini-sets"),
+}
+
+
+def _kg(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a load in kg, got {text!r}") from None
+    if not 0 <= v <= 1000:
+        raise argparse.ArgumentTypeError(f"{v:g} kg is not a load (0-1000 kg)")
+    return v
+
+
+def add_device_options(p: argparse.ArgumentParser) -> None:
+    """The options every command that runs the station shares."""
+    p.add_argument("--pins", choices=("auto", "gpio", "mock"), default=None,
+                   help="GPIO pins: the Pi's (gpio) or gpiozero's mock pins (mock); "
+                        "default: the config's, else gpio where there is GPIO, else mock")
+    p.add_argument("--serial", metavar="URL", default=None,
+                   help="serial remote: a device (/dev/ttyACM0) or pyserial URL (loop://, "
+                        "socket://host:port)")
+    p.add_argument("--display", choices=("fullscreen", "window", "terminal", "none"), default=None,
+                   help="where to draw (falls back fullscreen -> window -> terminal -> none); "
+                        "default: fullscreen on a Pi, window on a desktop")
+    p.add_argument("--db", type=Path, default=None, metavar="PATH",
+                   help="history database (default: the config's, else "
+                        "$XDG_DATA_HOME/station/history.sqlite3)")
+    p.add_argument("--no-sound", dest="sound", action="store_false",
+                   help="no speaker (the buzzer still sounds)")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "run", help="run sets at the rack (no method: the start menu)",
+        description="Run a method at the rack. Press the button after each rep; hold it 1 s "
+                    "for failure (end of a mini-set), 3 s to end the set; two quick presses "
+                    "undo the last rep. Values outside a method's recommended range run with "
+                    "a warning; nonsense is refused.",
+        epilog="methods: " + ", ".join(PRESETS) + " (or a user preset from the config). "
+               "See 'station presets' for every default and range.")
+    p.add_argument("method", nargs="?", help="a method or a user preset; none: the start menu")
+    g = p.add_argument_group("method options (override the preset)")
+    for name, (meta, _, help_) in METHOD_OPTIONS.items():
+        g.add_argument(f"--{name}", dest=f"opt_{name}", metavar=meta, default=None, help=help_)
+    p.add_argument("--exercise", metavar="NAME", help="the exercise (an [exercises.NAME] of the config)")
+    p.add_argument("--load", type=_kg, metavar="KG", dest="load_kg", help="the starting load, kg")
+    p.add_argument("--sets", type=int, metavar="N", default=None,
+                   help="stop after N sets (default: press for another set until quit)")
+    add_device_options(p)
+    p.set_defaults(func=run)
+    return p
+
+
+def overrides_from(args: argparse.Namespace) -> dict[str, object]:
+    """The method options given on the command line, parsed. Raises
+    ValueError naming the option."""
+    out: dict[str, object] = {}
+    for name, (_, conv, _) in METHOD_OPTIONS.items():
+        raw = getattr(args, f"opt_{name}", None)
+        if raw is None:
+            continue
+        try:
+            out[name] = conv(raw)
+        except ValueError:
+            raise ValueError(f"--{name}: expected {METHOD_OPTIONS[name][0]}, got {raw!r}") from None
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..app import Options, Station
+    from ..core.methods import PlanError
+
+    try:
+        overrides = overrides_from(args)
+    except ValueError as exc:
+        print(f"station run: {exc}")
+        return 2
+    opts = Options(method=args.method, overrides=overrides, exercise=args.exercise,
+                   load_kg=args.load_kg, pins=args.pins, serial=args.serial,
+                   display=args.display, db=args.db, config=getattr(args, "config", None),
+                   sound=args.sound, sets=args.sets)
+    try:
+        with Station(opts) as station:
+            station.install_signals()
+            return station.run()
+    except PlanError as exc:
+        print(f"station run: {exc}")
+        return 2
+    except RuntimeError as exc:  # e.g. --pins gpio on a machine without GPIO
+        print(f"station run: {exc}")
+        return 2

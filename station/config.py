@@ -1,0 +1,720 @@
+"""The station's configuration: one TOML file read with tomllib into frozen
+dataclasses, strictly.
+
+Every section and key is optional (a missing one takes the default shown in
+:func:`example_config`), but an unknown section or key, a value of the wrong
+type or out of its range is a :class:`ConfigError` whose one-line message names
+the file, the line (when known), the key path and what was expected versus
+what was found. Only the first problem is reported.
+
+Where the file is looked for (:func:`find_config_path`): an explicit path, else
+``$XDG_CONFIG_HOME/station/station.toml`` (``~/.config/...`` when unset), then
+``/etc/station/station.toml``; with none, all defaults are used.
+
+Durations are in seconds (``*_s``), loads in kilograms (``*_kg``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from station.core.methods import PRESETS, Plan, PlanError, compile_plan
+
+SYSTEM_CONFIG_PATH = Path("/etc/station/station.toml")
+DEFAULT_PLATES_KG = (25.0, 25.0, 25.0, 25.0, 20.0, 15.0, 10.0, 5.0, 2.5, 1.25)
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used. ``str()`` is one line:
+    ``<file>:<line>: <key path>: <expected, found>`` (line and key path are left
+    out when unknown). The parts are kept as ``file``, ``line``, ``key``,
+    ``problem``."""
+
+    def __init__(self, file: str, line: int | None, key: str | None, problem: str) -> None:
+        self.file, self.line, self.key, self.problem = file, line, key, problem
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class PinsConfig:
+    """GPIO wiring (BCM pin numbers). ``spotter_button`` 0 = none.
+    ``factory``: "auto" | "gpio" | "mock"; ``buzzer_kind``: "active" | "tonal"."""
+
+    factory: str = "auto"
+    button: int = 17
+    spotter_button: int = 0
+    buzzer: int = 18
+    buzzer_kind: str = "active"
+    buzzer_active_high: bool = True
+
+
+@dataclass(frozen=True)
+class GestureConfig:
+    """Button timing, s: presses shorter than ``debounce_s`` apart are bounce; a
+    hold of ``hold_s`` is a failure / end of mini-set, of ``end_hold_s`` ends the
+    set; two presses within ``double_s`` are an undo."""
+
+    debounce_s: float = 0.03
+    hold_s: float = 1.0
+    end_hold_s: float = 3.0
+    double_s: float = 0.4
+
+
+@dataclass(frozen=True)
+class SoundConfig:
+    """``volume`` 0..1; ``quiet``: tones at low volume only, buzzer muted;
+    ``speech``: spoken cues when espeak-ng is installed; ``buffer_samples``:
+    mixer buffer (a power of two)."""
+
+    volume: float = 0.8
+    quiet: bool = False
+    speech: bool = True
+    buffer_samples: int = 256
+
+
+@dataclass(frozen=True)
+class SerialConfig:
+    """Remote accessory: ``url`` a device path or pyserial URL ("" = none)."""
+
+    url: str = ""
+    baud: int = 115200
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    """``mode``: "auto" | "fullscreen" | "window" | "terminal" | "none";
+    ``window_size``: (width, height) in pixels for mode "window"."""
+
+    mode: str = "auto"
+    window_size: tuple[int, int] = (800, 480)
+
+
+@dataclass(frozen=True)
+class HistoryConfig:
+    """``db``: the history database file; "" = :func:`default_db_path`. A
+    relative path in a file is taken relative to that file's directory."""
+
+    db: str = ""
+
+    def db_path(self, env: Mapping[str, str] | None = None) -> Path:
+        """The database file to open (``env`` default: ``os.environ``)."""
+        return Path(self.db) if self.db else default_db_path(env)
+
+
+@dataclass(frozen=True)
+class GuardrailsConfig:
+    """Warn when the same method + exercise ran more than ``overuse_sessions``
+    sessions within ``overuse_days`` days; warn on consecutive training days."""
+
+    overuse_sessions: int = 2
+    overuse_days: int = 7
+    warn_consecutive_days: bool = True
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise and the equipment its loads are rounded to, kg.
+    ``kind``: "barbell" | "dumbbell" | "machine". ``plates_kg``: plates
+    available per side (barbell) and ``dumbbells_kg``, both sorted descending;
+    ``increment_kg``: a machine's stack step."""
+
+    name: str
+    kind: str = "barbell"
+    one_rm_kg: float | None = None
+    bar_kg: float = 20.0
+    plates_kg: tuple[float, ...] = DEFAULT_PLATES_KG
+    dumbbells_kg: tuple[float, ...] = ()
+    increment_kg: float = 5.0
+
+
+@dataclass(frozen=True)
+class UserPreset:
+    """A named method with the user's parameters (preset param name -> value),
+    run as ``station run <name>``. ``load_kg``: starting load, kg."""
+
+    name: str
+    method: str
+    exercise: str | None = None
+    load_kg: float | None = None
+    params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    def compile(self, drop_loads_kg: tuple[float, ...] | None = None) -> tuple[Plan, list[str]]:
+        """The plan and its out-of-range warnings (see ``compile_plan``)."""
+        return compile_plan(self.method, dict(self.params), self.load_kg, drop_loads_kg)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; ``source`` is the file read (None: defaults)."""
+
+    pins: PinsConfig = field(default_factory=PinsConfig)
+    gestures: GestureConfig = field(default_factory=GestureConfig)
+    sound: SoundConfig = field(default_factory=SoundConfig)
+    serial: SerialConfig = field(default_factory=SerialConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
+    guardrails: GuardrailsConfig = field(default_factory=GuardrailsConfig)
+    exercises: Mapping[str, Exercise] = field(default_factory=lambda: MappingProxyType({}))
+    presets: Mapping[str, UserPreset] = field(default_factory=lambda: MappingProxyType({}))
+    source: Path | None = None
+
+
+# -- where the files are ---------------------------------------------------
+
+
+def _home(env: Mapping[str, str]) -> Path:
+    return Path(env["HOME"]) if env.get("HOME") else Path.home()
+
+
+def _xdg_dir(env: Mapping[str, str], var: str, fallback: str) -> Path:
+    # The XDG spec says a relative value is invalid and must be ignored.
+    value = env.get(var, "")
+    return Path(value) if value and os.path.isabs(value) else _home(env) / fallback
+
+
+def default_db_path(env: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_DATA_HOME/station/history.sqlite3`` (``~/.local/share`` when unset)."""
+    env = os.environ if env is None else env
+    return _xdg_dir(env, "XDG_DATA_HOME", ".local/share") / "station" / "history.sqlite3"
+
+
+def search_paths(
+    env: Mapping[str, str] | None = None, system_path: Path = SYSTEM_CONFIG_PATH
+) -> tuple[Path, ...]:
+    """The files looked for, in order: the user's, then the system one."""
+    env = os.environ if env is None else env
+    return (_xdg_dir(env, "XDG_CONFIG_HOME", ".config") / "station" / "station.toml", system_path)
+
+
+def find_config_path(
+    explicit: Path | None,
+    env: Mapping[str, str] | None = None,
+    system_path: Path = SYSTEM_CONFIG_PATH,
+) -> Path | None:
+    """The config file to read: ``explicit`` (a ConfigError if it does not
+    exist), else the first of :func:`search_paths` that exists, else None."""
+    if explicit is not None:
+        explicit = Path(explicit)
+        if not explicit.is_file():
+            problem = "is not a file" if explicit.exists() else "no such file"
+            raise ConfigError(str(explicit), None, None, problem)
+        return explicit
+    for candidate in search_paths(env, system_path):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(
+    path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    system_path: Path = SYSTEM_CONFIG_PATH,
+) -> Config:
+    """Read and check the config at ``path``, or the one found by the search
+    (all defaults when there is none). Raises ConfigError."""
+    env = os.environ if env is None else env
+    found = find_config_path(path, env, system_path)
+    if found is None:
+        return Config()
+    try:
+        text = found.read_bytes().decode("utf-8")
+    except OSError as e:
+        raise ConfigError(str(found), None, None, f"cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(str(found), None, None, f"not UTF-8 text (byte {e.start})") from None
+    return parse_config(text, found, env)
+
+
+def parse_config(text: str, source: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Check TOML ``text`` (read from ``source``, for messages and relative
+    paths) and build the Config. Raises ConfigError."""
+    name = str(source) if source is not None else "<string>"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"at line (\d+)", str(e))
+        raise ConfigError(name, int(m.group(1)) if m else None, None, f"invalid TOML: {e}") from None
+    try:
+        return _build(data, source, os.environ if env is None else env)
+    except _Problem as p:
+        raise ConfigError(name, _find_line(text, p.path), key_path(p.path), p.text) from None
+
+
+# -- checking values --------------------------------------------------------
+
+
+class _Problem(Exception):
+    """The first thing wrong, at ``path`` (TOML key parts)."""
+
+    def __init__(self, path: tuple[str, ...], text: str) -> None:
+        super().__init__(text)
+        self.path, self.text = path, text
+
+
+_MISSING = object()
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+
+def _found(value: object) -> str:
+    if value is _MISSING:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _num(value)
+    if isinstance(value, str):
+        shown = json.dumps(value, ensure_ascii=False)
+        return f"a string {shown if len(shown) <= 40 else shown[:37] + '...'}"
+    if isinstance(value, list):
+        return f"an array of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a date/time {value}"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _unknown(path: tuple[str, ...], allowed: tuple[str, ...], what: str) -> _Problem:
+    near = difflib.get_close_matches(path[-1], allowed, n=1)
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    return _Problem(path, f"unknown {what}{hint}; expected one of {', '.join(allowed)}")
+
+
+class _Table:
+    """Typed, strict reads of one TOML table; unknown keys fail at once."""
+
+    def __init__(self, data: Mapping[str, object], path: tuple[str, ...], allowed: tuple[str, ...]):
+        for key in data:
+            if key not in allowed:
+                raise _unknown(path + (key,), allowed, "key")
+        self.data, self.path = data, path
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def fail(self, key: str, expected: str) -> _Problem:
+        return _Problem(self.path + (key,), f"expected {expected}, found {_found(self.data.get(key, _MISSING))}")
+
+    def number(self, key: str, default: float | None, lo: float, hi: float, unit: str = "",
+               lo_open: bool = False) -> float | None:
+        """A finite int or float in [lo, hi] (lo excluded if ``lo_open``)."""
+        if key not in self.data:
+            return default
+        value = self.data[key]
+        low = f"over {_num(lo)} and at most" if lo_open else f"from {_num(lo)} to"
+        expected = f"a number {low} {_num(hi)}{unit}"
+        if not _is_number(value) or not math.isfinite(value):
+            raise self.fail(key, expected)
+        if not (lo < value if lo_open else lo <= value) or value > hi:
+            raise self.fail(key, expected)
+        return float(value)
+
+    def whole(self, key: str, default: int, lo: int, hi: int, what: str = "a whole number") -> int:
+        value = self.data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+            raise self.fail(key, f"{what} from {lo} to {hi}")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, "true or false")
+        return value
+
+    def text(self, key: str, default: str) -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str):
+            raise self.fail(key, "a string")
+        return value
+
+    def choice(self, key: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str) or value not in choices:
+            raise self.fail(key, "one of " + ", ".join(f'"{c}"' for c in choices))
+        return value
+
+    def weights(self, key: str, default: tuple[float, ...], hi: float) -> tuple[float, ...]:
+        """An array of positive kg values, returned sorted heaviest first."""
+        value = self.data.get(key, list(default))
+        expected = f"an array of numbers over 0 and at most {_num(hi)} kg"
+        if not isinstance(value, list):
+            raise self.fail(key, expected)
+        for i, item in enumerate(value):
+            if not _is_number(item) or not math.isfinite(item) or not 0 < item <= hi:
+                raise _Problem(self.path + (key,), f"expected {expected}, found {_found(item)} at item {i + 1}")
+        return tuple(sorted((float(x) for x in value), reverse=True))
+
+
+def _table(data: Mapping[str, object], key: str, path: tuple[str, ...] = ()) -> Mapping[str, object]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        where = key_path(path + (key,))
+        raise _Problem(path + (key,), f"expected a table [{where}], found {_found(value)}")
+    return value
+
+
+# -- the sections -------------------------------------------------------------
+
+_SECTIONS = ("pins", "gestures", "sound", "serial", "display", "history", "guardrails",
+             "exercises", "presets")
+_PIN_WHAT = "a BCM pin number"
+
+
+def _pins(data: Mapping[str, object]) -> PinsConfig:
+    t = _Table(data, ("pins",), ("factory", "button", "spotter_button", "buzzer", "buzzer_kind",
+                                 "buzzer_active_high"))
+    d = PinsConfig()
+    spotter = t.data.get("spotter_button", 0)
+    if not (spotter == 0 and type(spotter) is int):
+        spotter = t.whole("spotter_button", 0, 2, 27, "0 (none) or a BCM pin number")
+    pins = PinsConfig(
+        factory=t.choice("factory", d.factory, ("auto", "gpio", "mock")),
+        button=t.whole("button", d.button, 2, 27, _PIN_WHAT),
+        spotter_button=spotter,
+        buzzer=t.whole("buzzer", d.buzzer, 2, 27, _PIN_WHAT),
+        buzzer_kind=t.choice("buzzer_kind", d.buzzer_kind, ("active", "tonal")),
+        buzzer_active_high=t.flag("buzzer_active_high", d.buzzer_active_high),
+    )
+    if pins.button == pins.buzzer:
+        blame, other = ("buzzer", "button") if t.has("buzzer") else ("button", "buzzer")
+        raise t.fail(blame, f"a pin other than {other}'s ({getattr(pins, other)})")
+    if pins.spotter_button in (pins.button, pins.buzzer):
+        raise t.fail("spotter_button", f"0 (none) or a pin other than button's ({pins.button}) "
+                                       f"and buzzer's ({pins.buzzer})")
+    return pins
+
+
+def _gestures(data: Mapping[str, object]) -> GestureConfig:
+    t = _Table(data, ("gestures",), ("debounce_s", "hold_s", "end_hold_s", "double_s"))
+    d = GestureConfig()
+    gestures = GestureConfig(
+        debounce_s=t.number("debounce_s", d.debounce_s, 0.001, 0.2, " s"),
+        hold_s=t.number("hold_s", d.hold_s, 0.3, 5, " s"),
+        end_hold_s=t.number("end_hold_s", d.end_hold_s, 0, 10, " s", lo_open=True),
+        double_s=t.number("double_s", d.double_s, 0.1, 1.0, " s"),
+    )
+    if gestures.end_hold_s <= gestures.hold_s:
+        if t.has("end_hold_s"):
+            raise t.fail("end_hold_s", f"a number over hold_s ({_num(gestures.hold_s)} s) and at most 10 s")
+        raise t.fail("hold_s", f"a number under end_hold_s ({_num(gestures.end_hold_s)} s)")
+    return gestures
+
+
+def _sound(data: Mapping[str, object]) -> SoundConfig:
+    t = _Table(data, ("sound",), ("volume", "quiet", "speech", "buffer_samples"))
+    d = SoundConfig()
+    buffer = t.data.get("buffer_samples", d.buffer_samples)
+    if isinstance(buffer, bool) or not isinstance(buffer, int) or buffer not in {2**k for k in range(6, 13)}:
+        raise t.fail("buffer_samples", "a power of two from 64 to 4096")
+    return SoundConfig(
+        volume=t.number("volume", d.volume, 0.0, 1.0),
+        quiet=t.flag("quiet", d.quiet),
+        speech=t.flag("speech", d.speech),
+        buffer_samples=buffer,
+    )
+
+
+def _serial(data: Mapping[str, object]) -> SerialConfig:
+    t = _Table(data, ("serial",), ("url", "baud"))
+    d = SerialConfig()
+    return SerialConfig(url=t.text("url", d.url), baud=t.whole("baud", d.baud, 50, 4_000_000))
+
+
+def _display(data: Mapping[str, object]) -> DisplayConfig:
+    t = _Table(data, ("display",), ("mode", "window_size"))
+    d = DisplayConfig()
+    size = t.data.get("window_size", list(d.window_size))
+    if (not isinstance(size, list) or len(size) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) and 160 <= v <= 8192 for v in size)):
+        raise t.fail("window_size", "[width, height] in pixels, each from 160 to 8192")
+    mode = t.choice("mode", d.mode, ("auto", "fullscreen", "window", "terminal", "none"))
+    return DisplayConfig(mode=mode, window_size=(size[0], size[1]))
+
+
+def _history(data: Mapping[str, object], source: Path | None, env: Mapping[str, str]) -> HistoryConfig:
+    t = _Table(data, ("history",), ("db",))
+    db = t.text("db", "")
+    if not db:
+        return HistoryConfig(db="")
+    path = _home(env) / db[2:] if db == "~" or db.startswith("~/") else Path(db)
+    if not path.is_absolute() and source is not None:
+        path = source.parent / path
+    return HistoryConfig(db=str(path))
+
+
+def _guardrails(data: Mapping[str, object]) -> GuardrailsConfig:
+    t = _Table(data, ("guardrails",), ("overuse_sessions", "overuse_days", "warn_consecutive_days"))
+    d = GuardrailsConfig()
+    return GuardrailsConfig(
+        overuse_sessions=t.whole("overuse_sessions", d.overuse_sessions, 0, 100),
+        overuse_days=t.whole("overuse_days", d.overuse_days, 1, 365, "a number of days"),
+        warn_consecutive_days=t.flag("warn_consecutive_days", d.warn_consecutive_days),
+    )
+
+
+_KIND_KEYS = (("barbell", ("bar_kg", "plates_kg")), ("dumbbell", ("dumbbells_kg",)),
+              ("machine", ("increment_kg",)))
+
+
+def _exercise(name: str, data: Mapping[str, object]) -> Exercise:
+    t = _Table(data, ("exercises", name), ("kind", "one_rm_kg", "bar_kg", "plates_kg",
+                                           "dumbbells_kg", "increment_kg"))
+    d = Exercise(name)
+    kind = t.choice("kind", d.kind, tuple(k for k, _ in _KIND_KEYS))
+    for other, keys in _KIND_KEYS:
+        for key in keys:
+            if other != kind and t.has(key):
+                raise _Problem(t.path + (key,), f'only for kind "{other}", this exercise is "{kind}"')
+    return Exercise(
+        name=name,
+        kind=kind,
+        one_rm_kg=t.number("one_rm_kg", None, 0, 1000, " kg", lo_open=True),
+        bar_kg=t.number("bar_kg", d.bar_kg, 0, 50, " kg"),
+        plates_kg=t.weights("plates_kg", d.plates_kg, 50),
+        dumbbells_kg=t.weights("dumbbells_kg", d.dumbbells_kg, 200),
+        increment_kg=t.number("increment_kg", d.increment_kg, 0, 50, " kg", lo_open=True),
+    )
+
+
+def _preset(name: str, data: Mapping[str, object], exercises: Mapping[str, Exercise]) -> UserPreset:
+    path = ("presets", name)
+    if name in PRESETS:
+        raise _Problem(path, f"expected a name that is not a built-in method ({', '.join(PRESETS)}), "
+                             f"found {json.dumps(name)}")
+    if not name or name.startswith("-") or any(c.isspace() for c in name):
+        raise _Problem(path, f"expected a name usable as `station run <name>` (no spaces, not starting "
+                             f"with '-'), found {json.dumps(name)}")
+    method = data.get("method", _MISSING)
+    if not isinstance(method, str) or method not in PRESETS:
+        raise _Problem(path + ("method",), f"expected a method, one of {', '.join(PRESETS)}; "
+                                           f"found {_found(method)}")
+    own = ("method", "exercise", "load_kg")
+    method_params = tuple(p.name for p in PRESETS[method].params)
+    t = _Table(data, path, own + method_params)
+    exercise = data.get("exercise")
+    if exercise is not None and (not isinstance(exercise, str) or exercise not in exercises):
+        known = ", ".join(exercises) if exercises else "none defined"
+        raise t.fail("exercise", f"the name of an [exercises.*] entry ({known})")
+    load_kg = t.number("load_kg", None, 0, 1000, " kg")
+    params: dict[str, object] = {}
+    for key in method_params:
+        if not t.has(key):
+            continue
+        value, param = data[key], PRESETS[method].param(key)
+        if param.kind == "list":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise t.fail(key, "an array of strings")
+            value = tuple(value)
+        elif param.kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+            raise t.fail(key, f"a whole number of {param.unit or 'times'}")
+        elif param.kind != "int" and (not _is_number(value) or not math.isfinite(value)):
+            raise t.fail(key, f"a number{' of ' + _units(param.unit) if param.unit else ''}")
+        params[key] = value
+    try:
+        compile_plan(method, params, load_kg)
+    except PlanError as e:
+        msg = str(e)
+        head, _, rest = msg.partition(": ")
+        key = {"load": "load_kg"}.get(head, head)
+        if rest and (key in params or key == "load_kg"):
+            raise _Problem(path + (key,), rest) from None
+        raise _Problem(path, msg) from None
+    return UserPreset(name, method, exercise, load_kg, MappingProxyType(params))
+
+
+def _units(unit: str) -> str:
+    return {"s": "seconds", "%": "percent"}.get(unit, unit)
+
+
+def _build(data: Mapping[str, object], source: Path | None, env: Mapping[str, str]) -> Config:
+    for key in data:
+        if key not in _SECTIONS:
+            raise _unknown((key,), _SECTIONS, "section")
+    exercises: dict[str, Exercise] = {}
+    for name in _table(data, "exercises"):
+        exercises[name] = _exercise(name, _table(data["exercises"], name, ("exercises",)))
+    presets: dict[str, UserPreset] = {}
+    for name in _table(data, "presets"):
+        presets[name] = _preset(name, _table(data["presets"], name, ("presets",)), exercises)
+    return Config(
+        pins=_pins(_table(data, "pins")),
+        gestures=_gestures(_table(data, "gestures")),
+        sound=_sound(_table(data, "sound")),
+        serial=_serial(_table(data, "serial")),
+        display=_display(_table(data, "display")),
+        history=_history(_table(data, "history"), source, env),
+        guardrails=_guardrails(_table(data, "guardrails")),
+        exercises=MappingProxyType(exercises),
+        presets=MappingProxyType(presets),
+        source=source,
+    )
+
+
+# -- finding the line of a key ------------------------------------------------
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def key_path(parts: tuple[str, ...]) -> str:
+    """TOML dotted-key spelling of ``parts``: ``presets."my squat".rest``."""
+    return ".".join(p if _BARE_KEY.fullmatch(p) else json.dumps(p, ensure_ascii=False) for p in parts)
+
+
+def _read_key(line: str, i: int) -> tuple[tuple[str, ...], int] | None:
+    """The dotted key starting at ``line[i]`` and the index after it."""
+    parts: list[str] = []
+    while True:
+        while i < len(line) and line[i] in " \t":
+            i += 1
+        if i >= len(line):
+            return None
+        if line[i] in "\"'":
+            end = line.find(line[i], i + 1)
+            while line[i] == '"' and end > 0 and line[end - 1] == "\\":
+                end = line.find('"', end + 1)
+            if end < 0:
+                return None
+            raw = line[i:end + 1]
+            try:
+                parts.append(json.loads(raw) if raw[0] == '"' else raw[1:-1])
+            except ValueError:
+                parts.append(raw[1:-1])
+            i = end + 1
+        else:
+            m = _BARE_KEY.match(line, i)
+            if not m:
+                return None
+            parts.append(m.group())
+            i = m.end()
+        while i < len(line) and line[i] in " \t":
+            i += 1
+        if i < len(line) and line[i] == ".":
+            i += 1
+            continue
+        return tuple(parts), i
+
+
+def _find_line(text: str, path: tuple[str, ...]) -> int | None:
+    """The line (1-based) where ``path`` is set or its table starts, else the
+    line of its nearest enclosing table; a simple scan, not a TOML parser."""
+    table: tuple[str, ...] = ()
+    best_len, best_line = 0, None
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line.startswith("["):
+            key = _read_key(line, 2 if line.startswith("[[") else 1)
+            if key is None:
+                continue
+            table = full = key[0]
+        else:
+            key = _read_key(line, 0)
+            if key is None or not line[key[1]:].startswith("="):
+                continue
+            full = table + key[0]
+        if full[:len(path)] == path:
+            return number
+        if path[:len(full)] == full and len(full) > best_len:
+            best_len, best_line = len(full), number
+    return best_line
+
+
+# -- the example ----------------------------------------------------------------
+
+
+def example_config() -> str:
+    """A commented config: every key at its default with its range and meaning,
+    plus one example exercise and one user preset."""
+    methods = ", ".join(PRESETS)
+    return _EXAMPLE.replace("@METHODS@", methods)
+
+
+_EXAMPLE = """\
+# station.toml: the station's configuration.
+# Looked for at $XDG_CONFIG_HOME/station/station.toml (~/.config/station/station.toml),
+# then /etc/station/station.toml. Every section and key is optional; the values below
+# are the defaults. Unknown keys are errors. Check a file with `station config check`.
+# Durations are in seconds (*_s), loads in kilograms (*_kg).
+
+[pins]
+factory = "auto"          # "auto" (real pins on a Pi, else mock) | "gpio" | "mock"
+button = 17               # BCM pin (2-27) of the big button, wired to GND (internal pull-up)
+spotter_button = 0        # BCM pin (2-27) of an optional second button; 0 = none
+buzzer = 18               # BCM pin (2-27) of the buzzer; not the button's pin
+buzzer_kind = "active"    # "active" (buzzer with its own oscillator) | "tonal" (passive piezo on PWM)
+buzzer_active_high = true # true: the buzzer sounds when the pin is high
+
+[gestures]
+debounce_s = 0.03         # 0.001-0.2: presses closer than this are contact bounce
+hold_s = 1.0              # 0.3-5: a hold this long = failure / end of a mini-set
+end_hold_s = 3.0          # over hold_s, at most 10: a hold this long ends the set
+double_s = 0.4            # 0.1-1.0: two presses within this = undo the last rep
+
+[sound]
+volume = 0.8              # 0.0-1.0
+quiet = false             # true: tones at low volume only, buzzer muted
+speech = true             # spoken cues via espeak-ng when it is installed
+buffer_samples = 256      # mixer buffer, a power of two 64-4096 (raise it if sound crackles)
+
+[serial]
+url = ""                  # remote accessory: a device path (/dev/serial/by-id/...) or a
+                          # pyserial URL (loop://, socket://host:port); "" = none
+baud = 115200             # 50-4000000
+
+[display]
+mode = "auto"             # "auto" | "fullscreen" | "window" | "terminal" | "none"
+window_size = [800, 480]  # [width, height] in pixels (160-8192) for mode "window"
+
+[history]
+db = ""                   # the history database; "" = $XDG_DATA_HOME/station/history.sqlite3
+                          # (~/.local/share/...); a relative path is relative to this file
+
+[guardrails]
+overuse_sessions = 2      # 0-100: warn when the same method + exercise ran more than this
+overuse_days = 7          # 1-365: ...many sessions within this many days
+warn_consecutive_days = true  # warn when an intensification method runs on consecutive days
+
+# Exercises: any name. kind = "barbell" | "dumbbell" | "machine". Loads are rounded to
+# what the equipment allows.
+[exercises.squat]
+kind = "barbell"
+one_rm_kg = 140.0         # optional, over 0 and at most 1000: your 1RM, for %1RM loads
+bar_kg = 20.0             # barbell only, 0-50
+plates_kg = [25, 25, 25, 25, 20, 15, 10, 5, 2.5, 1.25]  # barbell only: plates PER SIDE, any order
+
+# [exercises.curl]
+# kind = "dumbbell"
+# dumbbells_kg = [5, 7.5, 10, 12.5, 15]   # dumbbell only: the weights on the rack
+#
+# [exercises.leg-press]
+# kind = "machine"
+# increment_kg = 5.0      # machine only, over 0 and at most 50: the stack step
+
+# User presets, run as `station run <name>`; a name must not be a built-in method.
+# method: one of @METHODS@.
+# exercise (optional) names an [exercises.*] entry; load_kg (optional) is the starting
+# load, 0-1000. Any parameter of the method by its name:
+# reps, rest, duration, every, clusters, pauses, drops, drop-percent, variations,
+# eccentric, min-reps, mini-sets. Values outside the recommended range give a warning.
+[presets.my-squat-clusters]
+method = "cluster"
+exercise = "squat"
+load_kg = 100.0
+reps = 4                  # reps per cluster
+rest = 15.0               # s of rest after each cluster
+duration = 240.0          # s, time cap from the first rep
+"""

@@ -1,0 +1,314 @@
+"""The serial remote over pyserial: a reader thread, a writer thread, reconnect.
+
+The protocol itself (framing, parsing, formatting) is the pure
+:mod:`station.core.protocol`; this module only moves bytes and keeps the
+port alive. See ``hardware/protocol.md`` for the contract a remote follows.
+
+Threads never touch the engine: the reader stamps each framed line with the
+station clock and hands the mapped event to ``post`` (a non-blocking queue
+put owned by the caller). The main loop's :meth:`SerialRemote.send_cue` and
+:meth:`SerialRemote.send_state` only append to a bounded queue that the
+writer thread drains, so a stalled or unplugged remote never blocks it.
+"""
+
+from __future__ import annotations
+
+import collections
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import serial
+
+from .. import __version__
+from ..core import protocol
+from ..core.snapshot import Snapshot
+
+#: Read timeout, s: bounds how long the reader takes to notice close() on a
+#: port without cancel_read (socket://); idle wake-ups stay rare.
+_READ_TIMEOUT_S = 0.2
+#: Write timeout, s: a remote that stops reading costs at most this per line.
+_WRITE_TIMEOUT_S = 0.25
+#: Most bytes taken from the port per read.
+_READ_CHUNK = 4096
+#: Lines waiting for the writer; beyond this new lines are dropped (the
+#: remote is not reading, and stale cues are worse than none).
+_OUT_MAX = 64
+
+
+@dataclass(frozen=True)
+class RemoteStatus:
+    """A change in the link, for the screen: ``detail`` is e.g.
+    "remote lost: <why>", "remote back", "remote unavailable: <why>"."""
+
+    connected: bool
+    detail: str
+
+
+def list_ports() -> list[str]:
+    """Serial device paths present now (for a self-test listing), sorted."""
+    from serial.tools import list_ports as lp
+
+    return sorted(p.device for p in lp.comports())
+
+
+class SerialRemote:
+    """A remote on ``url``: a device path or any pyserial URL (``loop://``,
+    ``socket://host:port``), opened with ``open_fn`` at ``baud`` 8N1.
+
+    ``post(item)``: called from the reader thread with an
+    :class:`~station.core.gestures.Edge`, a Rep/Fail/Undo/End event or a
+    :class:`RemoteStatus`; it must not block. ``clock()``: the station's
+    monotonic clock, s. ``version``: sent in ``HELLO``. ``backoff_s``: the
+    waits between reopen attempts, s; the last one repeats.
+    ``err_per_s``: the most ``ERR`` replies per second to a flood of garbage.
+
+    :meth:`start` (or entering the context) opens the port and starts the
+    threads; :meth:`close` stops them within about 0.5 s (a read timeout
+    plus a write timeout at worst).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        post: Callable[[object], None],
+        clock: Callable[[], float],
+        *,
+        baud: int = 115200,
+        version: str = __version__,
+        open_fn: Callable[..., Any] = serial.serial_for_url,
+        backoff_s: Sequence[float] = (0.5, 1.0, 2.0, 5.0),
+        err_per_s: float = 20.0,
+    ) -> None:
+        if not backoff_s or any(b < 0 for b in backoff_s):
+            raise ValueError(f"backoff_s must be non-empty and non-negative, got {backoff_s!r}")
+        self.url = url
+        self.baud = baud
+        self._post = post
+        self._clock = clock
+        self._hello = protocol.hello(version)
+        self._open_fn = open_fn
+        self._backoff_s = tuple(backoff_s)
+        self._errs = protocol.RateLimiter(err_per_s, burst=5)
+        self._closing = threading.Event()
+        self._lock = threading.Lock()  # guards the fields below; never held during I/O
+        self._ready = threading.Condition(self._lock)
+        self._io_lock = threading.Lock()  # a write in flight vs closing its port
+        self._port: Any = None
+        self._out: collections.deque[bytes] = collections.deque()
+        self._write_error: str | None = None
+        self._last_state: bytes | None = None
+        self._status = RemoteStatus(False, "remote not started")
+        self._threads: list[threading.Thread] = []
+
+    # ------------------------------------------------------------ life cycle
+
+    @property
+    def status(self) -> RemoteStatus:
+        """Whether the port is open now, and why not."""
+        with self._lock:
+            return self._status
+
+    def start(self) -> None:
+        """Open the port and start the threads (once).
+
+        A port that cannot be opened now (unplugged) is not an error: a
+        ``RemoteStatus(False, "remote unavailable: ...")`` is posted and the
+        reader keeps trying with the backoff. A malformed URL (``ValueError``
+        from pyserial) is a configuration error and raises.
+        """
+        if self._threads:
+            return
+        port = None
+        try:
+            port = self._open()
+        except (serial.SerialException, OSError) as e:
+            self._set_status(RemoteStatus(False, f"remote unavailable: {e}"))
+        if port is not None:
+            self._went_up(port, "remote connected")
+        self._threads = [
+            threading.Thread(target=self._read_loop, args=(port,), name="remote-reader", daemon=True),
+            threading.Thread(target=self._write_loop, name="remote-writer", daemon=True),
+        ]
+        for t in self._threads:
+            t.start()
+
+    def close(self) -> None:
+        """Stop both threads and close the port. Safe to call twice."""
+        self._closing.set()
+        with self._ready:
+            port = self._port
+            self._ready.notify_all()
+        if port is not None:
+            # Wake a reader blocked in read() at once; only the reader closes
+            # the port, under _io_lock, so it is still open if is_open says so.
+            if self._io_lock.acquire(timeout=_WRITE_TIMEOUT_S * 2):
+                try:
+                    cancel = getattr(port, "cancel_read", None)
+                    if cancel is not None and port.is_open:
+                        cancel()
+                except (serial.SerialException, OSError):
+                    pass  # the read timeout ends the read anyway
+                finally:
+                    self._io_lock.release()
+        for t in self._threads:
+            t.join(timeout=1.0)
+
+    def __enter__(self) -> SerialRemote:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ main-loop side
+
+    def send_cue(self, name: str) -> None:
+        """Queue ``CUE <name>``; never blocks; dropped while unplugged."""
+        self._send(protocol.cue(name))
+
+    def send_state(self, snapshot: Snapshot) -> None:
+        """Queue ``STATE ...`` when it differs from the last one; never blocks.
+
+        The latest state is also sent right after every reconnect.
+        """
+        line = protocol.state(snapshot)
+        with self._lock:
+            if line == self._last_state:
+                return
+            self._last_state = line
+        self._send(line)
+
+    def _send(self, line: bytes) -> None:
+        with self._ready:
+            if self._port is None or self._closing.is_set() or len(self._out) >= _OUT_MAX:
+                return
+            self._out.append(line)
+            self._ready.notify()
+
+    # ------------------------------------------------------------ reader thread
+
+    def _open(self) -> Any:
+        return self._open_fn(
+            self.url, baudrate=self.baud, timeout=_READ_TIMEOUT_S, write_timeout=_WRITE_TIMEOUT_S
+        )
+
+    def _read_loop(self, port: Any) -> None:
+        attempt = 0
+        ever_up = port is not None
+        framer = protocol.LineFramer()
+        while not self._closing.is_set():
+            if port is None:
+                wait_s = self._backoff_s[min(attempt, len(self._backoff_s) - 1)]
+                if self._closing.wait(wait_s):
+                    break
+                attempt += 1
+                try:
+                    port = self._open()
+                except (serial.SerialException, OSError):
+                    continue  # still unplugged; already said so
+                attempt = 0
+                framer = protocol.LineFramer()  # nothing carries over a reconnect
+                self._went_up(port, "remote back" if ever_up else "remote connected")
+                self._deliver(self.status)
+                ever_up = True
+                continue
+            failure = None
+            try:
+                waiting = port.in_waiting
+                data = port.read(min(max(waiting, 1), _READ_CHUNK))
+            except (serial.SerialException, OSError) as e:
+                data, failure = b"", str(e) or type(e).__name__
+            if data:
+                self._on_bytes(framer.feed(data))
+            with self._lock:
+                failure = failure or self._write_error
+            if failure is not None and not self._closing.is_set():
+                self._went_down(port, failure)
+                port = None
+        if port is not None:
+            self._close_port(port)
+
+    def _on_bytes(self, items: list[protocol.Line | protocol.Dropped]) -> None:
+        for item in items:
+            at = self._clock()
+            decoded = protocol.decode(item)
+            if decoded is None:
+                continue
+            if isinstance(decoded, protocol.Reject):
+                if self._errs.allow(at):
+                    self._send(protocol.err(decoded.reason))
+                continue
+            event = protocol.to_event(decoded, at)
+            if event is None:
+                self._send(protocol.pong())
+            else:
+                self._deliver(event)
+
+    def _deliver(self, item: object) -> None:
+        try:
+            self._post(item)
+        except queue.Full:
+            pass  # the caller's queue is bounded and full: a flood, drop it
+
+    def _went_up(self, port: Any, detail: str) -> None:
+        with self._ready:
+            self._port = port
+            self._write_error = None
+            self._out.clear()
+            self._out.append(self._hello)
+            if self._last_state is not None:
+                self._out.append(self._last_state)
+            self._status = RemoteStatus(True, detail)
+            self._ready.notify()
+
+    def _went_down(self, port: Any, why: str) -> None:
+        lost = RemoteStatus(False, f"remote lost: {why}")
+        with self._ready:
+            self._port = None
+            self._out.clear()
+            self._write_error = None
+            self._status = lost
+        self._close_port(port)
+        self._deliver(lost)
+
+    def _close_port(self, port: Any) -> None:
+        try:
+            port.cancel_write()
+        except (AttributeError, serial.SerialException, OSError, ValueError):
+            pass
+        with self._io_lock:
+            try:
+                port.close()
+            except (serial.SerialException, OSError):
+                pass  # it is gone either way
+
+    def _set_status(self, status: RemoteStatus) -> None:
+        with self._lock:
+            self._status = status
+        self._deliver(status)
+
+    # ------------------------------------------------------------ writer thread
+
+    def _write_loop(self) -> None:
+        while True:
+            with self._ready:
+                while not self._out and not self._closing.is_set():
+                    self._ready.wait()
+                if self._closing.is_set():
+                    return
+                line = self._out.popleft()
+                port = self._port
+            if port is None:
+                continue
+            with self._io_lock:
+                try:
+                    if port.is_open:
+                        port.write(line)
+                except serial.SerialTimeoutException:
+                    continue  # the remote is not reading: drop this line
+                except (serial.SerialException, OSError) as e:
+                    with self._lock:
+                        if self._port is port and self._write_error is None:
+                            self._write_error = f"write failed: {e}"

@@ -1,0 +1,274 @@
+"""The one main loop: one thread owns the engine; everything else posts to it.
+
+gpiozero callbacks, the serial reader and the display's keyboard only put
+``(Edge | Event | RemoteStatus | Quit)`` values on :attr:`MainLoop.queue`.
+Each pass: wait on the queue until the next deadline (no busy waiting),
+drain it, tick the session, sound cues first (they are what must be on
+time), then hand records to the recorder thread and the new state to the
+screen, and ping the systemd watchdog.
+"""
+
+from __future__ import annotations
+
+import queue
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Protocol
+
+from .core import gestures, session
+from .core.engine import snapshot
+from .core.events import Abort, BoutChanged, BoutRemoved, Cue, End, Fail, Phase, Rep, SetChanged, Undo
+from .core.gestures import Edge, GestureConfig, GestureState
+from .core.methods import Plan
+from .core.snapshot import Snapshot
+
+#: Cues this late (s) are not sounded any more: a pile of stale count-ins
+#: after a stall would only confuse. They are still recorded.
+STALE_S = 1.0
+_SKIPPABLE = {"count", "tempo", "rep"}
+
+
+@dataclass(frozen=True)
+class Quit:
+    """Leave: Esc, window closed, SIGINT/SIGTERM. ``why`` is shown and logged."""
+
+    why: str = "quit"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A status note for the screen (remote lost/back, no sound...).
+    ``key`` groups notes so a newer one replaces an older (e.g. "remote")."""
+
+    key: str
+    text: str | None  # None clears the note
+
+
+class CueSink(Protocol):
+    name: str
+
+    def play(self, cue: Cue) -> None: ...
+
+
+class Screen(Protocol):
+    def present(self, kind: str, **data: object) -> None: ...
+
+
+@dataclass
+class SetResult:
+    """What a finished set leaves behind. Lateness in s per sink name."""
+
+    session: session.Session
+    snapshot: Snapshot
+    lateness: dict[str, list[float]] = field(default_factory=dict)
+    quit: Quit | None = None
+
+    @property
+    def worst_lateness_s(self) -> float | None:
+        values = [v for vs in self.lateness.values() for v in vs]
+        return max(values) if values else None
+
+
+class MainLoop:
+    """Owns the queue, the session and the hand-off to outputs.
+
+    ``now``: the station clock (s). ``sinks``: cue outputs, called in order
+    (buzzer first: its first edge is synchronous and the quickest ack).
+    ``screen.present(kind, **data)``: never blocks (hands off to a thread).
+    ``record(effect, actual_at)``: never blocks (a writer thread commits).
+    ``on_cue(name)``: e.g. the remote's ``CUE`` line. ``ping(now)``: the
+    watchdog. ``status(text)``: the service manager's STATUS line.
+    """
+
+    def __init__(
+        self,
+        now: Callable[[], float],
+        *,
+        gesture_config: GestureConfig = GestureConfig(),
+        sinks: Iterable[CueSink] = (),
+        screen: Screen | None = None,
+        record: Callable[[object, float | None], None] | None = None,
+        on_cue: Callable[[Cue], None] | None = None,
+        on_state: Callable[[Snapshot], None] | None = None,
+        ping: Callable[[float], float | None] | None = None,
+        status: Callable[[str], None] | None = None,
+    ) -> None:
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.now = now
+        self.gesture_config = gesture_config
+        self.sinks = list(sinks)
+        self.screen = screen
+        self._record = record
+        self._on_cue = on_cue
+        self._on_state = on_state
+        self._ping = ping
+        self._status = status
+        self.notes: dict[str, str] = {}
+        self.quit: Quit | None = None
+
+    # -------------------------------------------------------------- input side
+
+    def post(self, item: object) -> None:
+        """Thread-safe and non-blocking; safe from a signal handler too."""
+        self.queue.put(item)
+
+    def _wait(self, deadline: float | None) -> list[object]:
+        """Block until an item arrives or ``deadline`` (s) passes, then drain."""
+        items: list[object] = []
+        timeout = None if deadline is None else deadline - self.now()
+        if self._ping is not None:
+            wd = self._ping(self.now())
+            if wd is not None:
+                timeout = wd if timeout is None else min(timeout, wd)
+        try:
+            if timeout is None:
+                items.append(self.queue.get())
+            elif timeout > 0:
+                items.append(self.queue.get(timeout=timeout))
+            else:
+                items.append(self.queue.get_nowait())
+        except queue.Empty:
+            return items
+        while True:
+            try:
+                items.append(self.queue.get_nowait())
+            except queue.Empty:
+                return items
+
+    def _note(self, item: Note) -> None:
+        if item.text is None:
+            self.notes.pop(item.key, None)
+        else:
+            self.notes[item.key] = item.text
+        self.present("notes", notes=tuple(self.notes.values()))
+
+    def present(self, kind: str, **data: object) -> None:
+        if self.screen is not None:
+            self.screen.present(kind, **data)
+
+    # -------------------------------------------------------------- a set
+
+    def run_set(self, plan: Plan, *, context: object = None,
+                until: float | None = None) -> SetResult:
+        """Run one set to DONE (or quit). ``context``: passed to the screen
+        with each snapshot (a ``ui.view.Context``: exercise, strip text...). ``until``: stop waiting at this
+        instant (s) even if the set is not done (tests, demo)."""
+        sess = session.start(plan, self.gesture_config)
+        result = SetResult(sess, snapshot(sess.set, self.now()))
+        last_key = None
+        while True:
+            now = self.now()
+            sess, fx = session.tick(sess, now), []
+            last_key = self._publish(sess, now, context, last_key)
+            if sess.set.phase is Phase.DONE or (until is not None and now >= until):
+                break
+            items = self._wait(_min(session.next_deadline(sess), until))
+            now = self.now()
+            for item in items:
+                if isinstance(item, Edge):
+                    sess, more = session.feed_edge(sess, item, now)
+                elif isinstance(item, (Rep, Fail, Undo, End, Abort)):
+                    sess, more = session.feed(sess, item, now)
+                elif isinstance(item, Quit):
+                    self.quit = item
+                    sess, more = session.feed(sess, Abort(now), now)
+                elif isinstance(item, Note):
+                    self._note(item)
+                    continue
+                else:
+                    raise TypeError(f"main loop got an unknown item {item!r}")
+                fx.extend(more)
+            sess = session.tick(sess, now, fx)
+            self._carry_out(fx, result)
+        result.session = sess
+        result.snapshot = snapshot(sess.set, self.now())
+        result.quit = self.quit
+        return result
+
+    def _carry_out(self, effects: list, result: SetResult) -> None:
+        cues = [e for e in effects if isinstance(e, Cue)]
+        for cue in cues:
+            late = self.now() - cue.at
+            if late > STALE_S and cue.name in _SKIPPABLE:
+                self._rec(cue, None)
+                continue
+            actual = None
+            for sink in self.sinks:
+                t = self.now()
+                sink.play(cue)
+                result.lateness.setdefault(sink.name, []).append(t - cue.at)
+                actual = t if actual is None else actual
+            self._rec(cue, actual if actual is not None else self.now())
+            if self._on_cue is not None:
+                self._on_cue(cue)
+        for e in effects:
+            if isinstance(e, (BoutChanged, BoutRemoved, SetChanged)):
+                self._rec(e, None)
+
+    def _rec(self, effect: object, actual_at: float | None) -> None:
+        if self._record is not None:
+            self._record(effect, actual_at)
+
+    def _publish(self, sess: session.Session, now: float, context: object, last_key):
+        snap = snapshot(sess.set, now)
+        key = (snap.phase, snap.bout_index, snap.reps_per_bout, snap.phase_ends_at,
+               snap.cap_reached, snap.spotter_confirmed, snap.lowering_s)
+        if key != last_key:
+            self.present("set", snapshot=snap, context=context)
+            if self._on_state is not None:
+                self._on_state(snap)
+            if self._status is not None and (last_key is None or key[0] != last_key[0]
+                                             or key[2] != last_key[2]):
+                self._status(_status_line(snap))
+        return key
+
+    # -------------------------------------------------------------- between sets
+
+    def wait_gesture(self, until: float | None = None) -> str:
+        """Between sets: wait for "press" (pressed and released before the
+        hold threshold), "hold", "long" (a remote END) or "quit"; "timeout"
+        at ``until`` (s). Notes are shown meanwhile."""
+        trackers: dict[str, GestureState] = {}
+        pressed: set[str] = set()
+        while True:
+            due = [d for g in trackers.values() if (d := gestures.next_deadline(g)) is not None]
+            items = self._wait(_min(min(due) if due else None, until))
+            now = self.now()
+            for item in items:
+                if isinstance(item, Quit):
+                    self.quit = item
+                    return "quit"
+                if isinstance(item, Note):
+                    self._note(item)
+                elif isinstance(item, (Rep, Fail, End)):  # decoded by a remote
+                    return {Rep: "press", Fail: "hold", End: "long"}[type(item)]
+                elif isinstance(item, Edge):
+                    g = trackers.get(item.source) or GestureState(self.gesture_config)
+                    g, gs = gestures.on_edge(g, item)
+                    trackers[item.source] = g
+                    if any(isinstance(x, Fail) for x in gs):
+                        return "hold"
+                    if any(isinstance(x, Rep) for x in gs):
+                        pressed.add(item.source)
+            for src, g in list(trackers.items()):
+                g, gs = gestures.on_time(g, now)
+                trackers[src] = g
+                if any(isinstance(x, Fail) for x in gs):
+                    return "hold"
+            if any(not trackers[src].level for src in pressed):
+                return "press"
+            if until is not None and now >= until:
+                return "timeout"
+
+
+def _min(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _status_line(s: Snapshot) -> str:
+    parts = [s.method, s.phase.value, f"bout {s.bout_index + 1}", f"reps {s.reps_in_bout}",
+             f"total {s.total_reps}"]
+    return " ".join(parts)

@@ -1,0 +1,104 @@
+"""Reading the history database into plain values (JSON-ready dicts).
+
+Instants come out as ISO 8601 UTC strings with milliseconds
+(``2026-11-23T18:58:13.123Z``); durations as seconds (float).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+
+from station.core.guardrails import PastSession
+
+
+def iso_utc(wall_s: float | None) -> str | None:
+    """UTC Unix seconds -> ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (None stays None)."""
+    if wall_s is None:
+        return None
+    ms = round(wall_s * 1000)
+    dt = datetime.fromtimestamp(ms // 1000, UTC)
+    return f"{dt:%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}Z"
+
+
+def _bouts(conn: sqlite3.Connection, session_id: int) -> list[dict]:
+    reps: dict[int, list[float]] = {}
+    for bout_idx, at in conn.execute(
+        "SELECT bout_idx, at FROM reps WHERE session_id = ? ORDER BY bout_idx, n", (session_id,)
+    ):
+        reps.setdefault(bout_idx, []).append(at)
+    out = []
+    for idx, started, ended, load, variation, rest_before, reason in conn.execute(
+        "SELECT idx, started_at, ended_at, load_kg, variation, rest_before_s, end_reason "
+        "FROM bouts WHERE session_id = ? ORDER BY idx",
+        (session_id,),
+    ):
+        times = reps.get(idx, [])
+        out.append(
+            {
+                "index": idx + 1,
+                "reps": len(times),
+                "load_kg": load,
+                "variation": variation,
+                "started_at": iso_utc(started),
+                "ended_at": iso_utc(ended),
+                "rest_before_s": None if rest_before is None else round(rest_before, 3),
+                "end_reason": reason,
+                "rep_times": [iso_utc(t) for t in times],
+            }
+        )
+    return out
+
+
+_SESSION_COLUMNS = (
+    "id, method, exercise, load_kg, params, plan_summary, status, started_at, ended_at, "
+    "spotter_confirmed_at, done_reason, lateness_median_ms, lateness_max_ms, cues_measured"
+)
+
+
+def read_sessions(conn: sqlite3.Connection, limit: int | None = None) -> list[dict]:
+    """The newest ``limit`` sessions (all if None), newest first, as JSON-ready dicts."""
+    sql = f"SELECT {_SESSION_COLUMNS} FROM sessions ORDER BY started_at DESC, id DESC"
+    rows = conn.execute(sql + " LIMIT ?", (limit,)) if limit is not None else conn.execute(sql)
+    out = []
+    for (sid, method, exercise, load, params, summary, status, started, ended, spotter,
+         reason, med, worst, measured) in rows.fetchall():
+        warnings = [t for (t,) in conn.execute(
+            "SELECT text FROM notes WHERE session_id = ? AND kind = 'warning' ORDER BY id", (sid,)
+        )]
+        out.append(
+            {
+                "id": sid,
+                "method": method,
+                "exercise": exercise,
+                "load_kg": load,
+                "status": status,
+                "started_at": iso_utc(started),
+                "ended_at": iso_utc(ended),
+                "spotter_confirmed": spotter is not None,
+                "spotter_confirmed_at": iso_utc(spotter),
+                "done_reason": reason,
+                "lateness_ms": {"median": med, "max": worst, "cues": measured},
+                "plan_summary": summary,
+                "params": json.loads(params),
+                "warnings": warnings,
+                "bouts": _bouts(conn, sid),
+            }
+        )
+    return out
+
+
+def read_recent(
+    conn: sqlite3.Connection, method: str, exercise: str | None, since: datetime
+) -> list[PastSession]:
+    """Sessions of ``method`` on ``exercise`` begun at or after ``since`` (aware
+    datetime) in which at least one rep was counted, oldest first."""
+    rows = conn.execute(
+        "SELECT started_at, method, exercise FROM sessions s "
+        "WHERE method = ? AND exercise IS ? AND started_at >= ? "
+        "AND EXISTS (SELECT 1 FROM reps r WHERE r.session_id = s.id) "
+        "ORDER BY started_at",
+        (method, exercise, since.timestamp()),
+    )
+    return [PastSession(datetime.fromtimestamp(at, UTC), m, e) for at, m, e in rows]

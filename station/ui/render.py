@@ -1,0 +1,477 @@
+"""Draws screen models on a pygame Surface; decides nothing.
+
+Every string, number and colour comes from the model (:mod:`station.ui.view`);
+this module only fits them into the regions of :mod:`station.ui.layout`,
+proportional to ``surface.get_size()``. Text is shrunk to fit its box, never
+clipped. Rendered text is kept in LRU caches keyed by text, size and colour,
+so a frame that only moves a progress bar re-renders no glyphs.
+
+Fonts: pygame's bundled default font (``pygame.font.Font(None, size)``).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Generic, Hashable, TypeVar
+
+import pygame
+
+from station.ui import layout as lay
+from station.ui.layout import Box
+from station.ui.view import (
+    NOTE_BACKGROUND,
+    NOTE_FOREGROUND,
+    RGB,
+    MenuModel,
+    MessageModel,
+    Model,
+    ScreenModel,
+    SummaryModel,
+    contrast,
+)
+
+V = TypeVar("V")
+
+MIN_SQUEEZE = 0.78  # the big number may be narrowed to this share of its width
+LINE_RATIO = 0.75  # rendered line height / font size, for the default font
+DIGIT_INK_RATIO = 0.51  # ink height of a digit / font size, for the default font
+
+
+@dataclass(frozen=True)
+class DrawnText:
+    """Where a text was drawn: ``rect`` is (x, y, w, h) in surface pixels."""
+
+    role: str
+    text: str
+    rect: tuple[int, int, int, int]
+
+
+class LRU(Generic[V]):
+    """A small least-recently-used map."""
+
+    def __init__(self, maxsize: int) -> None:
+        if maxsize < 1:
+            raise ValueError(f"LRU maxsize must be at least 1, got {maxsize}")
+        self.maxsize = maxsize
+        self._d: OrderedDict[Hashable, V] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable) -> V | None:
+        v = self._d.get(key)
+        if v is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._d.move_to_end(key)
+        return v
+
+    def put(self, key: Hashable, value: V) -> V:
+        self._d[key] = value
+        self._d.move_to_end(key)
+        while len(self._d) > self.maxsize:
+            self._d.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+
+class Renderer:
+    """Draws models; holds the font and text caches (no other state)."""
+
+    def __init__(self, max_texts: int = 512) -> None:
+        if not pygame.font.get_init():
+            pygame.font.init()
+        self._fonts: LRU[pygame.font.Font] = LRU(64)
+        self.texts: LRU[pygame.Surface] = LRU(max_texts)
+        self._fits: LRU[int] = LRU(max_texts * 4)
+        self._bigs: LRU[pygame.Surface] = LRU(64)
+
+    # ------------------------------------------------------------ entry
+
+    def draw(self, surface: pygame.Surface, model: Model) -> list[DrawnText]:
+        """Draw ``model`` over all of ``surface``; return the text boxes drawn."""
+        if isinstance(model, ScreenModel):
+            return self._phase(surface, model)
+        if isinstance(model, SummaryModel):
+            return self._summary(surface, model)
+        if isinstance(model, MenuModel):
+            return self._menu(surface, model)
+        if isinstance(model, MessageModel):
+            return self._message(surface, model)
+        raise TypeError(f"cannot draw a {type(model).__name__}")
+
+    # ------------------------------------------------------------ text
+
+    def _font(self, size: int) -> pygame.font.Font:
+        f = self._fonts.get(size)
+        return f if f is not None else self._fonts.put(size, pygame.font.Font(None, size))
+
+    def fit_size(self, text: str, w: int, h: int) -> int:
+        """The largest font size at which ``text`` fits in ``w`` x ``h`` px."""
+        key = (text, w, h)
+        n = self._fits.get(key)
+        if n is not None:
+            return n
+        n = max(1, int(h / LINE_RATIO))
+        tw = self._font(n).size(text)[0]
+        if tw > w:
+            n = max(1, int(n * w / tw))
+        while n > 1:
+            f = self._font(n)
+            tw, _ = f.size(text)
+            if tw <= w and f.get_linesize() <= h:
+                break
+            n -= 1
+        return self._fits.put(key, n)
+
+    def _surface(self, text: str, size: int, colour: RGB) -> pygame.Surface:
+        key = (text, size, colour)
+        s = self.texts.get(key)
+        if s is None:
+            s = self.texts.put(key, self._font(size).render(text, True, colour))
+        return s
+
+    def text(self, surface: pygame.Surface, text: str, box: Box, colour: RGB,
+             role: str, align: str = "left", size: int | None = None) -> DrawnText | None:
+        """Draw ``text`` shrunk to fit ``box`` (or at ``size`` if that fits),
+        vertically centred; ``align``: "left", "center" or "right"."""
+        if not text:
+            return None
+        x, y, w, h = box
+        fit = self.fit_size(text, w, h)
+        n = fit if size is None else min(size, fit)
+        s = self._surface(text, n, colour)
+        sw, sh = s.get_size()
+        sw, sh = min(sw, w), min(sh, h)
+        if align == "center":
+            tx = x + (w - sw) // 2
+        elif align == "right":
+            tx = x + w - sw
+        else:
+            tx = x
+        ty = y + (h - sh) // 2
+        surface.blit(s, (tx, ty), (0, 0, sw, sh))
+        return DrawnText(role, text, (tx, ty, sw, sh))
+
+    def _uniform(self, texts: tuple[str, ...], boxes: tuple[Box, ...]) -> int:
+        """One font size for a column of lines: the smallest any line needs."""
+        sizes = [self.fit_size(t, b[2], b[3]) for t, b in zip(texts, boxes) if t]
+        return min(sizes) if sizes else 1
+
+    def big(self, surface: pygame.Surface, text: str, box: Box, colour: RGB,
+            role: str = "big", align: str = "center") -> DrawnText | None:
+        """Draw ``text`` (digits) as large as ``box`` allows, measured on its
+        ink, narrowing it down to :data:`MIN_SQUEEZE` before shrinking it."""
+        if not text:
+            return None
+        x, y, w, h = box
+        key = (text, w, h, colour)
+        s = self._bigs.get(key)
+        if s is None:
+            s = self._bigs.put(key, self._big_surface(text, w, h, colour))
+        sw, sh = s.get_size()
+        tx = x + w - sw if align == "right" else x + (w - sw) // 2
+        ty = y + (h - sh) // 2
+        surface.blit(s, (tx, ty))
+        return DrawnText(role, text, (tx, ty, sw, sh))
+
+    def _big_surface(self, text: str, w: int, h: int, colour: RGB) -> pygame.Surface:
+        def ink(n: int) -> pygame.Surface:
+            s = self._font(n).render(text, True, colour)
+            r = s.get_bounding_rect()
+            return s.subsurface(r).copy() if r.w and r.h else s
+
+        n = max(2, int(h / DIGIT_INK_RATIO))
+        s = ink(n)
+        n = max(2, int(n * h / max(1, s.get_height())))
+        s = ink(n)
+        while n > 2 and s.get_height() > h:
+            n -= 1
+            s = ink(n)
+        if s.get_width() * MIN_SQUEEZE > w:
+            n = max(2, int(n * w / (s.get_width() * MIN_SQUEEZE)))
+            s = ink(n)
+            while n > 2 and s.get_width() * MIN_SQUEEZE > w:
+                n -= 1
+                s = ink(n)
+        if s.get_width() > w:
+            s = pygame.transform.smoothscale(s, (w, s.get_height()))
+        return s
+
+    # ------------------------------------------------------------ parts
+
+    def _notes(self, surface: pygame.Surface, notes: tuple[str, ...], box: Box) -> list[DrawnText]:
+        if not notes:
+            return []
+        surface.fill(NOTE_BACKGROUND, box)
+        x, y, w, h = box
+        pad = max(2, h // 8)
+        inner = (x + pad * 3, y + pad, w - pad * 6, h - 2 * pad)
+        d = self.text(surface, "   ·   ".join(notes), inner, NOTE_FOREGROUND, "notes")
+        return [d] if d else []
+
+    def _lines(self, surface: pygame.Surface, lines: tuple[str, ...], box: Box, colour: RGB,
+               min_rows: int, role: str = "line") -> list[DrawnText]:
+        boxes = lay.rows(box, len(lines), min_rows)
+        size = self._uniform(lines, boxes)
+        out = []
+        for line, b in zip(lines, boxes):
+            d = self.text(surface, line, b, colour, role, size=size)
+            if d:
+                out.append(d)
+        return out
+
+    # ------------------------------------------------------------ screens
+
+    def _phase(self, surface: pygame.Surface, m: ScreenModel) -> list[DrawnText]:
+        b = lay.phase_boxes(surface.get_size())
+        surface.fill(m.background)
+        out: list[DrawnText] = []
+        draw_icon(surface, m.shape, b.icon, m.foreground)
+        out.append(self.text(surface, m.word, b.word, m.foreground, "word"))
+        if m.bout:
+            out.append(self.text(surface, m.bout, b.bout, m.foreground, "bout",
+                                 align="right" if b.landscape else "left"))
+        big = b.big
+        if m.emphasised:
+            # The count-in digit pulses: full size just after it changes.
+            k = 0.86 + 0.14 * m.pulse
+            x, y, w, h = big
+            big = (x + round(w * (1 - k) / 2), y + round(h * (1 - k) / 2), round(w * k), round(h * k))
+        out.append(self.big(surface, m.big, big, m.foreground))
+        out.append(self.text(surface, m.big_label, b.big_label, m.foreground, "label", align="center"))
+        if m.progress is not None:
+            draw_bar(surface, b.bar, m.progress, m.accent, m.track, thick=m.emphasised)
+        out.extend(self._lines(surface, m.lines, b.lines, m.foreground, 5 if b.landscape else 4))
+        out.extend(self._notes(surface, m.notes, b.notes))
+        return [d for d in out if d]
+
+    def _message(self, surface: pygame.Surface, m: MessageModel) -> list[DrawnText]:
+        b = lay.message_boxes(surface.get_size())
+        surface.fill(m.background)
+        out: list[DrawnText | None] = []
+        draw_icon(surface, m.shape, b.icon, m.foreground)
+        out.append(self.text(surface, m.word, b.word, m.foreground, "word"))
+        out.extend(self._lines(surface, m.lines, b.lines, m.foreground, 4))
+        x, y, w, h = b.hint
+        pygame.draw.rect(surface, m.accent, b.hint, border_radius=max(2, h // 5))
+        pad = max(2, h // 6)
+        out.append(self.text(surface, m.hint, (x + pad * 2, y + pad, w - pad * 4, h - pad * 2),
+                             _readable_on(m.accent, m.background, m.foreground), "hint", align="center"))
+        out.extend(self._notes(surface, m.notes, b.notes))
+        return [d for d in out if d]
+
+    def _menu(self, surface: pygame.Surface, m: MenuModel) -> list[DrawnText]:
+        b = lay.menu_boxes(surface.get_size())
+        surface.fill(m.background)
+        out: list[DrawnText | None] = []
+        draw_icon(surface, m.shape, b.icon, m.foreground)
+        out.append(self.text(surface, m.word, b.word, m.foreground, "word"))
+        visible = 5
+        n = len(m.items)
+        first = 0 if n <= visible else min(max(0, m.selected - visible // 2), n - visible)
+        shown = tuple(range(first, min(n, first + visible)))
+        boxes = lay.rows(b.items, len(shown), visible, gap_frac=0.1)
+        pad_x = max(4, b.items[2] // 60)
+        inner = tuple((x + pad_x, y, w - 2 * pad_x, h) for x, y, w, h in boxes)
+        size = self._uniform(tuple(m.items[i] for i in shown), inner)
+        for i, box, ibox in zip(shown, boxes, inner):
+            colour = m.foreground
+            if i == m.selected:
+                pygame.draw.rect(surface, m.accent, box, border_radius=max(2, box[3] // 6))
+                colour = _readable_on(m.accent, m.background, m.foreground)
+            out.append(self.text(surface, m.items[i], ibox, colour, "item", size=size))
+        detail = m.details[m.selected] if m.selected < len(m.details) else ""
+        out.extend(self._wrapped(surface, detail, b.detail, m.foreground, "detail"))
+        out.append(self.text(surface, m.hint, b.hint, m.foreground, "hint", align="center"))
+        out.extend(self._notes(surface, m.notes, b.notes))
+        return [d for d in out if d]
+
+    def _wrapped(self, surface: pygame.Surface, text: str, box: Box, colour: RGB,
+                 role: str, max_lines: int = 3) -> list[DrawnText]:
+        """``text`` broken into the 1..``max_lines`` lines that give the largest type."""
+        words = text.split()
+        if not words:
+            return []
+        best: tuple[int, tuple[str, ...]] = (0, ())
+        for k in range(1, min(max_lines, len(words)) + 1):
+            chunk = _split_even(words, k)
+            boxes = lay.rows(box, k, 1, gap_frac=0.05)
+            size = self._uniform(chunk, boxes)
+            if size > best[0]:
+                best = (size, chunk)
+        chunk = best[1]
+        boxes = lay.rows(box, len(chunk), 1, gap_frac=0.05)
+        out = []
+        for line, bx in zip(chunk, boxes):
+            d = self.text(surface, line, bx, colour, role, size=best[0])
+            if d:
+                out.append(d)
+        return out
+
+    def _summary(self, surface: pygame.Surface, m: SummaryModel) -> list[DrawnText]:
+        b = lay.summary_boxes(surface.get_size())
+        surface.fill(m.background)
+        out: list[DrawnText | None] = []
+        draw_icon(surface, m.shape, b.icon, m.foreground)
+        out.append(self.text(surface, m.word, b.word, m.foreground, "word"))
+        hx, hy, hw, hh = b.headline
+        label_w = round(hw * 0.35)
+        gap = max(4, hh // 8)
+        ink_h = round(hh * 0.8)
+        out.append(self.big(surface, m.headline, (hx, hy + (hh - ink_h) // 2, hw - label_w - gap, ink_h),
+                            m.foreground, "headline", align="right"))
+        out.append(self.text(surface, m.headline_label, (hx + hw - label_w, hy + hh // 3,
+                                                         label_w, hh * 2 // 3 - hh // 10),
+                             m.foreground, "label"))
+        faint = _mix(m.background, m.foreground, 0.25)
+        reps_box, cad_box, rest_box = b.charts
+        out.extend(self._bar_chart(surface, m.titles[0], reps_box, m.bars, m.bar_labels,
+                                   m.accent, m.foreground, faint, None))
+        out.extend(self._cadence_chart(surface, m, cad_box, faint))
+        out.extend(self._bar_chart(surface, m.titles[2], rest_box, m.rest_taken_s, m.rest_labels,
+                                   m.second, m.foreground, faint, m.rest_planned_s))
+        out.extend(self._lines(surface, m.lines, b.lines, m.foreground, 6 if b.landscape else 5))
+        out.extend(self._notes(surface, m.notes, b.notes))
+        return [d for d in out if d]
+
+    def _bar_chart(self, surface: pygame.Surface, title: str, box: Box, values: tuple[float, ...],
+                   labels: tuple[str, ...], colour: RGB, fg: RGB, faint: RGB,
+                   mark: float | None) -> list[DrawnText]:
+        cap, plot = lay.chart_boxes(box)
+        out = [self.text(surface, title, cap, fg, "caption")]
+        x, y, w, h = plot
+        pygame.draw.line(surface, faint, (x, y + h - 1), (x + w - 1, y + h - 1), max(1, h // 80))
+        if not values:
+            return [d for d in out if d]
+        top = max(max(values), mark or 0) or 1
+        label_h = max(4, round(h * 0.2))
+        bar_area = h - label_h
+        slots = lay.columns(plot, len(values), 0.25)
+        size = self._uniform(labels, tuple((sx, y, sw, label_h) for sx, _, sw, _ in slots))
+        for v, lab, (sx, _, sw, _) in zip(values, labels, slots):
+            bh = round(bar_area * v / top)
+            if bh > 0:
+                pygame.draw.rect(surface, colour, (sx, y + h - bh, sw, bh))
+            out.append(self.text(surface, lab, (sx, y + h - bh - label_h, sw, label_h), fg,
+                                 "value", align="center", size=size))
+        if mark:
+            my = y + h - round(bar_area * mark / top)
+            dash = max(4, w // 60)
+            for dx in range(x, x + w, dash * 2):
+                pygame.draw.line(surface, fg, (dx, my), (min(x + w - 1, dx + dash), my),
+                                 max(2, h // 60))
+        return [d for d in out if d]
+
+    def _cadence_chart(self, surface: pygame.Surface, m: SummaryModel, box: Box,
+                       faint: RGB) -> list[DrawnText]:
+        cap, plot = lay.chart_boxes(box)
+        out = [self.text(surface, m.titles[1], cap, m.foreground, "caption")]
+        x, y, w, h = plot
+        scale_w = round(w * 0.14)
+        label = self.text(surface, m.cadence_top_label, (x, y, scale_w, round(h * 0.2)),
+                          m.foreground, "scale")
+        out.append(label)
+        px, pw = x + scale_w + 4, w - scale_w - 4
+        pygame.draw.line(surface, faint, (px, y + h - 1), (px + pw - 1, y + h - 1), max(1, h // 80))
+        pygame.draw.line(surface, faint, (px, y + round(h * 0.1)), (px + pw - 1, y + round(h * 0.1)), 1)
+        series = m.cadence_s
+        if not series:
+            return [d for d in out if d]
+        top = m.cadence_top_s or 1.0
+        usable = h * 0.9
+        slots = lay.columns((px, y, pw, h), len(series), 0.2)
+        r = max(2, min(h // 25, min(s[2] for s in slots) // 6))
+        for gaps, (sx, _, sw, _) in zip(series, slots):
+            if not gaps:
+                continue
+            pts = []
+            for j, g in enumerate(gaps):
+                gx = sx + (sw * (j + 0.5) / len(gaps))
+                gy = y + h - 1 - usable * min(g, top) / top
+                pts.append((round(gx), round(gy)))
+            if len(pts) > 1:
+                pygame.draw.lines(surface, m.accent, False, pts, max(1, r // 2))
+            for p in pts:
+                pygame.draw.circle(surface, m.foreground, p, r)
+        return [d for d in out if d]
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def _mix(a: RGB, b: RGB, t: float) -> RGB:
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+
+
+def _readable_on(accent: RGB, background: RGB, foreground: RGB) -> RGB:
+    """The model's background or foreground, whichever stands out on ``accent``."""
+    return background if contrast(background, accent) >= contrast(foreground, accent) else foreground
+
+
+def _split_even(words: list[str], k: int) -> tuple[str, ...]:
+    """``words`` in ``k`` lines of about equal length (greedy on characters)."""
+    total = sum(len(w) + 1 for w in words)
+    target = total / k
+    lines: list[list[str]] = [[]]
+    used = 0
+    for w in words:
+        if lines[-1] and used + len(w) / 2 > target * len(lines) and len(lines) < k:
+            lines.append([])
+        lines[-1].append(w)
+        used += len(w) + 1
+    return tuple(" ".join(line) for line in lines if line)
+
+
+def draw_bar(surface: pygame.Surface, box: Box, progress: float, fill: RGB, track: RGB,
+             thick: bool = False) -> None:
+    """A horizontal bar ``progress`` (0..1) full, in ``box``; ``thick`` uses all
+    of the box's height (the count-in), else 55 % of it."""
+    x, y, w, h = box
+    bh = h if thick else max(2, round(h * 0.55))
+    by = y + (h - bh) // 2
+    radius = max(1, bh // 3)
+    pygame.draw.rect(surface, track, (x, by, w, bh), border_radius=radius)
+    fw = round(w * min(1.0, max(0.0, progress)))
+    if fw > 0:
+        pygame.draw.rect(surface, fill, (x, by, fw, bh), border_radius=radius)
+
+
+def draw_icon(surface: pygame.Surface, shape: str, box: Box, colour: RGB) -> None:
+    """The phase's shape, so the meaning never rests on colour alone."""
+    x, y, s, _ = box
+    lw = max(2, s // 9)
+
+    def p(u: float, v: float) -> tuple[int, int]:
+        return (round(x + u * s), round(y + v * s))
+
+    if shape == "work":  # play
+        pygame.draw.polygon(surface, colour, [p(0.18, 0.08), p(0.92, 0.5), p(0.18, 0.92)])
+    elif shape == "rest":  # pause
+        pygame.draw.rect(surface, colour, (*p(0.15, 0.1), round(0.25 * s), round(0.8 * s)))
+        pygame.draw.rect(surface, colour, (*p(0.6, 0.1), round(0.25 * s), round(0.8 * s)))
+    elif shape == "strip":  # arrow down: take weight off
+        pygame.draw.rect(surface, colour, (*p(0.38, 0.05), round(0.24 * s), round(0.5 * s)))
+        pygame.draw.polygon(surface, colour, [p(0.08, 0.5), p(0.92, 0.5), p(0.5, 0.95)])
+    elif shape == "switch":  # two opposite arrows
+        pygame.draw.rect(surface, colour, (*p(0.05, 0.2), round(0.6 * s), round(0.14 * s)))
+        pygame.draw.polygon(surface, colour, [p(0.6, 0.05), p(0.95, 0.27), p(0.6, 0.49)])
+        pygame.draw.rect(surface, colour, (*p(0.35, 0.66), round(0.6 * s), round(0.14 * s)))
+        pygame.draw.polygon(surface, colour, [p(0.4, 0.51), p(0.05, 0.73), p(0.4, 0.95)])
+    elif shape == "lower":  # chevrons down
+        for v in (0.1, 0.45):
+            pygame.draw.lines(surface, colour, False, [p(0.1, v), p(0.5, v + 0.4), p(0.9, v)], lw + 2)
+    elif shape == "done":  # check mark
+        pygame.draw.lines(surface, colour, False, [p(0.08, 0.55), p(0.38, 0.85), p(0.92, 0.15)], lw + 2)
+    elif shape == "alert":  # triangle with "!"
+        pygame.draw.polygon(surface, colour, [p(0.5, 0.04), p(0.97, 0.93), p(0.03, 0.93)], lw)
+        pygame.draw.rect(surface, colour, (*p(0.45, 0.33), max(2, round(0.1 * s)), round(0.33 * s)))
+        pygame.draw.rect(surface, colour, (*p(0.45, 0.73), max(2, round(0.1 * s)), max(2, round(0.1 * s))))
+    elif shape == "menu":  # three lines
+        for v in (0.15, 0.45, 0.75):
+            pygame.draw.rect(surface, colour, (*p(0.08, v), round(0.84 * s), max(2, round(0.12 * s))))
+    else:  # "ready" and anything unknown: a ring
+        pygame.draw.circle(surface, colour, p(0.5, 0.5), round(0.42 * s), lw)

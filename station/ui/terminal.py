@@ -1,0 +1,231 @@
+"""The terminal display: a small full-terminal view, the keyboard as the button.
+
+Keys: space = the button (a tap is a rep, held 1 s = failure, 3 s = end;
+two quick taps = undo), u = undo, f = failure, e = end the set, q or Esc =
+quit. On a stream that is not a terminal it prints one plain status line
+per change instead (logs, tests).
+
+Drawing and key reading run on their own threads: ``present`` only stores
+the latest data and wakes the drawer, so the main loop never waits on a
+slow terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import sys
+import threading
+from typing import Callable, TextIO
+
+import dataclasses
+
+from ..core.events import End, Fail, Phase, Undo
+from ..core.snapshot import Snapshot
+from . import view
+from .keys import SpaceDecoder
+
+_FONT = {  # 3x5 block digits
+    "0": ["███", "█ █", "█ █", "█ █", "███"],
+    "1": [" █ ", "██ ", " █ ", " █ ", "███"],
+    "2": ["███", "  █", "███", "█  ", "███"],
+    "3": ["███", "  █", "███", "  █", "███"],
+    "4": ["█ █", "█ █", "███", "  █", "  █"],
+    "5": ["███", "█  ", "███", "  █", "███"],
+    "6": ["███", "█  ", "███", "█ █", "███"],
+    "7": ["███", "  █", "  █", "  █", "  █"],
+    "8": ["███", "█ █", "███", "█ █", "███"],
+    "9": ["███", "█ █", "███", "  █", "███"],
+    "-": ["   ", "   ", "███", "   ", "   "],
+    " ": ["   ", "   ", "   ", "   ", "   "],
+}
+_COLOURS = {  # ANSI background per phase (the word carries the meaning too)
+    Phase.CONFIRM: "45", Phase.READY: "44", Phase.WORK: "42", Phase.REST: "43",
+    Phase.STRIP: "45", Phase.LOWER: "46", Phase.DONE: "47",
+}
+KEY_HELP = "space = rep (hold 1 s = failure, 3 s = end, 2 taps = undo) | u undo | f failure | e end | q quit"
+
+
+def big(text: str) -> list[str]:
+    """``text`` (digits, '-', ' ') in a 5-row block font, doubled in width."""
+    rows = ["", "", "", "", ""]
+    for ch in text:
+        glyph = _FONT.get(ch, _FONT[" "])
+        for i in range(5):
+            rows[i] += "".join(c * 2 for c in glyph) + "  "
+    return rows
+
+
+class TerminalScreen:
+    """``now``: station clock (s). ``post``: the main loop's queue put."""
+
+    def __init__(self, now: Callable[[], float], post: Callable[[object], None], *,
+                 out: TextIO | None = None, keyboard: bool = True, fps: float = 10.0) -> None:
+        self.now = now
+        self.post = post
+        self.out = out or sys.stdout
+        self.tty = self.out.isatty()
+        self.fps = fps
+        self._data: tuple[str, dict] | None = None
+        self._notes: tuple[str, ...] = ()
+        self._cv = threading.Condition()
+        self._stop = threading.Event()
+        self._dirty = False
+        self._last_line = ""
+        self._term_attrs = None
+        self._keys_thread = None
+        if keyboard and sys.stdin.isatty():
+            import termios
+            import tty
+
+            fd = sys.stdin.fileno()
+            self._term_attrs = termios.tcgetattr(fd)
+            tty.setcbreak(fd)
+            self._keys_thread = threading.Thread(target=self._read_keys, name="keys", daemon=True)
+            self._keys_thread.start()
+        if self.tty:
+            self.out.write("\x1b[?25l\x1b[2J")  # hide the cursor, clear
+        self._draw_thread = threading.Thread(target=self._draw_loop, name="terminal", daemon=True)
+        self._draw_thread.start()
+
+    # ---------------------------------------------------------------- API
+
+    def present(self, kind: str, **data: object) -> None:
+        with self._cv:
+            if kind == "notes":
+                self._notes = tuple(data.get("notes", ()))  # type: ignore[arg-type]
+            else:
+                self._data = (kind, dict(data))
+            self._dirty = True
+            self._cv.notify()
+
+    def close(self) -> None:
+        self._stop.set()
+        with self._cv:
+            self._cv.notify()
+        self._draw_thread.join(timeout=1)
+        if self._keys_thread is not None:
+            self._keys_thread.join(timeout=1)
+        if self._term_attrs is not None:
+            import termios
+
+            termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, self._term_attrs)
+        if self.tty:
+            self.out.write("\x1b[0m\x1b[?25h\n")
+            self.out.flush()
+
+    def __enter__(self) -> "TerminalScreen":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- drawing
+
+    def _animating(self) -> bool:
+        if self._data is None or self._data[0] != "set":
+            return False
+        snap = self._data[1].get("snapshot")
+        return isinstance(snap, Snapshot) and (snap.phase_ends_at is not None or snap.cap_at is not None)
+
+    def _draw_loop(self) -> None:
+        while not self._stop.is_set():
+            with self._cv:
+                if not self._dirty:
+                    self._cv.wait(timeout=1 / self.fps if self._animating() else 1.0)
+                self._dirty = False
+                data, notes = self._data, self._notes
+            if data is not None and not self._stop.is_set():
+                try:
+                    self._draw(data[0], data[1], notes)
+                except (OSError, ValueError):
+                    return  # the terminal went away; the set goes on
+
+    def _draw(self, kind: str, data: dict, notes: tuple[str, ...]) -> None:
+        lines = self._lines(kind, data, notes)
+        if self.tty:
+            cols = os.get_terminal_size(self.out.fileno()).columns if self.out.isatty() else 80
+            colour = _COLOURS.get(data["snapshot"].phase, "0") if kind == "set" else "0"
+            body = "".join(f"\x1b[{colour};30m{line[:cols].ljust(cols)}\x1b[0m\n" for line in lines[:-1])
+            self.out.write("\x1b[H" + body + lines[-1][:cols] + "\x1b[J")
+            self.out.flush()
+        else:
+            line = " | ".join(x.strip() for x in lines if x.strip() and not x.startswith(("█", " ")))
+            if kind == "set":
+                line = _plain(data["snapshot"], self.now())
+            if line != self._last_line:
+                self._last_line = line
+                self.out.write(line + "\n")
+                self.out.flush()
+
+    def _lines(self, kind: str, data: dict, notes: tuple[str, ...]) -> list[str]:
+        """The screen as text lines, from the same view models as the pygame screen."""
+        lines: list[str] = [""]
+        ctx = dataclasses.replace(data.get("context") or view.Context(), notes=notes)
+        if kind == "set":
+            m = view.model_for(data["snapshot"], self.now(), ctx)
+            if isinstance(m, view.ScreenModel):
+                lines += [f"  {m.word}   {m.bout}", ""]
+                lines += ["  " + r for r in big(m.big if len(m.big) <= 4 else "")]
+                if len(m.big) > 4:
+                    lines += [f"  {m.big}"]
+                lines += [f"  {m.big_label}", ""]
+                if m.progress is not None:
+                    lines += ["  [" + "#" * round(40 * m.progress) + "-" * (40 - round(40 * m.progress)) + "]"]
+                lines += [f"  {x}" for x in m.lines]
+            else:
+                lines += [f"  {m.word}", ""] + [f"  {x}" for x in m.lines] + ["", f"  {m.hint}"]
+        elif kind == "summary":
+            m = view.summary_model(data["snapshot"], ctx)
+            lines += [f"  {m.word}   {m.headline} {m.headline_label}", ""]
+            top = max(m.bars, default=0) or 1
+            for i, (n, lab) in enumerate(zip(m.bars, m.bar_labels)):
+                lines.append(f"  {i + 1:>2} {'#' * round(30 * n / top):<30} {lab}")
+            lines += [""] + [f"  {x}" for x in m.lines]
+        elif kind == "menu":
+            m = view.menu_model(tuple(data["items"]), tuple(data.get("details", ())), int(data["selected"]))
+            lines += [f"  {m.word}   ({m.hint})", ""]
+            lines += [("  > " if i == m.selected else "    ") + x for i, x in enumerate(m.items)]
+        elif kind in ("warning", "message"):
+            lines += [f"  {data.get('title', 'WARNING')}", ""] + [f"  {x}" for x in data.get("lines", ())]
+            lines += ["", f"  {data.get('prompt', 'press to continue')}"]
+        if notes:
+            lines += ["", "  ! " + " | ".join(notes)]
+        lines += ["", "  " + KEY_HELP]
+        return lines
+
+    # ---------------------------------------------------------------- keys
+
+    def _read_keys(self) -> None:
+        decoder = SpaceDecoder()
+        fd = sys.stdin.fileno()
+        while not self._stop.is_set():
+            due = decoder.next_poll_at()
+            timeout = 0.2 if due is None else max(0.0, min(0.2, due - self.now()))
+            ready, _, _ = select.select([fd], [], [], timeout)
+            now = self.now()
+            for edge in decoder.poll(now):
+                self.post(edge)
+            if not ready:
+                continue
+            chars = os.read(fd, 64).decode(errors="ignore")
+            for ch in chars:
+                if ch == " ":
+                    for edge in decoder.key(now):
+                        self.post(edge)
+                elif ch in "uU":
+                    self.post(Undo(now))
+                elif ch in "fF":
+                    self.post(Fail(now))
+                elif ch in "eE":
+                    self.post(End(now))
+                elif ch in "qQ\x1b":
+                    from ..loop import Quit
+
+                    self.post(Quit("key q"))
+
+
+def _plain(s: Snapshot, now: float) -> str:
+    left = "" if s.seconds_left is None else f" {max(0.0, (s.phase_ends_at or now) - now):.0f}s"
+    return (f"{s.method} {s.phase.value}{left} bout {s.bout_index + 1} reps {s.reps_in_bout} "
+            f"per-bout {list(s.reps_per_bout)} total {s.total_reps}")

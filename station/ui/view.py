@@ -1,0 +1,530 @@
+"""Pure projection of a set's state onto screen models (no pygame here).
+
+Every string and number the screen shows is decided in this module; the
+renderer only lays the models out and draws them. Instants (``*_at``, ``now``)
+are station-clock seconds, durations (``*_s``) seconds.
+
+Colour is never the only carrier of meaning: every screen also has a word
+(WORK, REST, STRIP, SWITCH...) and a shape (``shape``: an icon name the
+renderer draws next to the word), so a colour-blind lifter loses nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from station.core.events import Bout, Phase
+from station.core.methods import PRESETS
+from station.core.snapshot import Snapshot
+
+RGB = tuple[int, int, int]
+
+# Okabe-Ito based: distinct for protan/deutan/tritan viewers, and distinct in
+# lightness too, so even a grey-scale view tells REST from its count-in.
+BLACK: RGB = (12, 12, 14)
+WHITE: RGB = (250, 250, 250)
+SLATE: RGB = (44, 48, 58)
+GREEN: RGB = (0, 114, 82)
+BLUE: RGB = (0, 84, 150)
+YELLOW: RGB = (240, 228, 66)
+VERMILLION: RGB = (213, 94, 0)
+PURPLE: RGB = (204, 121, 167)
+NIGHT: RGB = (26, 28, 34)
+AMBER: RGB = (230, 159, 0)
+PAPER: RGB = (232, 232, 226)
+SKY: RGB = (86, 180, 233)
+
+#: The status-note strip looks the same on every screen: it means "status".
+NOTE_BACKGROUND: RGB = (16, 16, 18)
+NOTE_FOREGROUND: RGB = AMBER
+
+#: Icon names the renderer knows how to draw.
+SHAPES = ("ready", "work", "rest", "strip", "switch", "lower", "done", "alert", "menu")
+
+PULSE_STEPS = 4  # the count-in pulse is quantised so its frames can be cached
+
+
+def _luminance(c: RGB) -> float:
+    def lin(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(v) for v in c)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: RGB, b: RGB) -> float:
+    """WCAG contrast ratio of two colours (1..21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(bg: RGB) -> RGB:
+    """Black or white, whichever reads better on ``bg``."""
+    return BLACK if contrast(BLACK, bg) >= contrast(WHITE, bg) else WHITE
+
+
+def _mix(a: RGB, b: RGB, t: float) -> RGB:
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- models
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the screen needs beyond the snapshot; all optional.
+
+    - ``exercise``: e.g. "back squat".
+    - ``title``: overrides the method's title (a user preset's name).
+    - ``rest_s``: the planned rest between bouts, s (used when a rest's
+      own start/end instants are not known, and for the summary).
+    - ``eccentric_s``: forced negatives: the target lowering time per rep, s.
+    - ``strip``: drop sets: what to take off, e.g. "strip 1 x 10 kg each side".
+    - ``next_variation``: mechanical drop sets: overrides the snapshot's.
+    - ``notes``: short status notes (remote lost, no sound, mock pins...).
+    - ``lateness_ms``: the worst cue lateness of the set so far, ms.
+    - ``count_in_s``: the last this many s of a rest are emphasised.
+    - ``next_set``: the summary's suggestion, e.g. "next: 102.5 kg x 5".
+    """
+
+    exercise: str | None = None
+    title: str | None = None
+    rest_s: float | None = None
+    eccentric_s: float | None = None
+    strip: str | None = None
+    next_variation: str | None = None
+    notes: tuple[str, ...] = ()
+    lateness_ms: float | None = None
+    count_in_s: int = 3
+    next_set: str | None = None
+
+
+@dataclass(frozen=True)
+class ScreenModel:
+    """A phase screen.
+
+    - ``word``: the phase word; ``shape``: its icon (one of :data:`SHAPES`).
+    - ``background`` / ``foreground`` / ``accent``: colours (accent: the
+      progress bar's fill; ``track``: its empty part).
+    - ``big``: the number that matters now; ``big_label``: its unit line.
+    - ``progress``: 0..1 for the bar (REST: time left, draining; LOWER: time
+      lowered, filling), or None for no bar.
+    - ``emphasised``: the count-in (the last ``count_in_s`` of a rest).
+    - ``pulse``: 0..1, 1 just after the count-in digit changed.
+    - ``bout``: "cluster 3 of 10"; ``lines``: context, most important first.
+    - ``notes``: status notes, drawn in their own strip.
+    """
+
+    word: str
+    shape: str
+    background: RGB
+    foreground: RGB
+    accent: RGB
+    track: RGB
+    big: str
+    big_label: str
+    progress: float | None = None
+    emphasised: bool = False
+    pulse: float = 0.0
+    bout: str = ""
+    lines: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SummaryModel:
+    """Between sets: what was done, as charts more than text.
+
+    - ``headline``: total reps as a number; ``headline_label``: "reps".
+    - ``bars``: reps per bout; ``bar_labels``: the numbers written on them.
+    - ``cadence_s``: per bout, the s between consecutive presses.
+    - ``cadence_top_s``: the cadence chart's top, s; ``cadence_top_label``.
+    - ``rest_taken_s`` / ``rest_planned_s``: each rest taken, s, and the plan;
+      ``rest_labels``: the numbers written on the rest bars.
+    - ``titles``: captions of the three charts (reps, cadence, rest).
+    - ``lines``: the text column (method, load, duration, reason, lateness).
+    """
+
+    word: str
+    shape: str
+    background: RGB
+    foreground: RGB
+    accent: RGB
+    second: RGB
+    headline: str
+    headline_label: str
+    bars: tuple[int, ...]
+    bar_labels: tuple[str, ...]
+    cadence_s: tuple[tuple[float, ...], ...]
+    cadence_top_s: float
+    cadence_top_label: str
+    rest_taken_s: tuple[float, ...]
+    rest_planned_s: float | None
+    rest_labels: tuple[str, ...]
+    titles: tuple[str, str, str]
+    lines: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MenuModel:
+    """The start menu: ``items`` labels, ``selected`` index, ``hint``."""
+
+    word: str
+    shape: str
+    background: RGB
+    foreground: RGB
+    accent: RGB
+    items: tuple[str, ...]
+    details: tuple[str, ...]
+    selected: int
+    hint: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MessageModel:
+    """A screen of a word, a few lines and a hint ("press to confirm")."""
+
+    word: str
+    shape: str
+    background: RGB
+    foreground: RGB
+    accent: RGB
+    lines: tuple[str, ...]
+    hint: str
+    notes: tuple[str, ...] = ()
+
+
+class ConfirmModel(MessageModel):
+    """The spotter confirmation screen: a press confirms."""
+
+
+class WarningModel(MessageModel):
+    """An overuse warning: a press continues."""
+
+
+Model = ScreenModel | SummaryModel | MenuModel | MessageModel
+
+# ---------------------------------------------------------------- words
+
+
+def fmt_kg(kg: float | None) -> str:
+    """"100 kg", "62.5 kg"; "" when unknown."""
+    if kg is None:
+        return ""
+    return f"{kg:.0f} kg" if float(kg).is_integer() else f"{kg:.2f}".rstrip("0").rstrip(".") + " kg"
+
+
+def fmt_clock(seconds: float) -> str:
+    """Whole seconds as m:ss (rounded up: a cap shows 0:00 only once passed)."""
+    s = max(0, math.ceil(seconds - 1e-9))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def method_title(method: str, ctx: Context | None = None) -> str:
+    if ctx is not None and ctx.title:
+        return ctx.title
+    p = PRESETS.get(method)
+    return p.title if p else method
+
+
+_NOUN = {
+    "cluster": "cluster",
+    "sport-cluster": "cluster",
+    "rest-pause": "mini-set",
+    "strength-rest-pause": "single",
+    "myo-reps": "mini-set",
+    "drop-set": "drop",
+    "mechanical-drop-set": "variation",
+    "forced-negatives": "negative",
+}
+
+
+def bout_label(snap: Snapshot, index: int | None = None) -> str:
+    """"cluster 3 of 10", "cluster 3", "top set", "drop 1 of 2", "activation"."""
+    i = snap.bout_index if index is None else index
+    n = snap.bouts_planned
+    m = snap.method
+    if m == "forced-negatives":
+        target = snap.target_reps
+        k = snap.reps_in_bout if snap.phase == Phase.LOWER else snap.reps_in_bout + 1
+        k = max(1, k if target is None else min(k, target))
+        return f"negative {k}" + (f" of {target}" if target else "")
+    if m == "drop-set":
+        if i == 0:
+            return "top set"
+        return f"drop {i}" + (f" of {n - 1}" if n else "")
+    if m == "myo-reps":
+        if i == 0:
+            return "activation"
+        return f"mini-set {i}" + (f" of {n - 1}" if n else "")
+    noun = _NOUN.get(m, "bout")
+    return f"{noun} {i + 1}" + (f" of {n}" if n else "")
+
+
+def _what(snap: Snapshot, ctx: Context, load_kg: float | None) -> str:
+    parts = [p for p in (ctx.exercise, fmt_kg(load_kg)) if p]
+    return "  ".join(parts)
+
+
+def _finished_reps(snap: Snapshot) -> str:
+    done = [b.reps for b in snap.bouts if b.ended_at is not None]
+    return ("reps " + " · ".join(str(r) for r in done)) if done else ""
+
+
+def _cap_line(snap: Snapshot, now: float) -> str:
+    if snap.cap_at is None:
+        return ""
+    if snap.cap_reached or now >= snap.cap_at:
+        return "time cap reached: last one"
+    return f"cap {fmt_clock(snap.cap_at - now)} left"
+
+
+def _clean(*lines: str) -> tuple[str, ...]:
+    return tuple(line for line in lines if line)
+
+
+# ---------------------------------------------------------------- screens
+
+
+def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> ScreenModel:
+    """The phase screen for ``snap`` at ``now`` (s).
+
+    REST shows the countdown in whole seconds rounded up and a draining bar;
+    WORK and READY the rep count; STRIP the seconds since the strip began
+    (it counts up: be quick); LOWER the lowering count with a filling bar.
+    """
+    ctx = ctx or Context()
+    title = method_title(snap.method, ctx)
+    what = _what(snap, ctx, snap.load_kg)
+    total = f"total {snap.total_reps}" if snap.total_reps else ""
+    cap = _cap_line(snap, now)
+    notes = tuple(ctx.notes)
+    phase = snap.phase
+    if phase == Phase.REST:
+        return _rest(snap, now, ctx, title, what, total, cap, notes)
+    if phase == Phase.STRIP:
+        mech = snap.method == "mechanical-drop-set"
+        elapsed = 0 if snap.phase_started_at is None else max(0, math.floor(now - snap.phase_started_at))
+        if mech:
+            nxt = ctx.next_variation or snap.next_variation
+            first = f"next: {nxt}" if nxt else "next variation"
+            lines = _clean(first, what, _finished_reps(snap), total)
+            word, shape = "SWITCH", "switch"
+        else:
+            first = f"next: {fmt_kg(snap.next_load_kg)}" if snap.next_load_kg is not None else "strip the weight"
+            lines = _clean(first, ctx.strip or "", ctx.exercise or "", _finished_reps(snap), total)
+            word, shape = "STRIP", "strip"
+        bg = VERMILLION
+        fg = text_on(bg)
+        return ScreenModel(word, shape, bg, fg, fg, _mix(bg, BLACK, 0.3), str(elapsed), "seconds",
+                           bout=bout_label(snap, snap.bout_index + 1 if _next_is_new(snap) else None),
+                           lines=lines, notes=notes)
+    if phase == Phase.LOWER:
+        target_s = ctx.eccentric_s
+        if target_s is None and snap.phase_ends_at is not None and snap.phase_started_at is not None:
+            target_s = snap.phase_ends_at - snap.phase_started_at
+        count = snap.lowering_s
+        if count is None and snap.phase_started_at is not None:
+            count = max(0, math.floor(now - snap.phase_started_at))
+        progress = None
+        if target_s and snap.phase_started_at is not None:
+            progress = _clamp01((now - snap.phase_started_at) / target_s)
+        label = f"of {_num(target_s)} s" if target_s else "s"
+        bg = PURPLE
+        fg = text_on(bg)
+        lines = _clean("lower slowly", f"lowering {count or 0} / {_num(target_s)} s" if target_s else "",
+                       what, title, total)
+        return ScreenModel("LOWER", "lower", bg, fg, fg, _mix(bg, BLACK, 0.3), str(count or 0), label,
+                           progress=progress, bout=bout_label(snap), lines=lines, notes=notes)
+    if phase == Phase.DONE:
+        bg = NIGHT
+        fg = text_on(bg)
+        return ScreenModel("DONE", "done", bg, fg, SKY, SLATE, str(snap.total_reps), "reps",
+                           bout="", lines=_clean(title, what, _done_reason(snap.done_reason)),
+                           notes=notes)
+    if phase == Phase.CONFIRM:
+        bg = AMBER
+        fg = text_on(bg)
+        return ScreenModel("SPOTTER?", "alert", bg, fg, fg, bg, "", "",
+                           lines=_clean("spotter required", title, what, "press to confirm"),
+                           notes=notes)
+    # READY and WORK count reps.
+    target = snap.target_reps
+    label = f"of {target} reps" if target else "reps"
+    if snap.method == "forced-negatives" and target:
+        label = f"of {target} negatives"
+    if phase == Phase.READY:
+        bg = SLATE
+        fg = text_on(bg)
+        hint = "press after each rep"
+        lines = _clean(what, title, hint, cap if snap.set_started_at is not None else "")
+        return ScreenModel("READY", "ready", bg, fg, fg, bg, str(snap.reps_in_bout), label,
+                           bout=bout_label(snap), lines=lines, notes=notes)
+    bg = GREEN
+    fg = text_on(bg)
+    lines = _clean(what, title, _finished_reps(snap), total, cap)
+    return ScreenModel("WORK", "work", bg, fg, fg, bg, str(snap.reps_in_bout), label,
+                       bout=bout_label(snap), lines=lines, notes=notes)
+
+
+def _next_is_new(snap: Snapshot) -> bool:
+    """In STRIP the bout just ended is still the current one: label the next."""
+    return bool(snap.bouts) and snap.bouts[-1].ended_at is not None and snap.bout_index == snap.bouts[-1].index
+
+
+def _rest(snap: Snapshot, now: float, ctx: Context, title: str, what: str, total: str,
+          cap: str, notes: tuple[str, ...]) -> ScreenModel:
+    if snap.phase_ends_at is not None:
+        left = max(0.0, snap.phase_ends_at - now)
+    else:
+        left = max(0.0, snap.seconds_left or 0.0)
+    planned = ctx.rest_s
+    if snap.phase_ends_at is not None and snap.phase_started_at is not None:
+        planned = snap.phase_ends_at - snap.phase_started_at
+    progress = _clamp01(left / planned) if planned else None
+    shown = math.ceil(left - 1e-9)
+    emphasised = 0 < left <= ctx.count_in_s
+    pulse = 0.0
+    if emphasised:
+        frac = left - shown + 1  # 1 just after the digit changed, falling to 0
+        pulse = round(_clamp01(frac) * PULSE_STEPS) / PULSE_STEPS
+    nxt_index = snap.bout_index + 1 if _next_is_new(snap) else snap.bout_index
+    target = snap.target_reps
+    nxt = f"next: {target} reps" if target and target > 1 else ""
+    load = snap.next_load_kg if snap.next_load_kg is not None else snap.load_kg
+    lines = _clean(nxt, _what(snap, ctx, load), _finished_reps(snap), total, cap)
+    bg = YELLOW if emphasised else BLUE
+    fg = text_on(bg)
+    track = _mix(bg, BLACK, 0.25) if emphasised else _mix(bg, BLACK, 0.45)
+    return ScreenModel("GET READY" if emphasised else "REST", "rest", bg, fg, fg, track,
+                       str(shown), "s rest", progress=progress, emphasised=emphasised, pulse=pulse,
+                       bout="next: " + bout_label(snap, nxt_index), lines=lines, notes=notes)
+
+
+def _clamp01(x: float) -> float:
+    return 0.0 if x < 0 else 1.0 if x > 1 else x
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+_REASONS = {
+    "target": "target reached",
+    "fail": "ended on failure",
+    "cap": "time cap reached",
+    "bouts": "all bouts done",
+    "min-reps": "a mini-set fell short",
+    "end": "ended by hold",
+    "abort": "interrupted",
+}
+
+
+def _done_reason(reason: str | None) -> str:
+    return _REASONS.get(reason or "", reason or "")
+
+
+# ---------------------------------------------------------------- summary
+
+
+def cadence(bout: Bout) -> tuple[float, ...]:
+    """Seconds between consecutive presses of one bout."""
+    t = bout.rep_times
+    return tuple(round(b - a, 3) for a, b in zip(t, t[1:]))
+
+
+def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
+    """The between-sets summary of a finished (or running) set."""
+    ctx = ctx or Context()
+    bouts = snap.bouts
+    noun = _NOUN.get(snap.method, "bout")
+    reps = tuple(b.reps for b in bouts)
+    rests = tuple(b.rest_before_s for b in bouts[1:] if b.rest_before_s is not None)
+    planned = ctx.rest_s
+    lines: list[str] = [method_title(snap.method, ctx)]
+    what = _what(snap, ctx, bouts[0].load_kg if bouts and bouts[0].load_kg is not None else snap.load_kg)
+    if what:
+        lines.append(what)
+    plural = "es" if noun.endswith("h") else "s"
+    n = len(bouts)
+    span = ""
+    if snap.set_started_at is not None and bouts:
+        end = max((b.ended_at or b.started_at) for b in bouts)
+        span = f" in {fmt_clock(end - snap.set_started_at)}"
+    lines.append(f"{n} {noun}{plural if n != 1 else ''}{span}")
+    if snap.method == "drop-set":
+        loads = [fmt_kg(b.load_kg) for b in bouts if b.load_kg is not None]
+        if loads:
+            lines.append(" > ".join(x.replace(" kg", "") for x in loads) + " kg")
+    if rests:
+        avg = sum(rests) / len(rests)
+        lines.append(f"rest avg {avg:.0f} s" + (f" (plan {_num(planned)} s)" if planned else ""))
+    if snap.done_reason:
+        lines.append(_done_reason(snap.done_reason))
+    if ctx.lateness_ms is not None:
+        lines.append(f"worst cue {ctx.lateness_ms:.0f} ms late")
+    if ctx.next_set:
+        lines.append(ctx.next_set)
+    gaps = [g for b in bouts for g in cadence(b)]
+    top = max(1.0, math.ceil(max(gaps))) if gaps else 1.0
+    bg = NIGHT
+    rest_title = "rest taken, s" + (f" (plan {_num(planned)})" if planned else "")
+    return SummaryModel(
+        word="DONE", shape="done", background=bg, foreground=text_on(bg), accent=SKY, second=AMBER,
+        headline=str(snap.total_reps), headline_label="reps",
+        bars=reps, bar_labels=tuple(str(r) for r in reps),
+        cadence_s=tuple(cadence(b) for b in bouts),
+        cadence_top_s=float(top), cadence_top_label=f"{_num(top)} s",
+        rest_taken_s=tuple(round(r, 1) for r in rests), rest_planned_s=planned,
+        rest_labels=tuple(f"{r:.0f}" for r in rests),
+        titles=(f"reps per {noun}", "s between reps", rest_title),
+        lines=tuple(lines), notes=tuple(ctx.notes),
+    )
+
+
+# ---------------------------------------------------------------- others
+
+
+def confirm_model(snap: Snapshot, ctx: Context | None = None) -> ConfirmModel:
+    """"SPOTTER?": the set waits for a press that confirms a spotter is there."""
+    ctx = ctx or Context()
+    lines = _clean("spotter required", method_title(snap.method, ctx), _what(snap, ctx, snap.load_kg))
+    return ConfirmModel("SPOTTER?", "alert", AMBER, text_on(AMBER), BLACK, lines,
+                        "press to confirm", tuple(ctx.notes))
+
+
+def warning_model(lines: tuple[str, ...] | list[str], notes: tuple[str, ...] = ()) -> WarningModel:
+    """An overuse warning of a few lines; a press continues."""
+    return WarningModel("WARNING", "alert", PAPER, text_on(PAPER), VERMILLION, tuple(lines),
+                        "press to continue", tuple(notes))
+
+
+def menu_model(items: tuple[str, ...], details: tuple[str, ...], selected: int,
+               notes: tuple[str, ...] = ()) -> MenuModel:
+    """The start menu (see :mod:`station.ui.menu` for the pure menu state)."""
+    if not items:
+        raise ValueError("a menu needs at least one item")
+    if not 0 <= selected < len(items):
+        raise ValueError(f"selected {selected} is outside 0..{len(items) - 1}")
+    return MenuModel("CHOOSE", "menu", SLATE, text_on(SLATE), AMBER, tuple(items), tuple(details),
+                     selected, "press = next   hold = start", tuple(notes))
+
+
+def model_for(snap: Snapshot, now: float, ctx: Context | None = None) -> Model:
+    """The screen for ``snap`` at ``now`` (s): confirm, summary or phase screen."""
+    if snap.phase == Phase.CONFIRM:
+        return confirm_model(snap, ctx)
+    if snap.phase == Phase.DONE:
+        return summary_model(snap, ctx)
+    return screen_model(snap, now, ctx)
+
+
+def needs_animation(model: Model) -> bool:
+    """True while the model changes with time alone (a draining/filling bar)."""
+    return isinstance(model, ScreenModel) and model.progress is not None

@@ -1,0 +1,200 @@
+"""The buzzer plays each cue's pattern on the pin, without blocking, on time."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+from gpiozero.pins.mock import MockFactory, MockPWMPin
+
+from station.core.cues import pattern_for
+from station.core.events import CUE_NAMES, Cue
+from station.hw.buzzer import PREEMPT_GAP_S, BuzzerOutput, pattern_edges
+
+PIN = 18
+# Generous: a loaded 2-core machine may wake the worker late, but edges are
+# scheduled on absolute deadlines, so lateness never adds up along a pattern.
+TOLERANCE_S = 0.03
+IDLE_TIMEOUT_S = 5.0
+
+
+class RecordingPWMPin(MockPWMPin):
+    """A mock PWM pin that also records each frequency set (None = off)."""
+
+    def __init__(self, factory, info):
+        super().__init__(factory, info)
+        self.frequencies: list[float | None] = []
+
+    def _set_frequency(self, value):
+        super()._set_frequency(value)
+        self.frequencies.append(value)
+
+
+@pytest.fixture
+def factory():
+    f = MockFactory()
+    yield f
+    f.reset()
+
+
+@pytest.fixture
+def pwm_factory():
+    f = MockFactory(pin_class=RecordingPWMPin)
+    yield f
+    f.reset()
+
+
+def edge_times(pin) -> list[tuple[float, object]]:
+    """Pin changes after the first one as (s since the first change, state)."""
+    states = pin.states[1:]
+    t, out = 0.0, []
+    for i, s in enumerate(states):
+        t += s.timestamp if i else 0.0
+        out.append((t, s.state))
+    return out
+
+
+def expected(pattern, on_state) -> list[tuple[float, object]]:
+    """The pin changes ``pattern`` should make, as (offset s, state)."""
+    off_state = 0.0 if on_state == 0.5 else False
+    return [(offset_s, off_state if hz is None else on_state) for offset_s, hz in pattern_edges(pattern)]
+
+
+def assert_edges(actual, wanted, what: str = "") -> None:
+    """Same edges in the same order, exactly; instants within TOLERANCE_S."""
+    assert [s for _, s in actual] == [s for _, s in wanted], (what, actual, wanted)
+    for (t, _), (t_wanted, _) in zip(actual, wanted):
+        assert t == pytest.approx(t_wanted, abs=TOLERANCE_S), (what, actual, wanted)
+
+
+def play_and_wait(buzzer: BuzzerOutput, cue: Cue) -> None:
+    buzzer.play(cue)
+    assert buzzer.wait_idle(IDLE_TIMEOUT_S)
+
+
+@pytest.mark.realtime
+def test_active_buzzer_pin_follows_each_cue_pattern(factory) -> None:
+    # One buzzer per cue on its own pin, all at once: the suite waits for the
+    # longest pattern (1.2 s), not for all of them in turn.
+    cues = [Cue(name, 0.0, 2 if name == "count" else None) for name in CUE_NAMES]
+    pins = range(5, 5 + len(cues))
+    buzzers = [BuzzerOutput(pin, pin_factory=factory) for pin in pins]
+    try:
+        for pin in pins:
+            factory.pin(pin).clear_states()
+        for buzzer, cue in zip(buzzers, cues):
+            buzzer.play(cue)
+        for buzzer in buzzers:
+            assert buzzer.wait_idle(IDLE_TIMEOUT_S)
+        for pin, cue in zip(pins, cues):
+            assert_edges(edge_times(factory.pin(pin)), expected(pattern_for(cue), True), cue.name)
+    finally:
+        for buzzer in buzzers:
+            buzzer.close()
+
+
+def test_edges_of_a_pattern_alternate_on_and_off() -> None:
+    pattern = pattern_for(Cue("done", 0.0))
+    edges = pattern_edges(pattern)
+    assert [hz is None for _, hz in edges] == [False, True] * 3
+    assert edges[-1][0] == pytest.approx(0.4 + 0.1 + 0.12 + 0.1 + 0.4)
+
+
+def test_play_returns_at_once_with_the_first_step_already_sounding(factory) -> None:
+    with BuzzerOutput(PIN, pin_factory=factory) as buzzer:
+        pin = factory.pin(PIN)
+        started = time.monotonic()
+        buzzer.play(Cue("fail", 0.0))  # a 1.2 s pattern
+        took_s = time.monotonic() - started
+        assert pin.state is True and buzzer.busy
+        assert took_s < 0.02
+
+
+@pytest.mark.realtime
+def test_tonal_buzzer_plays_pitch_and_rhythm(pwm_factory) -> None:
+    cue = Cue("rest", 0.0)
+    with BuzzerOutput(PIN, "tonal", pin_factory=pwm_factory) as buzzer:
+        pin = pwm_factory.pin(PIN)
+        pin.clear_states()
+        pin.frequencies.clear()
+        play_and_wait(buzzer, cue)
+        assert_edges(edge_times(pin), expected(pattern_for(cue), 0.5))
+        played = [round(f) for f in pin.frequencies if f is not None]
+        assert played == [round(hz) for _, _, hz in pattern_for(cue)]  # falling: 1760, 1175
+
+
+@pytest.mark.realtime
+def test_a_newer_cue_preempts_a_sounding_pattern_with_a_short_gap(factory) -> None:
+    with BuzzerOutput(PIN, pin_factory=factory) as buzzer:
+        pin = factory.pin(PIN)
+        pin.clear_states()
+        buzzer.play(Cue("done", 0.0))  # 1.12 s, three pulses
+        buzzer.play(Cue("rep", 0.0))  # cuts it short
+        started = time.monotonic()
+        assert buzzer.wait_idle(IDLE_TIMEOUT_S)
+        assert time.monotonic() - started < 0.4  # done's tail was dropped
+        rep_s = pattern_for(Cue("rep", 0.0))[0][0]
+        assert_edges(
+            edge_times(pin),
+            [(0.0, True), (0.0, False), (PREEMPT_GAP_S, True), (PREEMPT_GAP_S + rep_s, False)],
+        )
+
+
+@pytest.mark.realtime
+def test_a_cue_during_a_gap_starts_at_once(factory) -> None:
+    with BuzzerOutput(PIN, pin_factory=factory) as buzzer:
+        pin = factory.pin(PIN)
+        buzzer.play(Cue("undo", 0.0))  # on 100, off 100, on 100 ms
+        # wait (on an event, not a timer) for the first pulse to end
+        deadline = time.monotonic() + IDLE_TIMEOUT_S
+        while pin.state and time.monotonic() < deadline:
+            time.sleep(0.002)
+        pin.clear_states()
+        play_and_wait(buzzer, Cue("tempo", 0.0))
+        assert_edges(edge_times(pin), expected(pattern_for(Cue("tempo", 0.0)), True))
+
+
+def test_close_switches_off_mid_pattern_and_joins_the_worker(factory) -> None:
+    buzzer = BuzzerOutput(PIN, pin_factory=factory)
+    pin = factory.pin(PIN)
+    buzzer.play(Cue("go", 0.0))
+    assert pin.state is True
+    buzzer.close()
+    assert pin.state is False
+    assert not buzzer._thread.is_alive()
+    buzzer.close()  # twice is fine
+    buzzer.play(Cue("rep", 0.0))  # after close: nothing, no error
+    assert pin.state is False
+
+
+def test_active_low_buzzer_is_off_when_high(factory) -> None:
+    with BuzzerOutput(PIN, pin_factory=factory, active_high=False) as buzzer:
+        pin = factory.pin(PIN)
+        assert pin.state is True  # off
+        buzzer.play(Cue("rep", 0.0))
+        assert pin.state is False  # sounding
+        assert buzzer.wait_idle(IDLE_TIMEOUT_S)
+        assert pin.state is True
+
+
+def test_muted_buzzer_stays_silent(factory) -> None:
+    with BuzzerOutput(PIN, pin_factory=factory, muted=True) as buzzer:
+        pin = factory.pin(PIN)
+        pin.clear_states()
+        buzzer.play(Cue("go", 0.0))
+        assert not buzzer.busy and len(pin.states) == 1 and pin.state is False
+
+
+def test_unknown_kind_is_an_error_naming_it(factory) -> None:
+    with pytest.raises(ValueError, match="'piezo'"):
+        BuzzerOutput(PIN, "piezo", pin_factory=factory)
+
+
+def test_rapid_cues_never_leave_the_pin_on(factory) -> None:
+    with BuzzerOutput(PIN, pin_factory=factory) as buzzer:
+        pin = factory.pin(PIN)
+        for name in itertools.islice(itertools.cycle(CUE_NAMES), 40):
+            buzzer.play(Cue(name, 0.0, 1 if name == "count" else None))
+        assert buzzer.wait_idle(IDLE_TIMEOUT_S)
+        assert pin.state is False

@@ -1,0 +1,362 @@
+"""The pyserial link with real ports: a pty pair (the remote is the master
+side), ``loop://`` and a ``socket://`` server. Threads are real; every wait
+is on a queue or a file descriptor with a timeout, never a sleep."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import queue
+import select
+import socket
+import threading
+import time
+
+import pytest
+import serial
+
+from station.core.events import End, Fail, Phase, Rep, Undo
+from station.core.gestures import Edge
+from station.core.snapshot import Snapshot
+from station.hw.serial_link import RemoteStatus, SerialRemote
+
+WAIT_S = 3.0  # generous: only reached when something is broken
+
+
+class PtyRemote:
+    """The remote's end of a pty pair: write commands, read the station's lines."""
+
+    def __init__(self) -> None:
+        self.master, self._slave = os.openpty()
+        self.path = os.ttyname(self._slave)
+        self._buf = b""
+
+    def send(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.master, view) :]
+
+    def line(self, timeout: float = WAIT_S) -> bytes:
+        """The next line from the station, without its newline."""
+        end = time.monotonic() + timeout
+        while b"\n" not in self._buf:
+            left = end - time.monotonic()
+            ready, _, _ = select.select([self.master], [], [], max(0.0, left))
+            if not ready:
+                raise AssertionError(f"no line from the station in {timeout} s; got {self._buf!r}")
+            self._buf += os.read(self.master, 4096)
+        line, self._buf = self._buf.split(b"\n", 1)
+        return line
+
+    def unplug(self) -> None:
+        for fd in (self.master, self._slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class Plug:
+    """An ``open_fn`` whose device comes and goes: a fresh pty on each plug-in."""
+
+    def __init__(self, plugged: bool = True) -> None:
+        self.remote: PtyRemote | None = PtyRemote() if plugged else None
+        self._refused = 0
+        self._changed = threading.Condition()
+
+    def __call__(self, url: str, **kwargs):
+        if self.remote is None:
+            with self._changed:
+                self._refused += 1
+                self._changed.notify_all()
+            raise serial.SerialException(f"could not open port {url}: no such device")
+        return serial.serial_for_url(self.remote.path, **kwargs)
+
+    def wait_refused(self, n: int) -> None:
+        """Wait until the link has tried (and failed) to open ``n`` times."""
+        with self._changed:
+            assert self._changed.wait_for(lambda: self._refused >= n, timeout=WAIT_S)
+
+    def unplug(self) -> None:
+        assert self.remote is not None
+        self.remote.unplug()
+        self.remote = None
+
+    def replug(self) -> PtyRemote:
+        self.remote = PtyRemote()
+        return self.remote
+
+    def close(self) -> None:
+        if self.remote is not None:
+            self.remote.unplug()
+
+
+def stepping_clock(start: float = 100.0, step: float = 0.25):
+    """A station clock that moves ``step`` s on every reading."""
+    counter = itertools.count()
+    return lambda: start + step * next(counter)
+
+
+def get(q: queue.Queue, timeout: float = WAIT_S):
+    try:
+        return q.get(timeout=timeout)
+    except queue.Empty:
+        raise AssertionError(f"nothing posted in {timeout} s") from None
+
+
+def snap(phase: Phase = Phase.REST, seconds_left: float | None = 12.34, reps: int = 5) -> Snapshot:
+    return Snapshot(
+        method="cluster", phase=phase, bout_index=1, bouts_planned=None,
+        reps_in_bout=reps, target_reps=5, bouts=(), total_reps=10,
+        phase_started_at=0.0, phase_ends_at=None, seconds_left=seconds_left,
+        set_started_at=0.0, cap_at=None, cap_left_s=None, cap_reached=False,
+        load_kg=None, variation=None, next_load_kg=None, next_variation=None,
+        lowering_s=None, done_reason=None, spotter_required=False, spotter_confirmed=False,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def plug():
+    p = Plug()
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def events() -> queue.Queue:
+    return queue.Queue()
+
+
+@pytest.fixture
+def link(plug, events):
+    remote = SerialRemote(
+        "/dev/station-remote", events.put_nowait, stepping_clock(),
+        version="9.9", open_fn=plug, backoff_s=(0.02, 0.05),
+    )  # fmt: skip
+    with remote:
+        yield remote
+
+
+# ---------------------------------------------------------------- both ways over a pty
+
+
+def test_hello_when_the_link_opens(link, plug):
+    assert plug.remote.line() == b"HELLO station 9.9"
+    assert link.status == RemoteStatus(True, "remote connected")
+
+
+def test_every_remote_command_reaches_the_main_loop_stamped_by_the_station_clock(link, plug, events):
+    remote = plug.remote
+    assert remote.line().startswith(b"HELLO")
+    remote.send(b"PRESS\nRELEASE\r\nREP\n  fail  \nUNDO\nend\n")
+    got = [get(events) for _ in range(6)]
+    assert got == [
+        Edge(True, 100.0, source="remote"),
+        Edge(False, 100.25, source="remote"),
+        Rep(100.5),
+        Fail(100.75),
+        Undo(101.0),
+        End(101.25),
+    ]
+
+
+def test_ping_is_answered_by_the_link_and_not_posted(link, plug, events):
+    remote = plug.remote
+    assert remote.line().startswith(b"HELLO")
+    remote.send(b"PING\n")
+    assert remote.line() == b"PONG"
+    remote.send(b"REP\n")
+    assert isinstance(get(events), Rep)  # the first thing posted: PING posted nothing
+    assert events.empty()
+
+
+def test_garbage_and_overlong_lines_get_err_and_the_link_carries_on(link, plug, events):
+    remote = plug.remote
+    assert remote.line().startswith(b"HELLO")
+    remote.send(b"JUMP\n" + b"x" * 300 + b"PRESS\n" + b"RE\x00P\n\xff\xfe\n" + b"press 2\nREP\n")
+    assert remote.line() == b"ERR unknown command JUMP"
+    assert remote.line() == b"ERR line too long (max 128 bytes)"
+    assert remote.line() == b"ERR non-printable byte 0x00"
+    assert remote.line() == b"ERR non-printable byte 0xff"
+    assert remote.line() == b"ERR PRESS takes no argument"
+    assert isinstance(get(events), Rep)  # the only event: nothing was half-parsed
+    assert events.empty()
+
+
+def test_cues_and_state_changes_reach_the_remote(link, plug):
+    remote = plug.remote
+    assert remote.line().startswith(b"HELLO")
+    link.send_cue("go")
+    assert remote.line() == b"CUE go"
+    link.send_state(snap())
+    assert remote.line() == b"STATE REST 12.3 5 2"
+    link.send_state(snap())  # no change: nothing sent
+    link.send_state(snap(Phase.WORK, None, 0))
+    assert remote.line() == b"STATE WORK - 0 2"
+
+
+def test_unplug_is_reported_once_and_replug_says_hello_and_the_latest_state(link, plug, events):
+    assert plug.remote.line().startswith(b"HELLO")
+    link.send_state(snap())
+    assert plug.remote.line() == b"STATE REST 12.3 5 2"
+
+    plug.unplug()
+    lost = get(events)
+    assert isinstance(lost, RemoteStatus) and not lost.connected
+    assert lost.detail.startswith("remote lost: ")
+    assert not link.status.connected
+    link.send_cue("rep")  # unplugged: dropped, and it must not block
+    link.send_state(snap(seconds_left=4.0))
+    plug.wait_refused(3)  # it keeps retrying while unplugged
+
+    remote = plug.replug()
+    assert get(events) == RemoteStatus(True, "remote back")  # nothing else posted meanwhile
+    assert remote.line() == b"HELLO station 9.9"
+    assert remote.line() == b"STATE REST 4.0 5 2"  # the latest state, not the stale cue
+    link.send_cue("done")
+    assert remote.line() == b"CUE done"
+    remote.send(b"PRESS\n")
+    pressed = get(events)
+    assert isinstance(pressed, Edge) and pressed.pressed and pressed.source == "remote"
+    assert events.empty()  # "remote lost" was posted once, not once per retry
+
+
+def test_a_remote_missing_at_start_is_reported_and_found_later(events):
+    plug = Plug(plugged=False)
+    with SerialRemote("/dev/station-remote", events.put_nowait, time.monotonic,
+                      open_fn=plug, backoff_s=(0.02,)) as link:  # fmt: skip
+        missing = get(events)
+        assert not missing.connected and missing.detail.startswith("remote unavailable: ")
+        plug.wait_refused(3)
+        remote = plug.replug()
+        assert get(events) == RemoteStatus(True, "remote connected")
+        assert remote.line().startswith(b"HELLO station ")
+        assert link.status.connected
+    plug.close()
+
+
+def test_a_malformed_url_is_a_configuration_error(events):
+    link = SerialRemote("nonsense://x", events.put_nowait, time.monotonic)
+    with pytest.raises(ValueError, match="nonsense"):
+        link.start()
+    link.close()
+
+
+def test_close_is_prompt_while_waiting_to_reconnect(events):
+    plug = Plug(plugged=False)
+    link = SerialRemote("/dev/x", events.put_nowait, time.monotonic, open_fn=plug, backoff_s=(30.0,))
+    link.start()
+    assert not get(events).connected
+    started = time.monotonic()
+    link.close()
+    assert time.monotonic() - started < 0.5
+
+
+def test_close_is_prompt_while_reading(link, plug):
+    assert plug.remote.line().startswith(b"HELLO")
+    started = time.monotonic()
+    link.close()
+    assert time.monotonic() - started < 0.5
+    link.send_cue("go")  # after close: ignored, no error
+
+
+def test_sends_never_block_when_the_remote_stops_reading(link, plug):
+    # Nobody reads the pty: its buffer fills and the writer's writes time out.
+    started = time.monotonic()
+    for i in range(5000):
+        link.send_state(snap(seconds_left=i / 10))
+        link.send_cue("tempo")
+    assert time.monotonic() - started < 0.5  # the main loop would not notice
+    started = time.monotonic()
+    link.close()
+    assert time.monotonic() - started < 0.8  # one write timeout at worst
+
+
+# ---------------------------------------------------------------- flood
+
+
+def test_a_flood_of_garbage_is_answered_with_few_errs_and_real_commands_still_count(events):
+    plug = Plug()
+    with SerialRemote("/dev/x", events.put_nowait, time.monotonic, open_fn=plug):
+        remote = plug.remote
+        assert remote.line().startswith(b"HELLO")
+        started = time.monotonic()
+        remote.send((b"\x00garbage!\n" * 9 + b"REP\n") * 1000 + b"PING\n")
+        errs = 0
+        while (line := remote.line()) != b"PONG":
+            assert line.startswith(b"ERR ")
+            errs += 1
+        elapsed = time.monotonic() - started
+    plug.close()
+    assert errs <= 5 + 20 * elapsed + 1  # burst + rate: the writer never backs up
+    reps = [events.get_nowait() for _ in range(events.qsize())]
+    assert len(reps) == 1000 and all(isinstance(r, Rep) for r in reps)
+
+
+# ---------------------------------------------------------------- other transports
+
+
+class Recorder:
+    """Wraps a port and records what the station writes to it."""
+
+    def __init__(self, port) -> None:
+        self.port = port
+        self.written: queue.Queue[bytes] = queue.Queue()
+
+    def write(self, data: bytes) -> int:
+        self.written.put(bytes(data))
+        return self.port.write(data)
+
+    def __getattr__(self, name: str):
+        return getattr(self.port, name)
+
+
+def test_loop_round_trip_answers_and_never_trades_errors_with_itself(events):
+    ports: list[Recorder] = []
+
+    def open_loop(url: str, **kwargs) -> Recorder:
+        ports.append(Recorder(serial.serial_for_url(url, **kwargs)))
+        return ports[-1]
+
+    with SerialRemote("loop://", events.put_nowait, time.monotonic, open_fn=open_loop) as link:
+        port = ports[0]
+        written = [get(port.written), get(port.written)]
+        port.port.write(b"PING\n")  # as if from a remote
+        written += [get(port.written), get(port.written)]
+        port.port.write(b"PRESS\n")
+        pressed = get(events)
+        link.send_cue("done")
+        written += [get(port.written), get(port.written)]
+    assert written == [
+        b"HELLO station 0.1.0\n",
+        b"ERR unexpected HELLO: the station sends it\n",  # its own HELLO came back
+        b"PONG\n",
+        b"ERR unexpected PONG: the station sends it\n",
+        b"CUE done\n",  # no ERR about an ERR in between: no ping-pong
+        b"ERR unexpected CUE: the station sends it\n",
+    ]
+    assert isinstance(pressed, Edge) and pressed.pressed and pressed.source == "remote"
+
+
+def test_socket_remote_unplugged_and_back(events):
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(WAIT_S)
+    host, port = server.getsockname()
+    try:
+        with SerialRemote(f"socket://{host}:{port}", events.put_nowait, time.monotonic,
+                          version="1.2", backoff_s=(0.02,)):  # fmt: skip
+            conn, _ = server.accept()
+            with conn.makefile("rb") as f:
+                assert f.readline() == b"HELLO station 1.2\n"
+            conn.close()  # the remote goes away (EOF)
+            lost = get(events)
+            assert not lost.connected and lost.detail.startswith("remote lost: ")
+            conn, _ = server.accept()
+            assert get(events) == RemoteStatus(True, "remote back")
+            with conn, conn.makefile("rwb") as f:
+                assert f.readline() == b"HELLO station 1.2\n"
+                f.write(b"UNDO\r\n")
+                f.flush()
+                assert isinstance(get(events), Undo)
+    finally:
+        server.close()
