@@ -58,7 +58,9 @@ def edge_times(pin) -> list[tuple[float, object]]:
 def expected(pattern, on_state) -> list[tuple[float, object]]:
     """The pin changes ``pattern`` should make, as (offset s, state)."""
     off_state = 0.0 if on_state == 0.5 else False
-    return [(offset_s, off_state if hz is None else on_state) for offset_s, hz in pattern_edges(pattern)]
+    return [
+        (offset_s, off_state if hz is None else on_state) for offset_s, hz in pattern_edges(pattern)
+    ]
 
 
 def assert_edges(actual, wanted, what: str = "") -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import station.core.cues as cues
+from station.core import cues
 from station.core.cues import (
     LONGEST_CUE_S,
     MIN_GAP_S,
@@ -58,7 +58,9 @@ def test_count_values_keep_the_rhythm_and_rise_in_pitch() -> None:
 
 @pytest.mark.parametrize("name", ["rep", "tempo", "count"])
 def test_frequent_cues_are_short(name: str) -> None:
-    assert pattern_duration_s(pattern_for(cue(name, 3 if name == "count" else None))) < SHORT_CUE_MAX_S
+    assert (
+        pattern_duration_s(pattern_for(cue(name, 3 if name == "count" else None))) < SHORT_CUE_MAX_S
+    )
 
 
 def test_no_cue_is_longer_than_the_limit_and_go_is_long() -> None:
@@ -137,4 +139,4 @@ def test_cues_module_is_pure() -> None:
             imported |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             imported.add((node.module or "").split(".")[0])
-    assert imported <= {"__future__", "types", "typing"}, imported
+    assert imported <= {"__future__", "collections", "types", "typing"}, imported

@@ -59,7 +59,9 @@ def test_status_is_one_line_and_not_repeated(listener):
     with Notifier({"NOTIFY_SOCKET": path}) as notifier:
         notifier.status("WORK\nreps 3")
         assert received(sock) == "STATUS=WORK reps 3"
-        assert not notifier.status("WORK reps 3")  # unchanged: the loop may call it every pass
+        assert not notifier.status(
+            "WORK reps 3"
+        )  # unchanged: the loop may call it every pass
         notifier.status("REST")
         assert received(sock) == "STATUS=REST"
 
@@ -132,7 +134,7 @@ def test_main_loop_pings_every_half_interval(listener):
         pinged_at = [t / 2 for t in range(25) if pinger.maybe_ping(t / 2)]
         assert pinged_at == [0.0, 5.0, 10.0]
         assert [received(sock) for _ in pinged_at] == ["WATCHDOG=1"] * 3
-        assert pinger.next_ping_at == 15.0
+        assert pinger.next_ping_at() == 15.0
 
 
 def test_stalled_loop_stops_pings(listener):
@@ -154,7 +156,7 @@ def test_stalled_loop_stops_pings(listener):
 def test_pinger_with_fake_sender_and_no_watchdog():
     pings: list[None] = []
     disabled = WatchdogPinger(lambda: pings.append(None), None)
-    assert not disabled.maybe_ping(0.0) and disabled.next_ping_at is None
+    assert not disabled.maybe_ping(0.0) and disabled.next_ping_at() is None
     assert pings == []
     with pytest.raises(ValueError, match="watchdog_s"):
         WatchdogPinger(lambda: None, 0.0)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from station.core import protocol
-from station.core.events import CUE_NAMES, End, Fail, Phase, Rep, Undo
+from station.core.events import CUE_NAMES, Bout, End, Fail, Phase, Rep, Undo
 from station.core.gestures import Edge
 from station.core.protocol import (
     KINDS,
@@ -99,7 +100,7 @@ def chunked(draw):
     data = b"".join(draw(st.lists(st.one_of(alphabet, st.binary(max_size=40)), max_size=40)))
     cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=12)))
     bounds = [0, *cuts, len(data)]
-    return data, [data[a:b] for a, b in zip(bounds, bounds[1:])]
+    return data, [data[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 @settings(max_examples=300, deadline=None)
@@ -194,10 +195,10 @@ def test_commands_map_to_what_the_main_loop_receives():
 # ---------------------------------------------------------------- formatting
 
 
-def snap(phase=Phase.REST, seconds_left=12.34, reps=5, bout_index=1) -> Snapshot:
+def snap(phase=Phase.REST, seconds_left=12.34, reps=5, bout_index=1, bouts=()) -> Snapshot:
     return Snapshot(
         method="cluster", phase=phase, bout_index=bout_index, bouts_planned=None,
-        reps_in_bout=reps, target_reps=5, bouts=(), total_reps=10,
+        reps_in_bout=reps, target_reps=5, bouts=bouts, total_reps=10,
         phase_started_at=0.0, phase_ends_at=None, seconds_left=seconds_left,
         set_started_at=0.0, cap_at=None, cap_left_s=None, cap_reached=False,
         load_kg=None, variation=None, next_load_kg=None, next_variation=None,
@@ -217,6 +218,16 @@ def test_state_line_has_one_decimal_a_dash_when_untimed_and_a_one_based_bout():
     assert protocol.state(snap(Phase.WORK, None, 3, 0)) == b"STATE WORK - 3 1\n"
     assert protocol.state(snap(seconds_left=9.96)) == b"STATE REST 10.0 5 2\n"
     assert protocol.state(snap(seconds_left=-0.01)) == b"STATE REST 0.0 5 2\n"
+
+
+def test_during_a_rest_the_state_line_shows_the_reps_of_the_bout_just_finished():
+    done = Bout(0, 1.0, rep_times=(1.0, 2.0, 3.0), ended_at=3.0, end_reason="target")
+    # The snapshot says 0 reps "in bout" while resting; the remote sees bout 1's 3.
+    assert protocol.state(snap(Phase.REST, 9.0, reps=0, bout_index=0, bouts=(done,))) == (
+        b"STATE REST 9.0 3 1\n"
+    )
+    running = Bout(1, 20.0, rep_times=(21.0,))
+    assert protocol.state(snap(Phase.WORK, None, 1, 1, (done, running))) == b"STATE WORK - 1 2\n"
 
 
 def test_every_cue_name_formats_and_unknown_ones_are_refused():

@@ -17,7 +17,7 @@ from station.core.events import CUE_NAMES
 FIRMWARE = Path(__file__).resolve().parent.parent / "hardware" / "remote"
 sys.path.insert(0, str(FIRMWARE))
 
-from remote_logic import CUE_PATTERNS, MAX_LINE, Remote  # noqa: E402
+from remote_logic import CUE_PATTERNS, MAX_LINE, Remote
 
 DEBOUNCE_MS = 15
 
@@ -31,16 +31,22 @@ def kinds(lines: list[str]) -> list[str]:
     return out
 
 
-def drive(remote: Remote, levels: list[bool], start_ms: int = 0) -> list[tuple[int, str]]:
+def drive(
+    remote: Remote, levels: list[bool], start_ms: int = 0
+) -> list[tuple[int, str]]:
     """Sample ``levels`` one per ms from ``start_ms``; (ms, kind) of each line, PINGs left out."""
     sent = []
     for i, level in enumerate(levels):
         now = start_ms + i
-        sent += [(now, kind) for kind in kinds(remote.update(now, level)) if kind != "PING"]
+        sent += [
+            (now, kind) for kind in kinds(remote.update(now, level)) if kind != "PING"
+        ]
     return sent
 
 
-def bouncy_press(bounces_ms: list[int], hold_ms: int = 300, rest_ms: int = 300) -> list[bool]:
+def bouncy_press(
+    bounces_ms: list[int], hold_ms: int = 300, rest_ms: int = 300
+) -> list[bool]:
     """Level samples (1 ms) of one press: flips after each bounce gap on the way
     down and on the way up, a steady hold, then a steady rest."""
     levels: list[bool] = []
@@ -172,7 +178,10 @@ def test_a_new_cue_cuts_off_the_one_playing():
 
 def test_unknown_cue_overlong_and_garbage_lines_are_ignored_and_never_answered():
     remote = Remote()
-    remote.receive(b"CUE fanfare\n" + b"CUE " + b"x" * 200 + b"\n" + b"\xff\xfe\n" + b"ERR nope\n", 0)
+    remote.receive(
+        b"CUE fanfare\n" + b"CUE " + b"x" * 200 + b"\n" + b"\xff\xfe\n" + b"ERR nope\n",
+        0,
+    )
     assert not remote.buzzer_on(10)
     remote.receive(b"CUE go\r\n", 20)  # and the link still works after them
     assert remote.buzzer_on(30)
@@ -182,7 +191,9 @@ def test_unknown_cue_overlong_and_garbage_lines_are_ignored_and_never_answered()
 
 def test_ping_every_two_seconds_and_link_follows_the_station():
     remote = Remote(ping_ms=2000, link_timeout_ms=5000)
-    pings = [now for now in range(0, 10_001, 10) if "PING\n" in remote.update(now, False)]
+    pings = [
+        now for now in range(0, 10_001, 10) if "PING\n" in remote.update(now, False)
+    ]
     assert pings == [0, 2000, 4000, 6000, 8000, 10000]
     assert not remote.linked(10_000)  # nobody answered
     remote.receive(protocol.pong(), 10_000)
@@ -202,7 +213,12 @@ def test_hello_and_state_are_understood():
 
 def test_led_steady_when_linked_blinking_when_not():
     remote = Remote()
-    assert [remote.led_on(t) for t in (50, 500, 1050, 1500)] == [True, False, True, False]
+    assert [remote.led_on(t) for t in (50, 500, 1050, 1500)] == [
+        True,
+        False,
+        True,
+        False,
+    ]
     remote.receive(b"PONG\n", 2000)
     assert all(remote.led_on(t) for t in (2050, 2500, 3050, 3500))
 
@@ -211,14 +227,14 @@ def test_led_steady_when_linked_blinking_when_not():
 
 
 class FakePin:
+    """machine.Pin with a level and a history of what was written."""
+
     IN, OUT, PULL_UP = "in", "out", "pull_up"
-    board: dict[object, FakePin] = {}
 
     def __init__(self, name, mode, pull=None, value=None):
         self.name = name
         self.level = 1 if pull == self.PULL_UP else (value or 0)
         self.history: list[int] = []
-        FakePin.board[name] = self
 
     def value(self, level=None):
         if level is None:
@@ -226,6 +242,17 @@ class FakePin:
         self.level = level
         self.history.append(level)
         return None
+
+
+def fake_machine(board: dict[object, FakePin]) -> type:
+    """A ``machine`` module whose Pin(...) calls land in ``board`` by pin name."""
+
+    def pin(name, mode, pull=None, value=None):
+        board[name] = FakePin(name, mode, pull, value)
+        return board[name]
+
+    pin.IN, pin.OUT, pin.PULL_UP = FakePin.IN, FakePin.OUT, FakePin.PULL_UP
+    return type("machine", (), {"Pin": staticmethod(pin)})
 
 
 class FakeTime:
@@ -275,24 +302,33 @@ class FakePoll:
 
 def test_main_shell_wires_pins_serial_and_buzzer(monkeypatch):
     stream = FakeStream()
+    board: dict[object, FakePin] = {}
 
     def script(elapsed_ms):
-        button = FakePin.board[15]
+        button = board[15]
         button.level = 0 if 100 <= elapsed_ms < 400 else 1  # pressed = pulled low
         if elapsed_ms == 500:
             stream.incoming += b"CUE go\n"
 
     fake_time = FakeTime(script)
-    monkeypatch.setitem(sys.modules, "machine", type("machine", (), {"Pin": FakePin}))
+    monkeypatch.setitem(sys.modules, "machine", fake_machine(board))
     monkeypatch.setitem(sys.modules, "utime", fake_time)
     monkeypatch.setitem(
-        sys.modules, "select", type("select", (), {"poll": lambda: FakePoll(stream), "POLLIN": 1})
+        sys.modules,
+        "select",
+        type("select", (), {"poll": lambda: FakePoll(stream), "POLLIN": 1}),
     )
     monkeypatch.delitem(sys.modules, "main", raising=False)
     main = importlib.import_module("main")
-    monkeypatch.setattr(main, "sys", type("sys", (), {"stdin": stream, "stdout": stream}))
+    monkeypatch.setattr(
+        main, "sys", type("sys", (), {"stdin": stream, "stdout": stream})
+    )
     main.run(max_passes=300)  # 2 ms a pass: 600 ms across a ticks_ms wrap
 
-    assert kinds(stream.written.decode().splitlines(keepends=True)) == ["PING", "PRESS", "RELEASE"]
-    assert 1 in FakePin.board[16].history  # the buzzer sounded the "go" cue
-    assert FakePin.board[16].level == 0  # and is off when the loop stops
+    assert kinds(stream.written.decode().splitlines(keepends=True)) == [
+        "PING",
+        "PRESS",
+        "RELEASE",
+    ]
+    assert 1 in board[16].history  # the buzzer sounded the "go" cue
+    assert board[16].level == 0  # and is off when the loop stops

@@ -38,7 +38,9 @@ def unit_values(key: str) -> list[str]:
 
 def runnable_copy(tmp_path: Path, extra: str = "") -> Path:
     """The unit as station.service in tmp_path, ExecStart= pointed at /bin/true."""
-    text = re.sub(r"^ExecStart=\S+", "ExecStart=/bin/true", UNIT.read_text(), flags=re.M)
+    text = re.sub(
+        r"^ExecStart=\S+", "ExecStart=/bin/true", UNIT.read_text(), flags=re.MULTILINE
+    )
     text = text.replace("[Service]\n", f"[Service]\n{extra}", 1)
     path = tmp_path / "station.service"
     path.write_text(text)
@@ -47,7 +49,11 @@ def runnable_copy(tmp_path: Path, extra: str = "") -> Path:
 
 def analyze(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["systemd-analyze", *args], capture_output=True, text=True, timeout=60, check=False
+        ["systemd-analyze", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -79,7 +85,14 @@ def test_unit_reaches_gpio_display_sound_input_and_serial_remotes():
     assert not unit_values("PrivateDevices")
     assert unit_values("DevicePolicy") == ["closed"]
     allowed = {value.split()[0] for value in unit_values("DeviceAllow")}
-    for needed in ("char-gpiochip", "char-drm", "char-alsa", "char-input", "char-ttyACM", "char-ttyUSB"):
+    for needed in (
+        "char-gpiochip",
+        "char-drm",
+        "char-alsa",
+        "char-input",
+        "char-ttyACM",
+        "char-ttyUSB",
+    ):
         assert needed in allowed
     # A hung main loop is restarted: systemd expects watchdog pings from the main process only.
     assert unit_values("Type") == ["notify"]
@@ -89,7 +102,9 @@ def test_unit_reaches_gpio_display_sound_input_and_serial_remotes():
 
 def test_unit_and_installer_agree_on_user_groups_and_venv():
     script = INSTALL.read_text()
-    wanted = re.search(r"^readonly GROUPS_WANTED=\(([^)]*)\)", script, flags=re.M)
+    wanted = re.search(
+        r"^readonly GROUPS_WANTED=\(([^)]*)\)", script, flags=re.MULTILINE
+    )
     assert wanted, "GROUPS_WANTED not found in install.sh"
     assert unit_values("SupplementaryGroups")[0].split() == wanted.group(1).split()
     assert unit_values("User") == ["station"] and "readonly USER_NAME=station" in script
@@ -97,10 +112,16 @@ def test_unit_and_installer_agree_on_user_groups_and_venv():
     assert "/opt/station/venv" in script
 
 
-@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+@pytest.mark.skipif(
+    shutil.which("shellcheck") is None, reason="shellcheck is not installed"
+)
 def test_install_script_is_shellcheck_clean():
     result = subprocess.run(
-        ["shellcheck", str(INSTALL)], capture_output=True, text=True, timeout=60, check=False
+        ["shellcheck", str(INSTALL)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -142,14 +163,18 @@ def test_install_into_a_root_writes_unit_rule_and_a_loadable_config(tmp_path):
     assert load_config(config).source == config  # and valid: the service starts with it
     # Under --root nothing on this machine is changed; the commands are shown.
     assert "+ systemctl enable station.service" in result.stdout
-    assert re.search(r"^\+ \S+/opt/station/venv/bin/pip install .*", result.stdout, flags=re.M)
+    assert re.search(
+        r"^\+ \S+/opt/station/venv/bin/pip install .*",
+        result.stdout,
+        flags=re.MULTILINE,
+    )
     assert "--system-site-packages" in result.stdout
 
 
 def test_install_twice_gives_the_same_files_and_keeps_an_edited_config(tmp_path):
     install(tmp_path)
     config = tmp_path / "etc/station/station.toml"
-    config.write_text(config.read_text() + "\n[serial]\nurl = \"/dev/station-remote\"\n")
+    config.write_text(config.read_text() + '\n[serial]\nurl = "/dev/station-remote"\n')
     first = tree(tmp_path)
     install(tmp_path)
     assert tree(tmp_path) == first

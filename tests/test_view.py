@@ -268,3 +268,11 @@ def test_loads_and_clocks_are_written_the_way_a_lifter_reads_them():
     assert view.fmt_clock(59.2) == "1:00"
     assert view.fmt_clock(0.0) == "0:00"
     assert view.fmt_clock(125.0) == "2:05"
+
+
+def test_work_waiting_for_the_first_press_of_a_bout_labels_that_bout():
+    s = snap("strength-rest-pause", Phase.WORK, bout_index=1, bouts=(B0, B1), total_reps=10,
+             target_reps=1)
+    m = screen_model(s, 50.0)
+    assert m.bout == "single 3"
+    assert (m.big, m.big_label) == ("0", "of 1 rep")

@@ -10,7 +10,6 @@ import sys
 
 import machine
 import utime
-
 from remote_logic import Remote
 
 # ---- wiring (GP numbers, not physical pin numbers) -------------------------

@@ -1,9 +1,10 @@
 """All the logic of the station's USB remote, as plain Python.
 
 Runs unchanged on MicroPython (a Raspberry Pi Pico) and on CPython (the
-tests): no ``machine``/``utime`` imports, no dataclasses, no annotations that
-need evaluating. Time comes in as integer milliseconds from a clock that never
-wraps (``main.py`` turns the wrapping ``ticks_ms`` into one).
+tests): no ``machine``/``utime`` imports, no dataclasses, no annotations, and
+``str.format`` rather than f-strings (a MicroPython build may leave them out).
+Time comes in as integer milliseconds from a clock that never wraps
+(``main.py`` turns the wrapping ``ticks_ms`` into one).
 
 What the remote does (protocol: ``hardware/protocol.md``):
 
@@ -57,7 +58,9 @@ class Debouncer:
 
     def __init__(self, stable_ms=15):
         if stable_ms < 1:
-            raise ValueError("stable_ms must be at least 1 ms, got %r" % (stable_ms,))
+            raise ValueError(
+                "stable_ms must be at least 1 ms, got {!r}".format(stable_ms)  # noqa: UP032
+            )
         self.stable_ms = stable_ms
         self.level = None  # settled level; None before the first sample
         self._raw = None
@@ -124,22 +127,29 @@ class Remote:
     None (the pedal is a second big button) or one of :data:`PEDAL_COMMANDS`.
     """
 
-    def __init__(self, debounce_ms=15, ping_ms=2000, link_timeout_ms=5000, pedal_command=None):
+    def __init__(
+        self, debounce_ms=15, ping_ms=2000, link_timeout_ms=5000, pedal_command=None
+    ):
         if pedal_command is not None and pedal_command not in PEDAL_COMMANDS:
             raise ValueError(
-                "pedal_command must be None or one of %s, got %r"
-                % (", ".join(PEDAL_COMMANDS), pedal_command)
+                "pedal_command must be None or one of {}, got {!r}".format(
+                    ", ".join(PEDAL_COMMANDS), pedal_command
+                )
             )
         if link_timeout_ms <= ping_ms:
             raise ValueError(
-                "link_timeout_ms (%r) must be longer than ping_ms (%r)" % (link_timeout_ms, ping_ms)
+                "link_timeout_ms ({!r}) must be longer than ping_ms ({!r})".format(  # noqa: UP032
+                    link_timeout_ms, ping_ms
+                )
             )
         self.ping_ms = ping_ms
         self.link_timeout_ms = link_timeout_ms
         self.pedal_command = pedal_command
         self._button = Debouncer(debounce_ms)
         self._pedal = Debouncer(debounce_ms)
-        self._pressed = None  # what the station was last told; None before the first sample
+        self._pressed = (
+            None  # what the station was last told; None before the first sample
+        )
         self._wait_release = False
         self._next_ping_ms = None
         self._heard_ms = None  # when the station last sent a line
@@ -167,7 +177,9 @@ class Remote:
                 out.append(self.pedal_command + "\n")
         if self._pressed is None:  # the first sample
             self._pressed = False
-            self._wait_release = pressed  # held at power-up: not a press, nor its release
+            self._wait_release = (
+                pressed  # held at power-up: not a press, nor its release
+            )
         elif self._wait_release:
             self._wait_release = pressed
         elif pressed != self._pressed:
@@ -209,12 +221,15 @@ class Remote:
             pattern = CUE_PATTERNS.get(words[1].lower())
             if pattern is not None:  # a cue newer than this firmware: silence
                 self._play(pattern, now_ms)
-        elif word == "STATE" and len(words) == 5:
+        elif word == "STATE" and len(words) >= 5:  # extra words: a newer station
             self.state = _parse_state(words)
 
     def linked(self, now_ms):
         """True while the station has sent a line within ``link_timeout_ms``."""
-        return self._heard_ms is not None and now_ms - self._heard_ms <= self.link_timeout_ms
+        return (
+            self._heard_ms is not None
+            and now_ms - self._heard_ms <= self.link_timeout_ms
+        )
 
     # ------------------------------------------------------------ outputs
 

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             station.loop._on_state = _both(previous, lifter.see)
             station.say(f"station demo: {title}")
             try:
-                station.run_set(plan, "demo", None)
+                station.run_set(plan, None, None)
             finally:
                 lifter.stop()
                 station.loop._on_state = previous

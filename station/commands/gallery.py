@@ -113,7 +113,7 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
     """(name, snapshot, now s, context) for every phase ``method`` has."""
     plan, _ = compile_plan(method, load_kg=_EXERCISE[method][1])
     exercise = _EXERCISE[method][0]
-    rest = plan.rest_s or 15.0
+    rest = plan.rest_s or 6.0  # drop sets: the time it takes to strip or switch
     reps = _REPS[method]
     loads = list(plan.loads_kg) or [None]
     variations = list(plan.variations)
@@ -124,8 +124,12 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
         out.append(("confirm", _base(method, Phase.CONFIRM, (), 0.0), 0.0, ctx))
     out.append(("ready", _base(method, Phase.READY, (), 0.0), 0.0, ctx))
     k = min(3, len(reps))
-    working = _bouts(reps[:k - 1] + [max(1, reps[k - 1] - 1)], 100.0, rest, loads, variations, True)
-    now = working[-1].rep_times[-1] + 0.5
+    if (plan.target_of(k - 1) or 2) > 1:
+        working = _bouts(reps[:k - 1] + [max(1, reps[k - 1] - 1)], 100.0, rest, loads, variations, True)
+        now = working[-1].rep_times[-1] + 0.5
+    else:  # singles: a bout ends at its first press, so WORK waits for the next one
+        working = _bouts(reps[:k - 1], 100.0, rest, loads, variations, False)
+        now = (working[-1].ended_at or 0.0) + rest + 0.5
     out.append(("work", _base(method, Phase.WORK, working, now), now, ctx))
     if method == "forced-negatives":
         t0 = working[-1].rep_times[-1]

@@ -24,8 +24,8 @@ whole pattern, the same rhythm and pitches as a passive buzzer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from .events import CUE_NAMES, Cue
 
@@ -149,9 +149,13 @@ def phrase_for(cue: Cue) -> str | None:
     """
     if cue.name == "count":
         return _COUNT_WORDS.get(cue.value) if isinstance(cue.value, int) else None
-    if cue.name == "strip" and isinstance(cue.value, str) and cue.value.strip():
-        if not any(ch.isdigit() for ch in cue.value):
-            return STRIP_VARIATION_PHRASE
+    if (
+        cue.name == "strip"
+        and isinstance(cue.value, str)
+        and cue.value.strip()
+        and not any(ch.isdigit() for ch in cue.value)
+    ):
+        return STRIP_VARIATION_PHRASE
     return _PHRASES[cue.name]
 
 
@@ -237,8 +241,11 @@ def _describe_pitches(pattern: Pattern) -> str:
 def sound_table_markdown() -> str:
     """The sound table as Markdown: cue, when, buzzer rhythm, speaker."""
     lines = [
-        "| cue | when | buzzer rhythm (an active buzzer plays the rhythm; a passive one the pitch too)"
-        " | speaker (with speech; without it, the buzzer's rhythm and pitch as tones) |",
+        (
+            "| cue | when | buzzer rhythm (an active buzzer plays the rhythm; a passive one"
+            " the pitch too) | speaker (with speech; without it, the buzzer's rhythm and pitch"
+            " as tones) |"
+        ),
         "|---|---|---|---|",
     ]
     for name in CUE_NAMES:

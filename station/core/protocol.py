@@ -242,13 +242,16 @@ def state(snapshot: Snapshot) -> bytes:
     """``STATE <phase> <seconds-left|-> <reps-in-bout> <bout>``.
 
     seconds-left: of a timed phase, s with one decimal (clamped at 0), ``-``
-    when the phase is untimed; bout: 1-based (the first bout is 1).
+    when the phase is untimed; bout: 1-based (the first bout is 1);
+    reps-in-bout: the reps of that bout, so during a REST the remote sees
+    the bout just finished with its reps (``Snapshot.reps_in_bout`` is 0
+    there, as no bout is running).
     """
     left = snapshot.seconds_left
     left_text = "-" if left is None else f"{max(0.0, left):.1f}"
-    return _line(
-        f"STATE {snapshot.phase.value} {left_text} {snapshot.reps_in_bout} {snapshot.bout_index + 1}"
-    )
+    i = snapshot.bout_index
+    reps = snapshot.bouts[i].reps if 0 <= i < len(snapshot.bouts) else snapshot.reps_in_bout
+    return _line(f"STATE {snapshot.phase.value} {left_text} {reps} {i + 1}")
 
 
 def err(reason: str) -> bytes:

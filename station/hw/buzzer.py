@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from gpiozero import Buzzer, TonalBuzzer
 from gpiozero.tones import Tone
@@ -167,7 +167,7 @@ class BuzzerOutput:
         self._thread.join(timeout=2.0)
         self._device.close()
 
-    def __enter__(self) -> BuzzerOutput:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

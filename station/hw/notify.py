@@ -21,6 +21,7 @@ import os
 import socket
 from collections.abc import Callable, Mapping
 from types import TracebackType
+from typing import Self
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +49,15 @@ class Notifier:
         self._failing = False
         if self._address is not None:
             try:
-                self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+                self._socket = socket.socket(
+                    socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC
+                )
                 # A full receive queue must cost a dropped message, not a stalled loop.
                 self._socket.setblocking(False)
             except OSError as exc:
-                log.warning("sd_notify disabled: cannot create a socket for %s: %s", value, exc)
+                log.warning(
+                    "sd_notify disabled: cannot create a socket for %s: %s", value, exc
+                )
                 self._socket = None
 
     @property
@@ -103,7 +108,9 @@ class Notifier:
             self._socket.sendto(message.encode(), self._address)
         except OSError as exc:
             if not self._failing:
-                log.warning("sd_notify: could not send %r: %s", message.split("=", 1)[0], exc)
+                log.warning(
+                    "sd_notify: could not send %r: %s", message.split("=", 1)[0], exc
+                )
             self._failing = True
             return False
         self._failing = False
@@ -115,7 +122,7 @@ class Notifier:
             self._socket.close()
             self._socket = None
 
-    def __enter__(self) -> Notifier:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -143,7 +150,9 @@ def _watchdog_interval_s(env: Mapping[str, str]) -> float | None:
     try:
         value = int(usec)
     except ValueError:
-        log.warning("ignoring WATCHDOG_USEC=%r: not a whole number of microseconds", usec)
+        log.warning(
+            "ignoring WATCHDOG_USEC=%r: not a whole number of microseconds", usec
+        )
         return None
     return value / 1_000_000 if value > 0 else None
 
@@ -171,7 +180,6 @@ class WatchdogPinger:
         """Time between pings, s (half the watchdog timeout), or None when disabled."""
         return self._period_s
 
-    @property
     def next_ping_at(self) -> float | None:
         """When the next ping is due (loop clock, s): the loop must wake by
         then. None when disabled; before the first ping, due at once (-inf)."""
@@ -186,7 +194,7 @@ class WatchdogPinger:
 
         ``now``: the loop's clock, s. Returns True when it pinged.
         """
-        due_at = self.next_ping_at
+        due_at = self.next_ping_at()
         if due_at is None or now < due_at:
             return False
         self._ping()

@@ -16,8 +16,9 @@ from __future__ import annotations
 import collections
 import queue
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import serial
 
@@ -197,6 +198,7 @@ class SerialRemote:
     def _read_loop(self, port: Any) -> None:
         attempt = 0
         ever_up = port is not None
+        up_at = self._clock()
         framer = protocol.LineFramer()
         while not self._closing.is_set():
             if port is None:
@@ -208,7 +210,9 @@ class SerialRemote:
                     port = self._open()
                 except (serial.SerialException, OSError):
                     continue  # still unplugged; already said so
-                attempt = 0
+                if self._closing.is_set():
+                    break  # closed while opening: do not announce a port being closed
+                up_at = self._clock()
                 framer = protocol.LineFramer()  # nothing carries over a reconnect
                 self._went_up(port, "remote back" if ever_up else "remote connected")
                 self._deliver(self.status)
@@ -227,6 +231,12 @@ class SerialRemote:
             if failure is not None and not self._closing.is_set():
                 self._went_down(port, failure)
                 port = None
+                if self._clock() - up_at >= max(self._backoff_s):
+                    attempt = 0  # it had settled; a port that fails at once keeps backing off
+        with self._lock:
+            self._port = None
+            self._out.clear()
+            self._status = RemoteStatus(False, "remote closed")
         if port is not None:
             self._close_port(port)
 

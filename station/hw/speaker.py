@@ -23,15 +23,17 @@ No mixer (no audio device, no pygame) is not an error: ``available`` is False,
 from __future__ import annotations
 
 import array
+import contextlib
 import logging
 import math
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Self
 
 from ..core.cues import Pattern, all_patterns, all_phrases, phrase_for, speaker_tone
 from ..core.events import CUE_NAMES, Cue
@@ -84,7 +86,9 @@ def synthesize(
     typecode, full_scale, zero = _FORMATS[fmt]
     mono = array.array(typecode)
     for on_s, off_s, tone_hz in pattern:
-        mono += _pulse(round(on_s * rate_hz), tone_hz, rate_hz, amplitude * full_scale, typecode, zero)
+        mono += _pulse(
+            round(on_s * rate_hz), tone_hz, rate_hz, amplitude * full_scale, typecode, zero
+        )
         mono += array.array(typecode, [zero]) * round(off_s * rate_hz)
     if channels == 1:
         return mono.tobytes()
@@ -94,7 +98,9 @@ def synthesize(
     return out.tobytes()
 
 
-def _pulse(n: int, tone_hz: float, rate_hz: int, peak: float, typecode: str, zero: int) -> array.array:
+def _pulse(
+    n: int, tone_hz: float, rate_hz: int, peak: float, typecode: str, zero: int
+) -> array.array:
     """``n`` samples of tone with faded ends, as an array of ``typecode``."""
     step = 2 * math.pi * tone_hz / rate_hz
     third = 3 * tone_hz < rate_hz / 2  # the harmonic only below Nyquist
@@ -104,7 +110,7 @@ def _pulse(n: int, tone_hz: float, rate_hz: int, peak: float, typecode: str, zer
 
     def level(i: int, envelope: float = 1.0) -> float | int:
         v = scale * envelope * (sin(step * i) + (0.25 * sin(3 * step * i) if third else 0.0))
-        return v if typecode == "f" else zero + int(round(v))
+        return v if typecode == "f" else zero + round(v)
 
     loop = _loop_length(tone_hz, rate_hz, n)
     block = array.array(typecode, [level(i) for i in range(loop)])
@@ -204,7 +210,7 @@ class Speaker:
             phrase = phrase_for(cue) if self.speech_available else None
             if phrase is not None and phrase in self._phrases:
                 self._channel.queue(self._phrases[phrase])
-        except Exception as exc:  # pygame.error, or a mixer closed under us
+        except self._pygame.error as exc:  # e.g. the mixer was closed under us
             log.warning("speaker: cannot play cue %r: %s", cue.name, exc)
 
     @property
@@ -232,10 +238,8 @@ class Speaker:
             return
         self._closed = True
         if self._channel is not None:
-            try:
+            with contextlib.suppress(self._pygame.error):  # the mixer may already be gone
                 self._channel.stop()
-            except Exception:  # the mixer may already be gone
-                pass
         self._tones.clear()
         self._phrases.clear()
         self._channel = None
@@ -247,7 +251,7 @@ class Speaker:
             self._speech_dir = None
         self.speech_files = MappingProxyType({})
 
-    def __enter__(self) -> Speaker:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -331,7 +335,9 @@ class Speaker:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.communicate()
-                problem = problem or f"{ESPEAK} took longer than {ESPEAK_TIMEOUT_S} s for {phrase!r}"
+                problem = (
+                    problem or f"{ESPEAK} took longer than {ESPEAK_TIMEOUT_S} s for {phrase!r}"
+                )
                 continue
             if proc.returncode != 0 or not path.is_file():
                 detail = stderr.decode(errors="replace").strip() or f"exit status {proc.returncode}"

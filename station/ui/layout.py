@@ -100,7 +100,7 @@ def _header(w: int, m: float, top: float, hh: float, word_right: float) -> tuple
 def phase_boxes(size: tuple[int, int]) -> PhaseBoxes:
     """Regions of a phase screen (WORK, REST, STRIP, LOWER, READY)."""
     w, h, m, land = _frame(size)
-    notes_h = 0.075 * h if land else 0.05 * h
+    notes_h = 0.075 * h if land else 0.06 * h
     notes = _box(0, h - notes_h, w, notes_h)
     if land:
         hh = 0.15 * h
@@ -120,8 +120,8 @@ def phase_boxes(size: tuple[int, int]) -> PhaseBoxes:
     y = m + hh + m * 0.5
     bout = _box(m, y, w - 2 * m, 0.045 * h)
     y += 0.045 * h + m
-    big = _box(m, y, w - 2 * m, 0.42 * h)
-    y += 0.42 * h + m * 0.5
+    big = _box(m, y, w - 2 * m, 0.47 * h)
+    y += 0.47 * h + m * 0.5
     label = _box(m, y, w - 2 * m, 0.04 * h)
     y += 0.04 * h + m
     bar = _box(m, y, w - 2 * m, 0.04 * h)
@@ -133,7 +133,7 @@ def phase_boxes(size: tuple[int, int]) -> PhaseBoxes:
 def summary_boxes(size: tuple[int, int]) -> SummaryBoxes:
     """Regions of the between-sets summary: three charts and a text column."""
     w, h, m, land = _frame(size)
-    notes_h = 0.075 * h if land else 0.05 * h
+    notes_h = 0.075 * h if land else 0.06 * h
     notes = _box(0, h - notes_h, w, notes_h)
     hh = (0.14 if land else 0.08) * h
     icon, word = _header(w, m, m, hh, 0.5 * w)
@@ -168,7 +168,7 @@ def chart_boxes(chart: Box) -> tuple[Box, Box]:
 def message_boxes(size: tuple[int, int]) -> MessageBoxes:
     """Regions of a confirm or warning screen: a big word, lines, a hint."""
     w, h, m, land = _frame(size)
-    notes_h = 0.075 * h if land else 0.05 * h
+    notes_h = 0.075 * h if land else 0.06 * h
     notes = _box(0, h - notes_h, w, notes_h)
     hh = (0.24 if land else 0.12) * h
     icon, word = _header(w, m, m, hh, w - m)
@@ -182,7 +182,7 @@ def message_boxes(size: tuple[int, int]) -> MessageBoxes:
 def menu_boxes(size: tuple[int, int]) -> MenuBoxes:
     """Regions of the start menu: a list, the chosen item's detail, a hint."""
     w, h, m, land = _frame(size)
-    notes_h = 0.075 * h if land else 0.05 * h
+    notes_h = 0.075 * h if land else 0.06 * h
     notes = _box(0, h - notes_h, w, notes_h)
     hh = (0.13 if land else 0.07) * h
     icon, word = _header(w, m, m, hh, w - m)

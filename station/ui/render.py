@@ -208,10 +208,22 @@ class Renderer:
             return []
         surface.fill(NOTE_BACKGROUND, box)
         x, y, w, h = box
-        pad = max(2, h // 8)
+        pad = max(2, h // 10)
         inner = (x + pad * 3, y + pad, w - pad * 6, h - 2 * pad)
-        d = self.text(surface, "   ·   ".join(notes), inner, NOTE_FOREGROUND, "notes")
-        return [d] if d else []
+        # One row, or two when that gives larger type; a note is never split.
+        best: tuple[int, tuple[str, ...]] = (0, ())
+        for k in range(1, min(2, len(notes)) + 1):
+            per = -(-len(notes) // k)
+            groups = tuple("   ·   ".join(notes[i:i + per]) for i in range(0, len(notes), per))
+            size = self._uniform(groups, lay.rows(inner, len(groups), 1, gap_frac=0.05))
+            if size > best[0]:
+                best = (size, groups)
+        out = []
+        for text, row in zip(best[1], lay.rows(inner, len(best[1]), 1, gap_frac=0.05)):
+            d = self.text(surface, text, row, NOTE_FOREGROUND, "notes", size=best[0])
+            if d:
+                out.append(d)
+        return out
 
     def _lines(self, surface: pygame.Surface, lines: tuple[str, ...], box: Box, colour: RGB,
                min_rows: int, role: str = "line") -> list[DrawnText]:
@@ -238,7 +250,7 @@ class Renderer:
         big = b.big
         if m.emphasised:
             # The count-in digit pulses: full size just after it changes.
-            k = 0.86 + 0.14 * m.pulse
+            k = 0.9 + 0.1 * m.pulse
             x, y, w, h = big
             big = (x + round(w * (1 - k) / 2), y + round(h * (1 - k) / 2), round(w * k), round(h * k))
         out.append(self.big(surface, m.big, big, m.foreground))

@@ -354,7 +354,7 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
                            notes=notes)
     # READY and WORK count reps.
     target = snap.target_reps
-    label = f"of {target} reps" if target else "reps"
+    label = f"of {target} {'rep' if target == 1 else 'reps'}" if target else "reps"
     if snap.method == "forced-negatives" and target:
         label = f"of {target} negatives"
     if phase == Phase.READY:
@@ -367,8 +367,10 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
     bg = GREEN
     fg = text_on(bg)
     lines = _clean(what, title, _finished_reps(snap), total, cap)
+    # Between a rest's end and the first press the last bout has ended: label the next.
+    index = snap.bout_index + 1 if _next_is_new(snap) else None
     return ScreenModel("WORK", "work", bg, fg, fg, bg, str(snap.reps_in_bout), label,
-                       bout=bout_label(snap), lines=lines, notes=notes)
+                       bout=bout_label(snap, index), lines=lines, notes=notes)
 
 
 def _next_is_new(snap: Snapshot) -> bool:
@@ -443,7 +445,9 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
     """The between-sets summary of a finished (or running) set."""
     ctx = ctx or Context()
     bouts = snap.bouts
-    noun = _NOUN.get(snap.method, "bout")
+    noun = "set" if snap.method == "drop-set" else _NOUN.get(snap.method, "bout")
+    dropping = snap.method in ("drop-set", "mechanical-drop-set")
+    pause = ("strip" if snap.method == "drop-set" else "switch") if dropping else "rest"
     reps = tuple(b.reps for b in bouts)
     rests = tuple(b.rest_before_s for b in bouts[1:] if b.rest_before_s is not None)
     planned = ctx.rest_s
@@ -464,7 +468,7 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
             lines.append(" > ".join(x.replace(" kg", "") for x in loads) + " kg")
     if rests:
         avg = sum(rests) / len(rests)
-        lines.append(f"rest avg {avg:.0f} s" + (f" (plan {_num(planned)} s)" if planned else ""))
+        lines.append(f"{pause} avg {avg:.0f} s" + (f" (plan {_num(planned)} s)" if planned else ""))
     if snap.done_reason:
         lines.append(_done_reason(snap.done_reason))
     if ctx.lateness_ms is not None:
@@ -474,7 +478,8 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
     gaps = [g for b in bouts for g in cadence(b)]
     top = max(1.0, math.ceil(max(gaps))) if gaps else 1.0
     bg = NIGHT
-    rest_title = "rest taken, s" + (f" (plan {_num(planned)})" if planned else "")
+    rest_title = ("rest taken, s" if pause == "rest" else f"time to {pause}, s") + (
+        f" (plan {_num(planned)})" if planned else "")
     return SummaryModel(
         word="DONE", shape="done", background=bg, foreground=text_on(bg), accent=SKY, second=AMBER,
         headline=str(snap.total_reps), headline_label="reps",

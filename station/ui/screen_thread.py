@@ -1,0 +1,140 @@
+"""The pygame display on its own thread, so drawing never delays a cue.
+
+The thread owns all of pygame's video (init, drawing, flipping, the event
+pump). The main loop only calls :meth:`ScreenThread.present`, which stores the
+latest data and returns: models are built from it at draw time with the
+thread's own ``now``, so a countdown moves without the engine's help, at
+``fps`` while something animates and on change otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Callable
+
+from . import view
+
+IDLE_POLL_S = 0.02  # how often the keyboard is read when nothing animates
+
+
+def model_of(kind: str, data: dict, now: float, notes: tuple[str, ...]) -> view.Model:
+    """The screen model for what the main loop presented (pure)."""
+    if kind == "set":
+        ctx = dataclasses.replace(data.get("context") or view.Context(), notes=notes)
+        return view.model_for(data["snapshot"], now, ctx)
+    if kind == "summary":
+        ctx = dataclasses.replace(data.get("context") or view.Context(), notes=notes)
+        return view.summary_model(data["snapshot"], ctx)
+    if kind == "menu":
+        return view.menu_model(tuple(data["items"]), tuple(data.get("details", ())),
+                               int(data["selected"]), notes)  # type: ignore[arg-type]
+    if kind in ("warning", "message"):
+        return view.warning_model(tuple(data.get("lines", ())), notes)  # type: ignore[arg-type]
+    raise ValueError(f"nothing to draw for {kind!r}")
+
+
+class ScreenThread:
+    """``mode``: "fullscreen" or "window"; ``size``: the window size, px.
+    ``now``: the station clock, s; ``post``: the main loop's queue put (key
+    edges and Quit go there). Raises ``DisplayError`` when the display cannot
+    open, so the caller can fall back. ``on_frame(model, drawn_at)`` is called
+    after each frame (benchmarks)."""
+
+    def __init__(self, mode: str, size: tuple[int, int], now: Callable[[], float],
+                 post: Callable[[object], None], *, fps: float = 30.0,
+                 on_frame: Callable[[object, float], None] | None = None) -> None:
+        self.now, self.post, self.fps, self.on_frame = now, post, fps, on_frame
+        self._cv = threading.Condition()
+        self._data: tuple[str, dict] | None = None
+        self._notes: tuple[str, ...] = ()
+        self._dirty = False
+        self._stop = False
+        self._saves: list[tuple[Path, Future]] = []
+        self.first_frame = threading.Event()
+        self.frames = 0
+        opened: Future = Future()
+        self._thread = threading.Thread(target=self._run, args=(mode, size, opened),
+                                        name="screen", daemon=True)
+        self._thread.start()
+        opened.result(timeout=15)  # re-raises DisplayError from the thread
+
+    def present(self, kind: str, **data: object) -> None:
+        with self._cv:
+            if kind == "notes":
+                self._notes = tuple(data.get("notes", ()))  # type: ignore[arg-type]
+            else:
+                self._data = (kind, dict(data))
+            self._dirty = True
+            self._cv.notify()
+
+    def save(self, path: Path, timeout: float = 5.0) -> None:
+        """Write the next frame drawn to ``path`` as PNG (waits for it)."""
+        fut: Future = Future()
+        with self._cv:
+            self._saves.append((Path(path), fut))
+            self._dirty = True
+            self._cv.notify()
+        fut.result(timeout=timeout)
+
+    def close(self) -> None:
+        with self._cv:
+            self._stop = True
+            self._cv.notify()
+        self._thread.join(timeout=3)
+
+    def __enter__(self) -> "ScreenThread":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _run(self, mode: str, size: tuple[int, int], opened: Future) -> None:
+        from ..loop import Quit
+        from .display import PygameDisplay, Quit as DisplayQuit
+
+        try:
+            display = PygameDisplay(mode, size, clock=self.now)
+        except BaseException as exc:  # DisplayError, or pygame missing a driver
+            opened.set_exception(exc)
+            return
+        opened.set_result(True)
+        model = None
+        try:
+            while True:
+                with self._cv:
+                    if not self._dirty and not self._stop:
+                        animating = model is not None and display.needs_animation(model)
+                        self._cv.wait(1 / self.fps if animating else IDLE_POLL_S)
+                    if self._stop:
+                        break
+                    self._dirty = False
+                    data, notes, saves = self._data, self._notes, self._saves
+                    self._saves = []
+                for item in display.poll():
+                    self.post(Quit("Esc") if isinstance(item, DisplayQuit) else item)
+                if data is None:
+                    continue
+                model = model_of(data[0], data[1], self.now(), notes)
+                if display.show(model):
+                    self.frames += 1
+                    if self.on_frame is not None:
+                        self.on_frame(model, self.now())
+                    self.first_frame.set()
+                for path, fut in saves:
+                    try:
+                        display.save(path)
+                        fut.set_result(path)
+                    except Exception as exc:
+                        fut.set_exception(exc)
+        except Exception as exc:  # the display vanished mid-set: the set goes on
+            self.post_note(f"display lost: {exc}")
+        finally:
+            display.close()
+
+    def post_note(self, text: str) -> None:
+        from ..loop import Note
+
+        self.post(Note("display", text))
