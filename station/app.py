@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import signal
 import sys
+import threading
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,7 @@ class Station:
             self._note("config", err)
         cfg = self.config
         g = cfg.gestures
-        self.loop = MainLoop(self.clock.now, gesture_config=GestureConfig(
+        self.loop = MainLoop(self.clock, gesture_config=GestureConfig(
             g.debounce_s, g.hold_s, g.end_hold_s, g.double_s))
         try:
             self._build()
@@ -188,6 +189,11 @@ class Station:
 
             if isinstance(item, RemoteStatus):
                 post(Note("remote", item.detail))
+                if item.connected:  # "remote back" is news for a few seconds only
+                    timer = threading.Timer(5.0, lambda: post(Note("remote", None))
+                                            if self.remote and self.remote.status.connected else None)
+                    timer.daemon = True
+                    timer.start()
             else:
                 post(item)
 

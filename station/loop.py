@@ -14,6 +14,7 @@ import queue
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol
 
+from .clock import Clock
 from .core import gestures, session
 from .core.engine import snapshot
 from .core.events import Abort, BoutChanged, BoutRemoved, Cue, End, Fail, Phase, Rep, SetChanged, Undo
@@ -71,7 +72,8 @@ class SetResult:
 class MainLoop:
     """Owns the queue, the session and the hand-off to outputs.
 
-    ``now``: the station clock (s). ``sinks``: cue outputs, called in order
+    ``clock``: the station clock (s), which also does the waiting (so a
+    FakeClock runs the real loop in virtual time). ``sinks``: cue outputs, called in order
     (buzzer first: its first edge is synchronous and the quickest ack).
     ``screen.present(kind, **data)``: never blocks (hands off to a thread).
     ``record(effect, actual_at)``: never blocks (a writer thread commits).
@@ -81,7 +83,7 @@ class MainLoop:
 
     def __init__(
         self,
-        now: Callable[[], float],
+        clock: "Clock",
         *,
         gesture_config: GestureConfig = GestureConfig(),
         sinks: Iterable[CueSink] = (),
@@ -93,7 +95,8 @@ class MainLoop:
         status: Callable[[str], None] | None = None,
     ) -> None:
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
-        self.now = now
+        self.clock = clock
+        self.now = clock.now
         self.gesture_config = gesture_config
         self.sinks = list(sinks)
         self.screen = screen
@@ -104,6 +107,7 @@ class MainLoop:
         self._status = status
         self.notes: dict[str, str] = {}
         self.quit: Quit | None = None
+        self.last_snapshot: Snapshot | None = None  # the latest published (any thread may read)
 
     # -------------------------------------------------------------- input side
 
@@ -120,12 +124,7 @@ class MainLoop:
             if wd is not None:
                 timeout = wd if timeout is None else min(timeout, wd)
         try:
-            if timeout is None:
-                items.append(self.queue.get())
-            elif timeout > 0:
-                items.append(self.queue.get(timeout=timeout))
-            else:
-                items.append(self.queue.get_nowait())
+            items.append(self.clock.get(self.queue, timeout))
         except queue.Empty:
             return items
         while True:
@@ -165,7 +164,9 @@ class MainLoop:
             now = self.now()
             for item in items:
                 if isinstance(item, Edge):
-                    sess, more = session.feed_edge(sess, item, now)
+                    # up to the edge's own instant only: a release later in
+                    # this batch must not find its hold already decided
+                    sess, more = session.feed_edge(sess, item, min(item.at, now))
                 elif isinstance(item, (Rep, Fail, Undo, End, Abort)):
                     sess, more = session.feed(sess, item, now)
                 elif isinstance(item, Quit):
@@ -210,6 +211,7 @@ class MainLoop:
 
     def _publish(self, sess: session.Session, now: float, context: object, last_key):
         snap = snapshot(sess.set, now)
+        self.last_snapshot = snap
         key = (snap.phase, snap.bout_index, snap.reps_per_bout, snap.phase_ends_at,
                snap.cap_reached, snap.spotter_confirmed, snap.lowering_s)
         if key != last_key:

@@ -122,9 +122,10 @@ install_file() {
 }
 
 apt_install_missing() {
-    local pkg missing=()
+    local pkg status missing=()
     for pkg in "${APT_PACKAGES[@]}"; do
-        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+        if [[ $status != "install ok installed" ]]; then
             missing+=("$pkg")
         fi
     done
@@ -132,9 +133,21 @@ apt_install_missing() {
         say "system packages are installed"
         return
     fi
-    say "installing ${missing[*]}"
     run apt-get update
-    run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+    # python3-lgpio comes from the Raspberry Pi OS archive; elsewhere (Debian
+    # or Ubuntu on a Pi) say so and go on: `pip install lgpio` into the venv.
+    # (Not checked under --root: this machine's archives say nothing there.)
+    local available=()
+    for pkg in "${missing[@]}"; do
+        if [[ -n $ROOT ]] || apt-cache show "$pkg" >/dev/null 2>&1; then
+            available+=("$pkg")
+        else
+            echo "install.sh: warning: no package $pkg in this system's archives; skipped" >&2
+        fi
+    done
+    [[ ${#available[@]} -gt 0 ]] || return 0
+    say "installing ${available[*]}"
+    run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${available[@]}"
 }
 
 create_user() {

@@ -10,14 +10,14 @@ a script item still arrives at its own instant, as the shell wakes on input).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from station.core import session
 from station.core.events import Cue, Effect, Event, Phase
 from station.core.gestures import Edge, GestureConfig
 from station.core.methods import Plan
 
-Item = tuple[float, "Edge | Event"]
+Item = tuple[float, Edge | Event]
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def run_script(
     effects: list[Effect] = []
     phases = [(start_at, s.set.phase)]
 
-    def step(now: float, more: list[Effect]) -> None:
+    def record(now: float, s: session.Session, more: list[Effect]) -> None:
         effects.extend(more)
         if s.set.phase is not phases[-1][1]:
             phases.append((now, s.set.phase))
@@ -74,13 +74,13 @@ def run_script(
             now = min(d + (late(d) if late else 0.0), at)
             fx: list[Effect] = []
             s = session.tick(s, now, fx)
-            step(now, fx)
+            record(now, s, fx)
         if isinstance(item, Edge):
             s, fx = session.feed_edge(s, item, at)
         elif item is not None:
             s, fx = session.feed(s, item, at)
         else:
-            s, fx = s, []
-        step(at, fx)
+            fx = []
+        record(at, s, fx)
     cues = [(e.name, e.at, e.value) for e in effects if isinstance(e, Cue)]
     return Run(cues, phases, effects, s)

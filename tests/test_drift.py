@@ -12,11 +12,11 @@ from station.core.methods import compile_plan
 START = 7.3  # an awkward first-rep instant, so float sums are really exercised
 
 
-def cluster_presses(start: float, bouts: int) -> list:
-    """5 presses a second apart per cluster; each cluster 1 s after its go."""
+def cluster_presses(start: float, bouts: int, after_go_s: float = 1.0) -> list:
+    """5 presses a second apart per cluster; each cluster ``after_go_s`` after its go."""
     ats = [start + i for i in range(5)]
     for k in range(1, bouts):
-        ats += [start + 20.0 * k + i for i in range(5)]
+        ats += [start + (19.0 + after_go_s) * k + i for i in range(5)]
     return presses(*ats, hold_s=0.25)
 
 
@@ -42,10 +42,13 @@ def test_cluster_with_late_ticks_keeps_every_cue_on_the_perfect_grid():
 
 def test_the_cap_of_a_240_s_cluster_is_at_exactly_start_plus_240():
     plan, _ = compile_plan("cluster")
-    late = run_script(plan, cluster_presses(START, 13), until=START + 300, late=seeded_late(2))
-    caps = [c for c in late.cues if c[0] == "cap"]
-    assert caps == [("cap", START + 240.0, None)]
-    assert late.cues[-1] == ("done", START + 244.0, "cap")
+    # clusters every 20.5 s: the 12th rests from 229.5 and the cap passes in that rest
+    script = cluster_presses(START, 13, after_go_s=1.5)
+    late = run_script(plan, script, until=START + 300, late=seeded_late(2))
+    assert late.cues[-3:] == [("rest", START + 225.5 + 4, 15), ("cap", START + 240.0, None),
+                              ("done", START + 240.0, "cap")]
+    assert late.session.set.set_ended_at == START + 240.0
+    assert late.phases[-1][0] > START + 240.0  # the tick that ended it was late
 
 
 def test_ticks_seconds_late_still_sound_each_count_at_its_instant():

@@ -66,7 +66,7 @@ def test_every_user_event_is_legal_in_every_phase(phase):
               Undo(t, retract_at=t - 1, decided_at=t), End(t), End(t, retract_at=t - 1),
               Abort(t), Tick(t), Tick(t + 1000.0)]
     for ev in events:
-        new, effects = engine.handle(st, ev, t)
+        new, _ = engine.handle(st, ev, t)
         assert new.phase in Phase
     # after an Abort or an End the set is over, whatever the phase
     assert engine.handle(st, Abort(t), t)[0].phase is Phase.DONE

@@ -234,7 +234,7 @@ def test_undo_never_takes_the_count_below_zero(ops):
 
 # Each fed edge costs the core ~0.1 ms here, so the default keeps this file
 # to a few seconds; set STATION_FUZZ_SEQUENCES=10000 (or more) for a long run.
-FUZZ_SEQUENCES = int(os.environ.get("STATION_FUZZ_SEQUENCES", "2500"))
+FUZZ_SEQUENCES = int(os.environ.get("STATION_FUZZ_SEQUENCES", "2000"))
 
 PLANS = [compile_plan(name, load_kg=100)[0] for name in PRESETS]
 
@@ -278,7 +278,7 @@ def run_edges(plan, edges: list[tuple[bool, float, str, float]]) -> None:
 EDGE_GAP = st.one_of(st.floats(0.0, 0.03), st.floats(0.0, 0.5), st.floats(0.0, 4.0), st.floats(0.0, 40.0))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(plan=st.sampled_from(PLANS),
        steps=st.lists(st.tuples(st.booleans(), EDGE_GAP, st.sampled_from(["gpio", "spotter"])),
                       max_size=40))

@@ -10,6 +10,7 @@ import select
 import socket
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 import serial
@@ -193,30 +194,33 @@ def test_cues_and_state_changes_reach_the_remote(link, plug):
     assert remote.line() == b"STATE WORK - 0 2"
 
 
-def test_unplug_is_reported_once_and_replug_says_hello_and_the_latest_state(link, plug, events):
-    assert plug.remote.line().startswith(b"HELLO")
-    link.send_state(snap())
-    assert plug.remote.line() == b"STATE REST 12.3 5 2"
+def test_unplug_is_reported_once_and_replug_says_hello_and_the_latest_state(plug, events):
+    station_now = [100.0]
+    resting = replace(snap(seconds_left=10.0), phase_ends_at=110.0)  # a rest ending at 110 s
+    with SerialRemote("/dev/x", events.put_nowait, lambda: station_now[0], version="9.9",
+                      open_fn=plug, backoff_s=(0.02, 0.05)) as link:  # fmt: skip
+        assert plug.remote.line().startswith(b"HELLO")
+        link.send_state(resting)
+        assert plug.remote.line() == b"STATE REST 10.0 5 2"
 
-    plug.unplug()
-    lost = get(events)
-    assert isinstance(lost, RemoteStatus) and not lost.connected
-    assert lost.detail.startswith("remote lost: ")
-    assert not link.status.connected
-    link.send_cue("rep")  # unplugged: dropped, and it must not block
-    link.send_state(snap(seconds_left=4.0))
-    plug.wait_refused(3)  # it keeps retrying while unplugged
+        plug.unplug()
+        lost = get(events)
+        assert isinstance(lost, RemoteStatus) and not lost.connected
+        assert lost.detail.startswith("remote lost: ")
+        assert not link.status.connected
+        link.send_cue("rep")  # unplugged: dropped, and it must not block
+        plug.wait_refused(3)  # it keeps retrying while unplugged
 
-    remote = plug.replug()
-    assert get(events) == RemoteStatus(True, "remote back")  # nothing else posted meanwhile
-    assert remote.line() == b"HELLO station 9.9"
-    assert remote.line() == b"STATE REST 4.0 5 2"  # the latest state, not the stale cue
-    link.send_cue("done")
-    assert remote.line() == b"CUE done"
-    remote.send(b"PRESS\n")
-    pressed = get(events)
-    assert isinstance(pressed, Edge) and pressed.pressed and pressed.source == "remote"
-    assert events.empty()  # "remote lost" was posted once, not once per retry
+        station_now[0] = 106.0
+        remote = plug.replug()
+        assert get(events) == RemoteStatus(True, "remote back")  # nothing else posted meanwhile
+        assert remote.line() == b"HELLO station 9.9"
+        assert remote.line() == b"STATE REST 4.0 5 2"  # the rest as it is now; no stale cue
+        link.send_cue("done")
+        assert remote.line() == b"CUE done"
+        remote.send(b"PRESS\n")
+        assert get(events) == Edge(True, 106.0, source="remote")
+        assert events.empty()  # "remote lost" was posted once, not once per retry
 
 
 def test_a_remote_missing_at_start_is_reported_and_found_later(events):

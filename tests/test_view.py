@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -24,13 +25,13 @@ from station.ui.view import (
 
 
 def snap(method: str = "cluster", phase: Phase = Phase.WORK, **kw) -> Snapshot:
-    fields = dict(
-        method=method, phase=phase, bout_index=0, bouts_planned=None, reps_in_bout=0,
-        target_reps=None, bouts=(), total_reps=0, phase_started_at=None, phase_ends_at=None,
-        seconds_left=None, set_started_at=None, cap_at=None, cap_left_s=None, cap_reached=False,
-        load_kg=None, variation=None, next_load_kg=None, next_variation=None, lowering_s=None,
-        done_reason=None, spotter_required=False, spotter_confirmed=False,
-    )
+    fields = {
+        "method": method, "phase": phase, "bout_index": 0, "bouts_planned": None, "reps_in_bout": 0,
+        "target_reps": None, "bouts": (), "total_reps": 0, "phase_started_at": None, "phase_ends_at": None,
+        "seconds_left": None, "set_started_at": None, "cap_at": None, "cap_left_s": None, "cap_reached": False,
+        "load_kg": None, "variation": None, "next_load_kg": None, "next_variation": None, "lowering_s": None,
+        "done_reason": None, "spotter_required": False, "spotter_confirmed": False,
+    }
     fields.update(kw)
     return Snapshot(**fields)
 
@@ -49,9 +50,9 @@ B1 = bout(1, (22.3, 24.0, 25.9, 28.1, 30.5), ended=30.8, rest=15.0, load=100.0)
 
 
 def rest_snap(**kw) -> Snapshot:
-    base = dict(bout_index=1, bouts_planned=10, bouts=(B0, B1), total_reps=10,
-                phase_started_at=30.8, phase_ends_at=45.8, target_reps=3, load_kg=70.0,
-                set_started_at=0.0)
+    base = {"bout_index": 1, "bouts_planned": 10, "bouts": (B0, B1), "total_reps": 10,
+                "phase_started_at": 30.8, "phase_ends_at": 45.8, "target_reps": 3, "load_kg": 70.0,
+                "set_started_at": 0.0}
     base.update(kw)
     return snap("sport-cluster", Phase.REST, **base)
 
@@ -70,7 +71,7 @@ def test_rest_bar_drains_smoothly_from_full_to_empty():
     values = [screen_model(s, 30.8 + k * 0.5).progress for k in range(31)]
     assert values[0] == pytest.approx(1.0)
     assert values[-1] == pytest.approx(0.0)
-    assert all(a > b for a, b in zip(values, values[1:]))  # strictly falling: smooth, not stepped
+    assert all(a > b for a, b in itertools.pairwise(values))  # strictly falling: smooth, not stepped
     assert values[15] == pytest.approx(0.5, abs=0.01)
 
 

@@ -79,20 +79,20 @@ def _base(method: str, phase: Phase, bouts: tuple[Bout, ...], now: float, **kw: 
     nxt = len(bouts) if not running else idx + 1
     started = bouts[0].rep_times[0] if bouts and bouts[0].rep_times else None
     cap_at = None if plan.cap_s is None or started is None else started + plan.cap_s
-    fields: dict[str, Any] = dict(
-        method=method, phase=phase, bout_index=idx, bouts_planned=plan.max_bouts,
-        reps_in_bout=bouts[-1].reps if running else 0,
-        target_reps=plan.target_of(idx if running or not bouts else len(bouts)),
-        bouts=bouts, total_reps=sum(b.reps for b in bouts),
-        phase_started_at=None, phase_ends_at=None, seconds_left=None,
-        set_started_at=started, cap_at=cap_at,
-        cap_left_s=None if cap_at is None else max(0.0, cap_at - now), cap_reached=False,
-        load_kg=plan.load_of(idx), variation=plan.variation_of(idx),
-        next_load_kg=plan.load_of(nxt) if plan.max_bouts is None or nxt < plan.max_bouts else None,
-        next_variation=plan.variation_of(nxt) if nxt < len(plan.variations) else None,
-        lowering_s=None, done_reason=None, spotter_required=plan.spotter,
-        spotter_confirmed=phase != Phase.CONFIRM,
-    )
+    fields: dict[str, Any] = {
+        "method": method, "phase": phase, "bout_index": idx, "bouts_planned": plan.max_bouts,
+        "reps_in_bout": bouts[-1].reps if running else 0,
+        "target_reps": plan.target_of(idx if running or not bouts else len(bouts)),
+        "bouts": bouts, "total_reps": sum(b.reps for b in bouts),
+        "phase_started_at": None, "phase_ends_at": None, "seconds_left": None,
+        "set_started_at": started, "cap_at": cap_at,
+        "cap_left_s": None if cap_at is None else max(0.0, cap_at - now), "cap_reached": False,
+        "load_kg": plan.load_of(idx), "variation": plan.variation_of(idx),
+        "next_load_kg": plan.load_of(nxt) if plan.max_bouts is None or nxt < plan.max_bouts else None,
+        "next_variation": plan.variation_of(nxt) if nxt < len(plan.variations) else None,
+        "lowering_s": None, "done_reason": None, "spotter_required": plan.spotter,
+        "spotter_confirmed": phase != Phase.CONFIRM,
+    }
     fields.update(kw)
     return Snapshot(**fields)
 

@@ -64,7 +64,8 @@ class GestureState:
     raw: bool = False  # last raw level seen
     raw_at: float = 0.0  # instant of the last raw edge
     level: bool = False  # settled (accepted) level
-    settle_until: float | None = None  # end of the debounce window
+    window_end: float = float("-inf")  # end of the last accepted edge's debounce window
+    settle_pending: bool = False  # look at the raw level again at window_end
     press_at: float | None = None  # accepted press edge while held
     press_counted: bool = False  # that press counted a rep (it may become a hold)
     hold_done: bool = False
@@ -76,8 +77,8 @@ def next_deadline(state: GestureState) -> float | None:
     """The next instant (s) at which :func:`on_time` may decide something."""
     c = state.config
     times = []
-    if state.settle_until is not None:
-        times.append(state.settle_until)
+    if state.settle_pending:
+        times.append(state.window_end)
     if state.level and state.press_at is not None and state.press_counted:
         if not state.hold_done:
             times.append(state.press_at + c.hold_s)
@@ -96,9 +97,8 @@ def on_time(state: GestureState, now: float) -> tuple[GestureState, list[Gesture
 
 
 def _fire(state: GestureState, due: float) -> tuple[GestureState, list[Gesture]]:
-    c = state.config
-    if state.settle_until is not None and state.settle_until == due:
-        state = replace(state, settle_until=None)
+    if state.settle_pending and state.window_end == due:
+        state = replace(state, settle_pending=False)
         if state.raw != state.level:
             return _accept(state, state.raw, state.raw_at, due)
         return state, []
@@ -114,8 +114,14 @@ def on_edge(state: GestureState, edge: Edge) -> tuple[GestureState, list[Gesture
     """Feed one raw edge. Edges must come in time order per source."""
     state, out = on_time(state, edge.at)
     state = replace(state, raw=edge.pressed, raw_at=edge.at)
-    if state.settle_until is not None or edge.pressed == state.level:
-        return state, out  # chatter, or a repeated level (a missed edge)
+    if edge.at < state.window_end:
+        # Chatter. It may arrive after the window was already closed by a
+        # tick (edges reach the loop a little late): then look again.
+        if edge.pressed != state.level:
+            state = replace(state, settle_pending=True)
+        return state, out
+    if edge.pressed == state.level:
+        return state, out  # a repeated level (a missed edge)
     state, more = _accept(state, edge.pressed, edge.at, edge.at)
     return state, out + more
 
@@ -124,7 +130,8 @@ def _accept(
     state: GestureState, pressed: bool, at: float, decided_at: float
 ) -> tuple[GestureState, list[Gesture]]:
     c = state.config
-    state = replace(state, level=pressed, settle_until=decided_at + c.debounce_s)
+    state = replace(state, level=pressed, window_end=decided_at + c.debounce_s,
+                    settle_pending=True)
     if not pressed:
         return replace(state, press_at=None, press_counted=False), []
     if state.last_rep_at is not None and at - state.last_rep_at <= c.double_s:

@@ -236,6 +236,8 @@ def _check(p: Param, value: object, warnings: list[str]) -> object:
     if value is None:
         return None
     if p.kind == "list":
+        if isinstance(value, str):
+            value = value.split(",")  # comma-separated, as the help says
         items = tuple(str(v).strip() for v in value)  # type: ignore[union-attr]
         if not items or any(not i for i in items):
             raise PlanError(f"{p.name}: needs at least one non-empty name, got {value!r}")
@@ -243,6 +245,8 @@ def _check(p: Param, value: object, warnings: list[str]) -> object:
         if p.low is not None and p.high is not None and not p.low <= n <= p.high:
             warnings.append(f"{p.name}: {n} is outside the recommended {p.describe_range()}")
         return items
+    if isinstance(value, bool):  # float(True) == 1.0, but true is not a number
+        raise PlanError(f"{p.name}: expected a number, got {value!r}")
     try:
         num = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

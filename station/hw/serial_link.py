@@ -17,7 +17,7 @@ import collections
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import serial
@@ -52,6 +52,13 @@ def list_ports() -> list[str]:
     from serial.tools import list_ports as lp
 
     return sorted(p.device for p in lp.comports())
+
+
+def _aged(snapshot: Snapshot, now: float) -> Snapshot:
+    """``snapshot`` with its seconds-left as of ``now`` (station s)."""
+    if snapshot.phase_ends_at is None:
+        return snapshot
+    return replace(snapshot, seconds_left=max(0.0, snapshot.phase_ends_at - now))
 
 
 class SerialRemote:
@@ -99,7 +106,8 @@ class SerialRemote:
         self._port: Any = None
         self._out: collections.deque[bytes] = collections.deque()
         self._write_error: str | None = None
-        self._last_state: bytes | None = None
+        self._last_state: bytes | None = None  # the last STATE line queued
+        self._last_snapshot: Snapshot | None = None  # what it was made from
         self._status = RemoteStatus(False, "remote not started")
         self._threads: list[threading.Thread] = []
 
@@ -172,10 +180,12 @@ class SerialRemote:
     def send_state(self, snapshot: Snapshot) -> None:
         """Queue ``STATE ...`` when it differs from the last one; never blocks.
 
-        The latest state is also sent right after every reconnect.
+        The latest state is also sent right after every reconnect, with its
+        seconds-left brought up to date from ``phase_ends_at``.
         """
         line = protocol.state(snapshot)
         with self._lock:
+            self._last_snapshot = snapshot
             if line == self._last_state:
                 return
             self._last_state = line
@@ -263,12 +273,14 @@ class SerialRemote:
             pass  # the caller's queue is bounded and full: a flood, drop it
 
     def _went_up(self, port: Any, detail: str) -> None:
+        now = self._clock()
         with self._ready:
             self._port = port
             self._write_error = None
             self._out.clear()
             self._out.append(self._hello)
-            if self._last_state is not None:
+            if self._last_snapshot is not None:
+                self._last_state = protocol.state(_aged(self._last_snapshot, now))
                 self._out.append(self._last_state)
             self._status = RemoteStatus(True, detail)
             self._ready.notify()

@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import pygame
 
@@ -131,7 +132,7 @@ class PygameDisplay:
             pygame.mouse.set_visible(True)
             pygame.display.quit()
 
-    def __enter__(self) -> PygameDisplay:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -12,8 +12,9 @@ Fonts: pygame's bundled default font (``pygame.font.Font(None, size)``).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Generic, Hashable, TypeVar
+from typing import Generic, TypeVar
 
 import pygame
 
@@ -396,17 +397,17 @@ class Renderer:
         top = m.cadence_top_s or 1.0
         usable = h * 0.9
         slots = lay.columns((px, y, pw, h), len(series), 0.2)
-        r = max(2, min(h // 25, min(s[2] for s in slots) // 6))
         for gaps, (sx, _, sw, _) in zip(series, slots):
             if not gaps:
                 continue
+            r = max(3, min(h // 40, round(sw / len(gaps) / 2.2)))
             pts = []
             for j, g in enumerate(gaps):
                 gx = sx + (sw * (j + 0.5) / len(gaps))
                 gy = y + h - 1 - usable * min(g, top) / top
                 pts.append((round(gx), round(gy)))
             if len(pts) > 1:
-                pygame.draw.lines(surface, m.accent, False, pts, max(1, r // 2))
+                pygame.draw.lines(surface, m.accent, False, pts, max(2, r // 2))
             for p in pts:
                 pygame.draw.circle(surface, m.foreground, p, r)
         return [d for d in out if d]

@@ -11,6 +11,7 @@ renderer draws next to the word), so a colour-blind lifter loses nothing.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -438,7 +439,7 @@ def _done_reason(reason: str | None) -> str:
 def cadence(bout: Bout) -> tuple[float, ...]:
     """Seconds between consecutive presses of one bout."""
     t = bout.rep_times
-    return tuple(round(b - a, 3) for a, b in zip(t, t[1:]))
+    return tuple(round(b - a, 3) for a, b in itertools.pairwise(t))
 
 
 def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:

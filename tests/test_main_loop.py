@@ -1,0 +1,168 @@
+"""The real main loop, in process, on a fake clock: mock pins, a pty remote.
+
+A whole 4-minute cluster set is driven by REP lines over a pty, as a remote
+would, with the virtual clock moved by the test: it runs in well under a
+second and every cue and count is checked.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from station.app import Options, Station
+from station.clock import FakeClock
+from station.core.methods import compile_plan
+from station.loop import Quit
+from station.store import History
+
+
+class PtyRemote:
+    """The test's end of a pty: write lines, read lines with a real timeout."""
+
+    def __init__(self) -> None:
+        self.master, self.slave = os.openpty()
+        self.path = os.ttyname(self.slave)
+        self.buf = b""
+
+    def send(self, line: str) -> None:
+        os.write(self.master, line.encode() + b"\n")
+
+    def line(self, timeout: float = 5.0) -> str:
+        end = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no line from the station within {timeout} s; have {self.buf!r}")
+            r, _, _ = select.select([self.master], [], [], left)
+            if r:
+                self.buf += os.read(self.master, 4096)
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.decode().rstrip("\r")
+
+    def until(self, want: str, timeout: float = 5.0) -> list[str]:
+        """Lines up to and including the first that starts with ``want``."""
+        seen = []
+        while True:
+            ln = self.line(timeout)
+            seen.append(ln)
+            if ln.startswith(want):
+                return seen
+
+    def close(self) -> None:
+        for fd in (self.master, self.slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+@pytest.fixture
+def remote():
+    r = PtyRemote()
+    yield r
+    r.close()
+
+
+def make_station(tmp_path: Path, clock: FakeClock, serial: str | None = None) -> Station:
+    cfg = tmp_path / "station.toml"
+    cfg.write_text("")  # hermetic: never the user's own config
+    opts = Options(pins="mock", serial=serial, display="none", db=tmp_path / "h.sqlite3",
+                   config=cfg, sound=False)
+    return Station(opts, clock=clock, out=lambda text: None)
+
+
+def run_in_thread(station: Station, plan) -> tuple[threading.Thread, list]:
+    out: list = []
+    t = threading.Thread(target=lambda: out.append(station.run_set(plan, "squat", 100.0)),
+                         daemon=True)
+    t.start()
+    return t, out
+
+
+def cues(lines: list[str]) -> list[str]:
+    return [ln[4:] for ln in lines if ln.startswith("CUE ")]
+
+
+@pytest.mark.timeout(60)
+def test_a_whole_cluster_set_driven_by_rep_lines(tmp_path, remote):
+    clock = FakeClock()
+    plan, _ = compile_plan("cluster")  # 5 reps, 15 s rests, 240 s cap
+    with make_station(tmp_path, clock, remote.path) as station:
+        assert remote.until("HELLO station")
+        t, result = run_in_thread(station, plan)
+        assert remote.until("STATE READY")[-1] == "STATE READY - 0 1"
+        start = clock.now()
+        for k in range(16):
+            for _ in range(5):
+                remote.send("REP")
+            got = remote.until("STATE REST")
+            assert cues(got) == ["rep"] * 5 + ["rest"], (k, got)
+            assert got[-1] == f"STATE REST 15.0 5 {k + 1}"
+            assert clock.now() == start + 15 * k  # virtual time stood still meanwhile
+            clock.advance(12)
+            for _ in range(2):  # count 3 at 12 s, count 2 at 13 s
+                assert remote.until("CUE count")[-1] == "CUE count"
+                clock.advance(1)
+            assert remote.until("CUE count")[-1] == "CUE count"  # count 1 at 14 s
+            clock.advance(1)  # the end of the rest: go (or the cap)
+            if k < 15:
+                got = remote.until("STATE WORK")
+                assert cues(got) == ["go"]
+                assert got[-1] == f"STATE WORK - 0 {k + 2}"
+        got = remote.until("CUE done")
+        assert cues(got) == ["cap", "done"]
+        t.join(timeout=10)
+        assert not t.is_alive()
+    snap = result[0].snapshot
+    assert snap.reps_per_bout == (5,) * 16
+    assert snap.done_reason == "cap"
+    # every rep is on disk with the press instant the remote's line got
+    with History.open(tmp_path / "h.sqlite3", clock.offset_s, readonly=True) as h:
+        [session] = h.sessions()
+    assert session["status"] == "completed"
+    assert [b["reps"] for b in session["bouts"]] == [5] * 16
+    assert session["exercise"] == "squat" and session["load_kg"] == 100.0
+
+
+@pytest.mark.timeout(30)
+def test_gpio_button_edges_reach_the_engine_and_chatter_is_one_rep(tmp_path):
+    clock = FakeClock()
+    plan, _ = compile_plan("rest-pause")
+    with make_station(tmp_path, clock) as station:
+        pin = station.button.pin
+        t, result = run_in_thread(station, plan)
+
+        def wait_reps(n: int) -> None:
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                snap = station.loop.last_snapshot
+                if snap is not None and snap.total_reps == n:
+                    return
+                time.sleep(0.005)
+            raise AssertionError(f"expected {n} reps, have {station.loop.last_snapshot}")
+
+        for n in range(1, 4):
+            # a bouncing contact: four edges within a millisecond of virtual time
+            pin.drive_low(); pin.drive_high(); pin.drive_low()
+            clock.advance(0.001)
+            pin.drive_high(); pin.drive_low()
+            clock.advance(0.2)
+            pin.drive_high()
+            clock.advance(0.5)
+            wait_reps(n)
+        # a hold: failure, not a rep
+        pin.drive_low()
+        clock.advance(1.2)
+        pin.drive_high()
+        time.sleep(0.05)
+        snap = station.loop.last_snapshot
+        assert snap.phase.value == "REST" and snap.reps_per_bout == (3,)
+        station.loop.post(Quit("test"))
+        t.join(timeout=10)
+    assert result[0].session.set.status == "interrupted"
