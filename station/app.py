@@ -254,60 +254,46 @@ class Station:
     def install_signals(self) -> None:
         """SIGINT/SIGTERM end the set cleanly: recorded as interrupted."""
         def handler(signum: int, frame: object) -> None:
+            self.notifier.stopping()
             self.loop.post(Quit(signal.Signals(signum).name))
 
         signal.signal(signal.SIGINT, handler)
         signal.signal(signal.SIGTERM, handler)
 
     def compile(self, method: str, overrides: dict[str, object], load_kg: float | None,
-                exercise: str | None) -> tuple[Plan, list[str], str | None, float | None]:
-        """Resolve a built-in method or a user preset to a plan.
-        Returns (plan, warnings, exercise, load_kg). Raises PlanError."""
-        presets = self.config.presets
-        params: dict[str, object] = {}
-        if method in presets:
-            up = presets[method]
-            params.update(up.params)
-            exercise = exercise or up.exercise
-            load_kg = load_kg if load_kg is not None else up.load_kg
-            base = up.method
-        elif method in PRESETS:
-            base = method
-        else:
-            names = list(PRESETS) + list(presets)
-            raise PlanError(f"unknown method or preset {method!r}; known: {', '.join(names)}")
-        params.update(overrides)
-        drop_loads = None
-        ex = self.config.exercises.get(exercise) if exercise else None
-        if base == "drop-set" and load_kg is not None and ex is not None:
-            drop_loads = _drop_loads(ex, load_kg, params)
-        plan, warnings = compile_plan(base, params, load_kg, drop_loads)
-        return plan, warnings, exercise, load_kg
+                exercise: str | None) -> "Prepared":
+        """Resolve a built-in method or a user preset to a plan. Raises PlanError."""
+        return prepare(self.config, method, overrides, load_kg, exercise)
 
     def run(self) -> int:
         """Run sets until quit (or ``opts.sets``). Returns the exit code."""
         opts = self.opts
-        if self.notifier is not None:
+        first = getattr(self.screen, "first_frame", None)
+        if first is None:
             self.notifier.ready()
+        else:  # READY once the first frame is up
+            threading.Thread(target=lambda: first.wait(30) and self.notifier.ready(),
+                             name="ready", daemon=True).start()
         if opts.method is None:
             return self._menu_loop()
         try:
-            plan, warnings, exercise, load = self.compile(opts.method, opts.overrides,
-                                                          opts.load_kg, opts.exercise)
+            prep = self.compile(opts.method, opts.overrides, opts.load_kg, opts.exercise)
         except PlanError as exc:
             self.say(f"station run: {exc}")
             return 2
-        for w in warnings:
+        for w in prep.warnings:
             self.say(f"station: warning: {w}")
-        return self._sets(plan, warnings, exercise, load)
+        for line in prep.info:
+            self.say(f"station: {line}")
+        return self._sets(prep)
 
-    def _sets(self, plan: Plan, warnings: list[str], exercise: str | None,
-              load: float | None) -> int:
+    def _sets(self, prep: "Prepared") -> int:
+        plan, warnings, exercise = prep.plan, prep.warnings, prep.exercise
         done = 0
         while self.loop.quit is None:
             if not self._guardrails(plan, exercise, warnings):
                 break
-            result = self.run_set(plan, exercise, load)
+            result = self.run_set(plan, exercise, prep.load_kg, prep)
             done += 1
             if self.loop.quit is not None or (self.opts.sets is not None and done >= self.opts.sets):
                 break
@@ -317,7 +303,7 @@ class Station:
             if choice == "hold" and self.opts.method is None:
                 return 0  # back to the menu
             warnings = []
-        return 0 if self.loop.quit is None or self.loop.quit.why.startswith("key") else 0
+        return 0
 
     def _guardrails(self, plan: Plan, exercise: str | None, warnings: list[str]) -> bool:
         """Show range and overuse warnings; a press acknowledges. False on quit."""
@@ -349,9 +335,11 @@ class Station:
             sink.play(Cue("warn", self.clock.now()))
         return self.loop.wait_gesture() not in ("quit",)
 
-    def run_set(self, plan: Plan, exercise: str | None, load: float | None) -> SetResult:
+    def run_set(self, plan: Plan, exercise: str | None, load: float | None,
+                prep: "Prepared | None" = None) -> SetResult:
         ctx = view.Context(exercise=exercise, rest_s=plan.rest_s, eccentric_s=plan.eccentric_s,
-                           title=self.opts.method if self.opts.method in self.config.presets else None)
+                           title=self.opts.method if self.opts.method in self.config.presets else None,
+                           strips=prep.strips if prep else ())
         self.recorder.call("begin_session", plan.method, exercise, load, dict(plan.params),
                            _plan_summary(plan), self.clock.now())
         for w in getattr(self, "_pending_warnings", []):
@@ -381,11 +369,11 @@ class Station:
             elif choice == "hold":
                 name = menu.hold().name
                 try:
-                    plan, warnings, exercise, load = self.compile(name, {}, None, None)
+                    prep = self.compile(name, {}, None, None)
                 except PlanError as exc:
                     self.loop.post(Note("menu", str(exc)))
                     continue
-                self._sets(plan, warnings, exercise, load)
+                self._sets(prep)
             elif choice in ("quit", "long"):
                 break
         return 0
@@ -413,18 +401,78 @@ class _NoScreen:
         pass
 
 
+@dataclass
+class Prepared:
+    """A set ready to run: the plan and what to tell the lifter about it.
+
+    ``warnings``: out-of-range values (acknowledged with a press).
+    ``info``: the starting load and how it was found, the plates.
+    ``strips``: drop sets: what to take off at each drop.
+    """
+
+    plan: Plan
+    warnings: list[str]
+    exercise: str | None
+    load_kg: float | None
+    info: list[str] = field(default_factory=list)
+    strips: tuple[str, ...] = ()
+
+
+def prepare(config, method: str, overrides: dict[str, object], load_kg: float | None,
+            exercise: str | None) -> Prepared:
+    """A built-in method or user preset, with its load from the exercise's 1RM
+    when none is given, drops rounded to the plates, and the spotter rule.
+    Raises PlanError naming the problem."""
+    from .core import loads
+
+    presets = config.presets
+    params: dict[str, object] = {}
+    if method in presets:
+        up = presets[method]
+        params.update(up.params)
+        exercise = exercise or up.exercise
+        load_kg = load_kg if load_kg is not None else up.load_kg
+        base = up.method
+    elif method in PRESETS:
+        base = method
+    else:
+        names = list(PRESETS) + list(presets)
+        raise PlanError(f"unknown method or preset {method!r}; known: {', '.join(names)}")
+    params.update(overrides)
+    ex = config.exercises.get(exercise) if exercise else None
+    if exercise and ex is None and config.exercises:
+        raise PlanError(f"unknown exercise {exercise!r}; the config has: {', '.join(config.exercises)}")
+    info: list[str] = []
+    kit = loads.Kit.of(ex) if ex is not None else None
+    if load_kg is None and ex is not None and ex.one_rm_kg:
+        start = loads.starting_load(base, ex.one_rm_kg)
+        load_kg = kit.round(start.suggested_kg).total_kg
+        info.append(f"starting load {load_kg:g} kg = {start.suggested} of a {ex.one_rm_kg:g} kg 1RM "
+                    f"({start.rule}: {start.low_kg:.1f}-{start.high_kg:.1f} kg)")
+    elif load_kg is not None and kit is not None:
+        load_kg = kit.round(load_kg).total_kg
+    loading = kit.round(load_kg) if load_kg is not None and kit is not None else None
+    drop_loads, strips = None, ()
+    if base == "drop-set" and load_kg is not None and kit is not None:
+        pre = PRESETS["drop-set"]
+        drops = int(params.get("drops", pre.param("drops").default))  # type: ignore[arg-type]
+        pct = float(params.get("drop-percent", pre.param("drop-percent").default))  # type: ignore[arg-type]
+        try:
+            chain = loads.drop_loads(kit.round(load_kg), drops, pct, kit=kit)
+        except ValueError as exc:
+            raise PlanError(f"drop-set: {exc}") from None
+        loading = chain[0]  # the plates chosen so that each drop is a clean strip
+        drop_loads = tuple(x.total_kg for x in chain)
+        strips = tuple(loads.strip_text(a, b) for a, b in zip(chain, chain[1:]))
+        info.append("drops: " + " -> ".join(f"{x:g} kg" for x in drop_loads) + "; "
+                    + "; ".join(strips))
+    if loading is not None:
+        info.insert(len(info) - (1 if strips else 0), loading.describe())
+    plan, warnings = compile_plan(base, params, load_kg, drop_loads)
+    if not plan.spotter and guardrails.spotter_required(base, ex.kind if ex is not None else None):
+        plan = dataclasses.replace(plan, spotter=True)  # barbell drop sets
+    return Prepared(plan, warnings, exercise, load_kg, info, strips)
+
+
 def _plan_summary(plan: Plan) -> str:
     return ", ".join(f"{k}={v}" for k, v in plan.params if v is not None)
-
-
-def _drop_loads(ex, load_kg: float, params: dict) -> tuple[float, ...] | None:
-    """A drop set's loads rounded to the exercise's kit, or None if it cannot."""
-    try:
-        from .core import loads
-
-        pre = PRESETS["drop-set"]
-        drops = int(params.get("drops", pre.param("drops").default))
-        pct = float(params.get("drop-percent", pre.param("drop-percent").default))
-        return loads.drop_loads_for_exercise(ex, load_kg, drops, pct)
-    except Exception:
-        return None

@@ -10,7 +10,13 @@ from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 from station.core.cues import pattern_for
 from station.core.events import CUE_NAMES, Cue
-from station.hw.buzzer import PREEMPT_GAP_S, BuzzerOutput, pattern_edges
+from station.hw.buzzer import (
+    PREEMPT_GAP_S,
+    REBASE_LATE_S,
+    BuzzerOutput,
+    pattern_edges,
+    rebased_start,
+)
 
 PIN = 18
 # Generous: a loaded 2-core machine may wake the worker late, but edges are
@@ -101,6 +107,12 @@ def test_edges_of_a_pattern_alternate_on_and_off() -> None:
     edges = pattern_edges(pattern)
     assert [hz is None for _, hz in edges] == [False, True] * 3
     assert edges[-1][0] == pytest.approx(0.4 + 0.1 + 0.12 + 0.1 + 0.4)
+
+
+def test_a_small_delay_is_absorbed_and_a_large_one_shifts_the_rest_of_the_pattern() -> None:
+    # an edge due at 10.1 s of a pattern started at 10.0 s
+    assert rebased_start(10.0, 10.1, 10.1 + REBASE_LATE_S / 2) == 10.0
+    assert rebased_start(10.0, 10.1, 10.18) == pytest.approx(10.08)  # next pulse keeps its length
 
 
 def test_play_returns_at_once_with_the_first_step_already_sounding(factory) -> None:

@@ -497,10 +497,12 @@ def test_history_limit_must_be_positive(capsys):
 def test_default_db_comes_from_the_config(tmp_path, monkeypatch, db_with_sets, capsys):
     configured = types.SimpleNamespace(history=types.SimpleNamespace(db=str(db_with_sets)))
     unset = types.SimpleNamespace(history=types.SimpleNamespace(db=""))
-    fake = types.ModuleType("station.config")
-    fake.load_config = lambda path: configured if path == Path("set.toml") else unset
-    fake.default_db_path = lambda env: Path(env["XDG_DATA_HOME"]) / "station/history.sqlite3"
-    monkeypatch.setitem(sys.modules, "station.config", fake)
+    import station.config as real
+
+    monkeypatch.setattr(real, "load_config",
+                        lambda path: configured if path == Path("set.toml") else unset)
+    monkeypatch.setattr(real, "default_db_path",
+                        lambda env=None: Path((env or os.environ)["XDG_DATA_HOME"]) / "station/history.sqlite3")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     args = parse(history_cmd, ["history"])
     assert history_cmd.resolve_db(args) == tmp_path / "xdg/station/history.sqlite3"

@@ -16,7 +16,7 @@ METHOD_OPTIONS = {
     "clusters": ("N", int, "number of clusters (sport-cluster)"),
     "pauses": ("N", int, "pauses after the first set (rest-pause)"),
     "drops": ("N", int, "number of drops (drop-set)"),
-    "drop-percent": ("P", float, "load taken off at each drop, %"),
+    "drop-percent": ("P", float, "load taken off at each drop, %%"),
     "eccentric": ("S", float, "target lowering time per negative, s"),
     "variations": ("A,B,C", lambda v: tuple(x.strip() for x in v.split(",")),
                    "mechanical drop set variations, in order"),

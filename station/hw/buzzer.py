@@ -4,7 +4,8 @@
 so the press-to-acknowledgement latency is the loop's, not a thread's); one
 long-lived worker thread plays the rest of the pattern on absolute deadlines
 (``time.monotonic`` instants computed from the moment ``play()`` started it,
-so waking late once never shifts the steps after it). A newer cue pre-empts
+so small wake-up delays never add up; a large one shifts the rest of the
+pattern rather than cutting a pulse short, see :func:`rebased_start`). A newer cue pre-empts
 the pattern in progress. If the buzzer is sounding when that happens it is
 silenced at once and the new pattern starts :data:`PREEMPT_GAP_S` later, so
 the new cue is heard as its own pulse rather than as a longer old one.
@@ -31,6 +32,22 @@ KINDS = ("active", "tonal")
 
 PREEMPT_GAP_S = 0.03
 """Silence between a pattern cut short while sounding and the new one, s."""
+
+REBASE_LATE_S = 0.015
+"""An edge applied later than this shifts the rest of its pattern by as much, s."""
+
+
+def rebased_start(start_at: float, due_at: float, applied_at: float) -> float:
+    """The start instant (s) a pattern's later edges are scheduled from, after
+    an edge due at ``due_at`` was applied at ``applied_at``.
+
+    Lateness up to :data:`REBASE_LATE_S` is absorbed: the next edges keep
+    their absolute deadlines, so small delays never add up. A bigger delay
+    (a starved CPU) shifts the rest of the pattern, so a pulse is never cut
+    short or lost: the rhythm is what tells cues apart.
+    """
+    late_s = applied_at - due_at
+    return start_at + late_s if late_s > REBASE_LATE_S else start_at
 
 
 def pattern_edges(pattern: Pattern) -> tuple[tuple[float, float | None], ...]:
@@ -208,6 +225,9 @@ class BuzzerOutput:
                     self._cond.wait(remaining_s)
                     continue
                 self._write(tone_hz)
+                job.start_at = rebased_start(
+                    job.start_at, job.start_at + offset_s, time.monotonic()
+                )
                 job.next += 1
                 if job.next == len(job.edges):
                     self._job = None

@@ -18,12 +18,11 @@ import sys
 import threading
 from typing import Callable, TextIO
 
-import dataclasses
-
 from ..core.events import End, Fail, Phase, Undo
 from ..core.snapshot import Snapshot
 from . import view
 from .keys import SpaceDecoder
+from .screen_thread import model_of
 
 _FONT = {  # 3x5 block digits
     "0": ["███", "█ █", "█ █", "█ █", "███"],
@@ -52,7 +51,7 @@ def big(text: str) -> list[str]:
     for ch in text:
         glyph = _FONT.get(ch, _FONT[" "])
         for i in range(5):
-            rows[i] += "".join(c * 2 for c in glyph) + "  "
+            rows[i] += "".join(c * 2 for c in glyph[i]) + "  "
     return rows
 
 
@@ -160,39 +159,7 @@ class TerminalScreen:
 
     def _lines(self, kind: str, data: dict, notes: tuple[str, ...]) -> list[str]:
         """The screen as text lines, from the same view models as the pygame screen."""
-        lines: list[str] = [""]
-        ctx = dataclasses.replace(data.get("context") or view.Context(), notes=notes)
-        if kind == "set":
-            m = view.model_for(data["snapshot"], self.now(), ctx)
-            if isinstance(m, view.ScreenModel):
-                lines += [f"  {m.word}   {m.bout}", ""]
-                lines += ["  " + r for r in big(m.big if len(m.big) <= 4 else "")]
-                if len(m.big) > 4:
-                    lines += [f"  {m.big}"]
-                lines += [f"  {m.big_label}", ""]
-                if m.progress is not None:
-                    lines += ["  [" + "#" * round(40 * m.progress) + "-" * (40 - round(40 * m.progress)) + "]"]
-                lines += [f"  {x}" for x in m.lines]
-            else:
-                lines += [f"  {m.word}", ""] + [f"  {x}" for x in m.lines] + ["", f"  {m.hint}"]
-        elif kind == "summary":
-            m = view.summary_model(data["snapshot"], ctx)
-            lines += [f"  {m.word}   {m.headline} {m.headline_label}", ""]
-            top = max(m.bars, default=0) or 1
-            for i, (n, lab) in enumerate(zip(m.bars, m.bar_labels)):
-                lines.append(f"  {i + 1:>2} {'#' * round(30 * n / top):<30} {lab}")
-            lines += [""] + [f"  {x}" for x in m.lines]
-        elif kind == "menu":
-            m = view.menu_model(tuple(data["items"]), tuple(data.get("details", ())), int(data["selected"]))
-            lines += [f"  {m.word}   ({m.hint})", ""]
-            lines += [("  > " if i == m.selected else "    ") + x for i, x in enumerate(m.items)]
-        elif kind in ("warning", "message"):
-            lines += [f"  {data.get('title', 'WARNING')}", ""] + [f"  {x}" for x in data.get("lines", ())]
-            lines += ["", f"  {data.get('prompt', 'press to continue')}"]
-        if notes:
-            lines += ["", "  ! " + " | ".join(notes)]
-        lines += ["", "  " + KEY_HELP]
-        return lines
+        return model_lines(model_of(kind, data, self.now(), notes))
 
     # ---------------------------------------------------------------- keys
 
@@ -223,6 +190,39 @@ class TerminalScreen:
                     from ..loop import Quit
 
                     self.post(Quit("key q"))
+
+
+def model_lines(m: view.Model) -> list[str]:
+    """A screen model as terminal lines (the big number in block digits)."""
+    lines: list[str] = [""]
+    if isinstance(m, view.ScreenModel):
+        lines += [f"  {m.word}   {m.bout}", ""]
+        if len(m.big) <= 4:
+            lines += ["  " + r for r in big(m.big)]
+        else:
+            lines += [f"  {m.big}"]
+        lines += [f"  {m.big_label}", ""]
+        if m.progress is not None:
+            n = round(40 * m.progress)
+            lines += ["  [" + "#" * n + "-" * (40 - n) + "]"]
+        lines += [f"  {x}" for x in m.lines]
+    elif isinstance(m, view.SummaryModel):
+        lines += [f"  {m.word}   {m.headline} {m.headline_label}", ""]
+        top = max(m.bars, default=0) or 1
+        for i, (n, lab) in enumerate(zip(m.bars, m.bar_labels)):
+            lines.append(f"  {i + 1:>2} {'#' * round(30 * n / top):<30} {lab}")
+        if m.rest_taken_s:
+            lines.append("  rests taken: " + " ".join(m.rest_labels))
+        lines += [""] + [f"  {x}" for x in m.lines]
+    elif isinstance(m, view.MenuModel):
+        lines += [f"  {m.word}   ({m.hint})", ""]
+        lines += [("  > " if i == m.selected else "    ") + x for i, x in enumerate(m.items)]
+    else:
+        lines += [f"  {m.word}", ""] + [f"  {x}" for x in m.lines] + ["", f"  {m.hint}"]
+    if m.notes:
+        lines += ["", "  ! " + " | ".join(m.notes)]
+    lines += ["", "  " + KEY_HELP]
+    return lines
 
 
 def _plain(s: Snapshot, now: float) -> str:

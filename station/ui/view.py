@@ -83,6 +83,8 @@ class Context:
       own start/end instants are not known, and for the summary).
     - ``eccentric_s``: forced negatives: the target lowering time per rep, s.
     - ``strip``: drop sets: what to take off, e.g. "strip 1 x 10 kg each side".
+    - ``strips``: the same for each drop in order (the STRIP after bout k
+      shows ``strips[k]``); wins over ``strip`` when it has that entry.
     - ``next_variation``: mechanical drop sets: overrides the snapshot's.
     - ``notes``: short status notes (remote lost, no sound, mock pins...).
     - ``lateness_ms``: the worst cue lateness of the set so far, ms.
@@ -95,6 +97,7 @@ class Context:
     rest_s: float | None = None
     eccentric_s: float | None = None
     strip: str | None = None
+    strips: tuple[str, ...] = ()
     next_variation: str | None = None
     notes: tuple[str, ...] = ()
     lateness_ms: float | None = None
@@ -317,7 +320,8 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
             word, shape = "SWITCH", "switch"
         else:
             first = f"next: {fmt_kg(snap.next_load_kg)}" if snap.next_load_kg is not None else "strip the weight"
-            lines = _clean(first, ctx.strip or "", ctx.exercise or "", _finished_reps(snap), total)
+            strip = ctx.strips[snap.bout_index] if snap.bout_index < len(ctx.strips) else ctx.strip
+            lines = _clean(first, strip or "", ctx.exercise or "", _finished_reps(snap), total)
             word, shape = "STRIP", "strip"
         bg = VERMILLION
         fg = text_on(bg)
