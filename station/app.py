@@ -331,8 +331,11 @@ class Station:
             self.say(f"station: warning: {line}")
         self.loop.present("warning", title="WARNING", lines=tuple(lines),
                           prompt="press to continue")
+        warn = Cue("warn", self.clock.now())
         for sink in self.loop.sinks:
-            sink.play(Cue("warn", self.clock.now()))
+            sink.play(warn)
+        if self.loop._on_cue is not None:
+            self.loop._on_cue(warn)
         return self.loop.wait_gesture() not in ("quit",)
 
     def run_set(self, plan: Plan, exercise: str | None, load: float | None,

@@ -39,6 +39,8 @@ REMOTE_OPEN_MAX_S = 5.0
 #: A value for the cues that take one, so they sound as in a set.
 _CUE_VALUES = {"count": 3, "tempo": 1}
 
+_MOCK_BUTTON = "no real pins: the space key (window or terminal display) is the button"
+
 _GESTURE_WORDS = {Rep: "a press", Fail: "a hold", End: "a long hold (it ends a set)",
                   Undo: "a double press (undo)"}
 
@@ -153,7 +155,7 @@ class Seen:
 
 def describe_cue(name: str) -> str:
     """How ``name`` sounds on an active buzzer, from its pattern: e.g.
-    "1 pulse: on 80 ms (1760 Hz)"."""
+    "1 pulse, on 80 ms (1760 Hz)"."""
     pattern = pattern_for(Cue(name, 0.0, _CUE_VALUES.get(name)))
     lengths = [round(x * 1000) for x in rhythm(pattern)]
     pulses, gaps = lengths[0::2], lengths[1::2]
@@ -163,7 +165,7 @@ def describe_cue(name: str) -> str:
         steps = ", ".join(f"{'off' if i % 2 else 'on'} {ms}" for i, ms in enumerate(lengths)) + " ms"
     pitches = " / ".join(str(round(hz)) for hz in dict.fromkeys(hz for _, _, hz in pattern))
     n = len(pulses)
-    return f"{n} pulse{'s' if n > 1 else ''}: {steps} ({pitches} Hz)"
+    return f"{n} pulse{'s' if n > 1 else ''}, {steps} ({pitches} Hz)"
 
 
 class _Stopped(Exception):
@@ -224,9 +226,9 @@ class SelfTest:
                       f"mock pins on a {board}: no GPIO library works here "
                       "(install lgpio: sudo apt install python3-lgpio)")
         elif choice.note:
-            self._add("pin factory", OK, "mock: no GPIO here (the space key is the button)")
+            self._add("pin factory", OK, f"mock: no GPIO here; {_MOCK_BUTTON}")
         else:
-            self._add("pin factory", OK, "mock, as asked (the space key is the button)")
+            self._add("pin factory", OK, f"mock, as asked; {_MOCK_BUTTON}")
 
     def check_wiring(self) -> None:
         pins = self.station.config.pins
@@ -246,11 +248,14 @@ class SelfTest:
         names = self.settings.cues
         errors: dict[str, str] = {}
         if names and sinks:
-            self._show("CUES", [f"playing {len(names)} cue(s) on {' + '.join(sinks)}",
-                                "listen: each should sound as printed"], "listen")
+            self._show("CUES", [], f"listen: {len(names)} cue(s) on {' + '.join(sinks)}, "
+                                  "each should sound as printed")
+            width = max(len(n) for n in names)
             for name in names:
                 cue = Cue(name, self.clock.now(), _CUE_VALUES.get(name))
-                self._show("CUES", [f"{name}", describe_cue(name)], "listen")
+                self.out(f"  {name:<{width}}  {describe_cue(name)}")
+                self._present("message", title="CUES", lines=(name, describe_cue(name)),
+                              prompt="listen")
                 for sink_name, sink in sinks.items():
                     try:
                         sink.play(cue)
@@ -313,7 +318,8 @@ class SelfTest:
         except Exception as exc:  # pyserial's port scan can fail on odd systems
             self._add("serial ports", FAILED, f"could not list serial ports: {exc}")
             return
-        self._show("SERIAL", ["serial ports:"] + (ports or ["none"]), "")
+        self._present("message", title="SERIAL", lines=tuple(ports or ["no serial ports"]),
+                      prompt="")
         if ports:
             self._add("serial ports", OK, ", ".join(ports))
         else:
@@ -364,7 +370,7 @@ class SelfTest:
             sources.add("keyboard")  # mock pins: the space key stands in for the button
         timeout_s = self.settings.timeout_s
         stuck_at_start = _reads_pressed(button)
-        self._show("CHECK", [f"{name}: {rule}"], f"{ask} ({timeout_s:g} s)")
+        self._show(name.upper(), [], f"{ask} ({rule}; waiting {timeout_s:g} s)")
         seen = self._watch(sources, timeout_s, linger_s)
         if seen.kinds() == expect and not seen.stuck:
             self._add(name, OK, seen.describe())

@@ -160,7 +160,9 @@ def test_gpio_button_edges_reach_the_engine_and_chatter_is_one_rep(tmp_path):
         pin.drive_low()
         clock.advance(1.2)
         pin.drive_high()
-        time.sleep(0.05)
+        end = time.monotonic() + 5
+        while station.loop.last_snapshot.phase.value != "REST" and time.monotonic() < end:
+            time.sleep(0.005)
         snap = station.loop.last_snapshot
         assert snap.phase.value == "REST" and snap.reps_per_bout == (3,)
         station.loop.post(Quit("test"))
