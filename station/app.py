@@ -263,7 +263,23 @@ class Station:
     def compile(self, method: str, overrides: dict[str, object], load_kg: float | None,
                 exercise: str | None) -> "Prepared":
         """Resolve a built-in method or a user preset to a plan. Raises PlanError."""
-        return prepare(self.config, method, overrides, load_kg, exercise)
+        return prepare(self.config, method, overrides, load_kg, exercise,
+                       learnt_1rm=self._learnt_1rm)
+
+    def _learnt_1rm(self, exercise: str) -> float | None:
+        """A 1RM estimated from this exercise's recorded sets (the first bout
+        of each, which is the straight set to failure or to its target;
+        forced negatives left out: eccentrics overestimate), kg."""
+        from .core import loads
+
+        try:
+            sessions = self.recorder.ask("sessions", 200)
+        except Exception:
+            return None
+        sets = [(s["bouts"][0]["reps"], s["bouts"][0]["load_kg"]) for s in sessions
+                if s.get("exercise") == exercise and s.get("method") != "forced-negatives"
+                and s.get("bouts") and s["bouts"][0].get("load_kg")]
+        return loads.best_estimate(sets)
 
     def run(self) -> int:
         """Run sets until quit (or ``opts.sets``). Returns the exit code."""
@@ -422,9 +438,11 @@ class Prepared:
 
 
 def prepare(config, method: str, overrides: dict[str, object], load_kg: float | None,
-            exercise: str | None) -> Prepared:
+            exercise: str | None,
+            learnt_1rm: Callable[[str], float | None] | None = None) -> Prepared:
     """A built-in method or user preset, with its load from the exercise's 1RM
-    when none is given, drops rounded to the plates, and the spotter rule.
+    (the config's, else ``learnt_1rm(exercise)`` from history) when none is
+    given, drops rounded to the plates, and the spotter rule.
     Raises PlanError naming the problem."""
     from .core import loads
 
@@ -447,11 +465,14 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
         raise PlanError(f"unknown exercise {exercise!r}; the config has: {', '.join(config.exercises)}")
     info: list[str] = []
     kit = loads.Kit.of(ex) if ex is not None else None
-    if load_kg is None and ex is not None and ex.one_rm_kg:
-        start = loads.starting_load(base, ex.one_rm_kg)
+    one_rm, source = (ex.one_rm_kg, "configured") if ex is not None else (None, "")
+    if ex is not None and not one_rm and learnt_1rm is not None and exercise:
+        one_rm, source = learnt_1rm(exercise), "estimated from your history (Brzycki)"
+    if load_kg is None and kit is not None and one_rm:
+        start = loads.starting_load(base, one_rm)
         load_kg = kit.round(start.suggested_kg).total_kg
-        info.append(f"starting load {load_kg:g} kg = {start.suggested} of a {ex.one_rm_kg:g} kg 1RM "
-                    f"({start.rule}: {start.low_kg:.1f}-{start.high_kg:.1f} kg)")
+        info.append(f"starting load {load_kg:g} kg = {start.suggested} of a {one_rm:.1f} kg 1RM, "
+                    f"{source} ({start.rule}: {start.low_kg:.1f}-{start.high_kg:.1f} kg)")
     elif load_kg is not None and kit is not None:
         load_kg = kit.round(load_kg).total_kg
     loading = kit.round(load_kg) if load_kg is not None and kit is not None else None

@@ -402,6 +402,7 @@ class SelfTest:
         g = GestureState(cfg)
         found: list[object] = []
         raw = settled = 0
+        last_edge_at = 0.0  # the last raw edge fed: a settled level is stamped with it
         first_at: float | None = None  # the first press that counted
         held_s: float | None = None
         deadline = self.clock.now() + timeout_s
@@ -412,31 +413,35 @@ class SelfTest:
             if new.level != g.level:
                 settled += 1
                 if g.level and held_s is None and first_at is not None:
-                    held_s = new.raw_at - first_at  # stamped with its last raw edge
+                    held_s = last_edge_at - first_at
             g = new
             found.extend(gs)
             if first_at is None and found:
                 first_at = found[0].at  # type: ignore[attr-defined]
                 deadline = first_at + timeout_s
 
+        def double_until() -> float | None:
+            """While a second press would still make an undo: until when, s."""
+            last = found[-1] if found else None
+            return last.at + cfg.double_s if isinstance(last, Rep) else None
+
         while True:
             now = self.clock.now()
-            over = (first_at is not None and not g.level and g.settle_until is None
-                    and (g.last_rep_at is None or now >= g.last_rep_at + cfg.double_s))
+            window = double_until()
+            over = (first_at is not None and not g.level and gestures.next_deadline(g) is None
+                    and (window is None or now >= window))
             if not over:
                 quiet_at = None
             elif quiet_at is None:
                 quiet_at = now
             if (quiet_at is not None and now >= quiet_at + linger_s) or now >= deadline:
                 break
-            wake = [deadline, gestures.next_deadline(g)]
-            if g.last_rep_at is not None:
-                wake.append(g.last_rep_at + cfg.double_s)
-            if quiet_at is not None:
-                wake.append(quiet_at + linger_s)
+            wake = [deadline, gestures.next_deadline(g), window,
+                    None if quiet_at is None else quiet_at + linger_s]
             for item in self._take(min(w for w in wake if w is not None)):
                 if isinstance(item, Edge) and item.source in sources:
                     raw += 1
+                    last_edge_at = item.at
                     step(*gestures.on_edge(g, item))
             step(*gestures.on_time(g, self.clock.now()))
         return Seen(tuple(found), raw, settled, held_s, stuck=g.level)

@@ -204,7 +204,7 @@ def _advance(s: SetState, until: float, out: _Out) -> SetState:
         if t > until:
             break
         s = _dispatch(s, ev, out)
-    return replace(s, clock_at=max(s.clock_at, until))
+    return replace(s, clock_at=until) if until > s.clock_at else s
 
 
 # ------------------------------------------------------------ the entry point

@@ -32,8 +32,10 @@ class Snapshot:
     - ``next_load_kg`` / ``next_variation``: of the next bout (drop sets).
     - ``lowering_s``: forced negatives: whole seconds into the current
       lowering (the tempo count), else None.
-    - ``done_reason``: why the set ended ("target", "fail", "cap", "bouts",
-      "min-reps", "end", "abort"), else None.
+    - ``done_reason``: why the set ended: "complete" (every planned bout
+      done), "fail" (a failure where it ends the set), "cap", "min-reps" (a
+      myo-rep mini-set fell short), "end" (the lifter ended it) or "abort"
+      (cut off from outside); None while running.
     - ``spotter_required`` / ``spotter_confirmed``.
     """
 

@@ -423,12 +423,11 @@ def _num(x: float | None) -> str:
 
 
 _REASONS = {
-    "target": "target reached",
+    "complete": "all bouts done",
     "fail": "ended on failure",
     "cap": "time cap reached",
-    "bouts": "all bouts done",
     "min-reps": "a mini-set fell short",
-    "end": "ended by hold",
+    "end": "ended by the lifter",
     "abort": "interrupted",
 }
 

@@ -1,0 +1,48 @@
+"""``python -m station.bench_child ARGS``: ``station ARGS``, telling when it drew.
+
+The benchmark starts the real command line through this module to time
+start-up: it is ``station`` itself, with the screen thread's ``on_frame``
+hook set to print one line to stderr at the first frame drawn::
+
+    bench: first frame at <time.monotonic() s>
+
+``time.monotonic`` is the system-wide CLOCK_MONOTONIC on Linux, so the
+parent compares it with the moment it started the process.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+FIRST_FRAME = "bench: first frame at "
+
+
+def _install_first_frame_hook() -> None:
+    from .ui import screen_thread
+
+    original = screen_thread.ScreenThread.__init__
+
+    def init(self, *args, **kwargs):
+        done = []
+
+        def on_frame(model: object, drawn_at: float) -> None:
+            if not done:
+                done.append(True)
+                print(f"{FIRST_FRAME}{time.monotonic():.6f}", file=sys.stderr, flush=True)
+
+        kwargs.setdefault("on_frame", on_frame)
+        original(self, *args, **kwargs)
+
+    screen_thread.ScreenThread.__init__ = init
+
+
+def main(argv: list[str] | None = None) -> int:
+    _install_first_frame_hook()
+    from .cli import main as cli_main
+
+    return cli_main(argv)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

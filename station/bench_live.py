@@ -1,0 +1,207 @@
+"""The benchmark's real-time run: the whole station in this process.
+
+A :class:`~station.app.Station` is built as ``station run`` builds it (the
+pygame window on its own thread, the buzzer on mock or real pins, the mixer,
+the history writer) and runs one cluster set "on the clock" for the asked
+number of seconds while :class:`SyntheticLifter` presses the mock button pin.
+Every cue call, press and frame is stamped with the station clock (s), and
+the figures are worked out afterwards, so measuring costs the loop only a
+list append.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .core.events import Cue, Phase
+from .core.snapshot import Snapshot
+
+#: The lifter's press rhythm, s: longer than the double-press window (0.4 s
+#: by default), or two presses would be an undo.
+CADENCE_S = 0.6
+DOWN_S = 0.15
+#: Cluster "on the clock": a cluster starts every EVERY_S s from the first rep.
+EVERY_S = 7.0
+REPS = 5
+
+
+@dataclass
+class LiveLog:
+    """What the run saw (all instants station-clock s)."""
+
+    presses: list[tuple[float, int]] = field(default_factory=list)  # (edge moment, total after it)
+    calls: list[tuple[str, Cue, float]] = field(default_factory=list)  # (sink, cue, call moment)
+    frames: list[tuple[float, int | None]] = field(default_factory=list)  # (drawn, total shown)
+    lateness: dict[str, list[float]] = field(default_factory=dict)
+    set_started_at: float | None = None
+    total_reps: int = 0
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class SyntheticLifter:
+    """Presses ``press()`` (a callable making one press edge, e.g. a mock
+    pin's ``drive_low``) every :data:`CADENCE_S` s while the set is in READY
+    or WORK, releasing it :data:`DOWN_S` s later with ``release()``.
+    ``now``: the station clock. Feed it snapshots with :meth:`see`."""
+
+    def __init__(self, press, release, now, log: LiveLog) -> None:
+        self._press, self._release, self._now, self.log = press, release, now, log
+        self._snap: Snapshot | None = None
+        self._cv = threading.Condition()
+        self._stop = threading.Event()
+        self._count = 0
+        self._thread = threading.Thread(target=self._run, name="bench-lifter", daemon=True)
+        self._thread.start()
+
+    def see(self, snap: Snapshot) -> None:
+        with self._cv:
+            self._snap = snap
+            self._cv.notify()
+
+    def close(self) -> None:
+        self._stop.set()
+        with self._cv:
+            self._cv.notify()
+        self._thread.join(timeout=3)
+
+    def __enter__(self) -> "SyntheticLifter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ready(self) -> bool:
+        s = self._snap
+        return s is not None and s.phase in (Phase.READY, Phase.WORK)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            with self._cv:
+                if not self._ready():
+                    self._cv.wait(0.05)
+                    continue
+            if self._stop.wait(CADENCE_S - DOWN_S):
+                return
+            with self._cv:
+                if not self._ready():
+                    continue
+            self._count += 1
+            self.log.presses.append((self._now(), self._count))
+            self._press()
+            self._stop.wait(DOWN_S)
+            self._release()
+
+
+class _TimedSink:
+    """Wraps a cue sink: notes (sink name, cue, call moment) then plays."""
+
+    def __init__(self, sink, now, log: LiveLog) -> None:
+        self.name, self._sink, self._now, self._log = sink.name, sink, now, log
+
+    def play(self, cue: Cue) -> None:
+        self._log.calls.append((self.name, cue, self._now()))
+        self._sink.play(cue)
+
+
+def _total_shown(model: object) -> int | None:
+    for line in getattr(model, "lines", ()):
+        if line.startswith("total "):
+            try:
+                return int(line[6:])
+            except ValueError:
+                return None
+    return None
+
+
+def run_live(seconds: float, db: Path, config: Path, *, display: str = "window",
+             sound: bool = True, pins: str = "mock", say=None) -> LiveLog:
+    """Run the station for ``seconds`` s of one cluster set and return the log.
+    ``config``: the config file (a temporary one with the window size)."""
+    from .app import Options, Station
+    from .core.gestures import Edge
+
+    log = LiveLog()
+    opts = Options(pins=pins, display=display, db=db, config=config, sound=sound)
+    with Station(opts, out=say or (lambda text: None)) as station:
+        now = station.clock.now
+        log.notes += [text for _, text in station.notes]
+        loop = station.loop
+        loop.sinks = [_TimedSink(s, now, log) for s in loop.sinks]
+        screen = station.screen
+        if hasattr(screen, "on_frame"):
+            screen.on_frame = lambda model, drawn_at: log.frames.append(
+                (drawn_at, _total_shown(model)))
+            if not screen.first_frame.is_set():
+                loop.present("message", lines=("benchmark",))
+                screen.first_frame.wait(5)
+        else:
+            log.notes.append("no pygame display: press-to-screen not measured")
+        pin = getattr(station.button, "pin", None)
+        if pin is not None and hasattr(pin, "drive_low"):
+            press, release = pin.drive_low, pin.drive_high
+        else:  # real pins cannot be pressed by software: post the edges the pin would give
+            log.notes.append("real pins: synthetic presses posted as edges")
+            press = lambda: loop.post(Edge(True, now(), "gpio"))  # noqa: E731
+            release = lambda: loop.post(Edge(False, now(), "gpio"))  # noqa: E731
+        from .core.methods import compile_plan
+
+        plan, _ = compile_plan("cluster", {"reps": REPS, "every": EVERY_S,
+                                           "duration": max(seconds - 2 * CADENCE_S, 2.0)})
+        cpu0, wall0 = time.process_time(), time.monotonic()
+        with SyntheticLifter(press, release, now, log) as lifter:
+            previous = loop._on_state
+            loop._on_state = lambda snap: (lifter.see(snap), previous and previous(snap))
+            try:
+                result = station.run_set(plan, "bench", None)
+            finally:
+                loop._on_state = previous
+        log.cpu_s, log.wall_s = time.process_time() - cpu0, time.monotonic() - wall0
+        log.lateness = {k: list(v) for k, v in result.lateness.items()}
+        log.set_started_at = result.snapshot.set_started_at
+        log.total_reps = result.snapshot.total_reps
+        if log.total_reps != len(log.presses):
+            log.notes.append(f"{len(log.presses)} presses counted as {log.total_reps} reps")
+    return log
+
+
+def press_to_ack(log: LiveLog, sink: str = "buzzer") -> list[float]:
+    """For each press: its edge moment to the ``rep`` cue's call on ``sink``, s."""
+    reps = [(cue.at, at) for name, cue, at in log.calls if name == sink and cue.name == "rep"]
+    out = []
+    for edge_at, call_at in reps:
+        before = [t for t, _ in log.presses if t <= edge_at]
+        if before:
+            out.append(call_at - before[-1])
+    return out
+
+
+def press_to_screen(log: LiveLog) -> list[float]:
+    """For each press: its edge moment to the first frame showing the new total, s."""
+    out = []
+    for t0, total in log.presses:
+        for drawn_at, shown in log.frames:
+            if drawn_at >= t0 and shown is not None and shown >= total:
+                out.append(drawn_at - t0)
+                break
+    return out
+
+
+def realtime_drift(log: LiveLog) -> tuple[list[float], list[float]]:
+    """For each ``go`` on the first sink: (its due instant minus the ideal
+    ``first rep + k * EVERY_S``, its call moment minus the ideal), s."""
+    if log.set_started_at is None:
+        return [], []
+    first_sink = log.calls[0][0] if log.calls else None
+    due, sounded = [], []
+    for name, cue, at in log.calls:
+        if name == first_sink and cue.name == "go":
+            k = round((cue.at - log.set_started_at) / EVERY_S)
+            ideal = log.set_started_at + k * EVERY_S
+            due.append(abs(cue.at - ideal))
+            sounded.append(at - ideal)
+    return due, sounded

@@ -1,0 +1,75 @@
+"""What a set is prepared with: loads from the 1RM, drops in real plates, the
+spotter rule, user presets (station.app.prepare)."""
+
+from __future__ import annotations
+
+import pytest
+
+from station.app import prepare
+from station.config import parse_config
+from station.core.methods import PlanError
+
+CONFIG = parse_config("""
+[exercises.squat]
+kind = "barbell"
+one_rm_kg = 140
+[exercises.leg-press]
+kind = "machine"
+increment_kg = 5
+[exercises.curl]
+kind = "dumbbell"
+dumbbells_kg = [8, 10, 12, 14, 16, 18, 20]
+[presets.heavy-squat-clusters]
+method = "cluster"
+exercise = "squat"
+rest = 12
+""")
+
+
+def test_starting_load_comes_from_the_configured_1rm_and_the_method_rule():
+    p = prepare(CONFIG, "cluster", {}, None, "squat")
+    # cluster: 10-15RM, suggested 12RM; Brzycki 12RM of 140 kg = 97.4 kg -> nearest plates
+    assert p.load_kg == 97.5
+    assert p.plan.load_of(0) == 97.5
+    assert "12RM of a 140.0 kg 1RM, configured" in p.info[0]
+    assert p.info[1] == "97.5 kg: 20 kg bar + 25 + 10 + 2.5 + 1.25 kg each side"
+
+
+def test_forced_negatives_start_above_the_1rm_and_need_a_spotter():
+    p = prepare(CONFIG, "forced-negatives", {}, None, "squat")
+    assert p.load_kg == 155.0  # 110 % of 140 = 154 -> nearest loadable
+    assert p.plan.spotter
+
+
+def test_barbell_drop_set_needs_a_spotter_and_strips_real_plates():
+    p = prepare(CONFIG, "drop-set", {}, 100.0, "squat")
+    assert p.plan.spotter  # a barbell drop set: repeated failure under a bar
+    assert p.plan.loads_kg == (100.0, 80.0, 70.0)
+    assert p.strips == ("take off 1 x 10 kg each side", "take off 1 x 5 kg each side")
+
+
+def test_machine_drop_set_needs_no_spotter():
+    p = prepare(CONFIG, "drop-set", {"drops": 3}, 100.0, "leg-press")
+    assert not p.plan.spotter
+    assert p.plan.loads_kg[0] == 100.0
+    assert list(p.plan.loads_kg) == sorted(p.plan.loads_kg, reverse=True)
+    assert all(x % 5 == 0 for x in p.plan.loads_kg)
+
+
+def test_a_learnt_1rm_is_used_when_the_config_has_none():
+    p = prepare(CONFIG, "rest-pause", {}, None, "curl", learnt_1rm=lambda ex: 20.0)
+    assert "estimated from your history" in p.info[0]
+    assert p.load_kg == 14.0  # 10RM of 20 kg = 15.0 kg; the rack has 14 and 16: ties go lighter
+
+
+def test_user_preset_brings_its_method_exercise_and_params():
+    p = prepare(CONFIG, "heavy-squat-clusters", {"reps": 4}, None, None)
+    assert p.plan.method == "cluster" and p.exercise == "squat"
+    assert p.plan.rest_s == 12 and p.plan.target_reps == 4
+
+
+def test_unknown_names_are_refused_with_the_known_ones():
+    with pytest.raises(PlanError, match="known: cluster, sport-cluster"):
+        prepare(CONFIG, "clusters", {}, None, None)
+    with pytest.raises(PlanError, match="unknown exercise 'bench'.*squat, leg-press, curl"):
+        prepare(CONFIG, "cluster", {}, None, "bench")
