@@ -37,7 +37,15 @@ def _install_first_frame_hook() -> None:
     screen_thread.ScreenThread.__init__ = init
 
 
+#: Environment variable: ``sys.setswitchinterval`` for the child, s.
+SWITCH_ENV = "STATION_BENCH_SWITCH_INTERVAL"
+
+
 def main(argv: list[str] | None = None) -> int:
+    import os
+
+    if os.environ.get(SWITCH_ENV):
+        sys.setswitchinterval(float(os.environ[SWITCH_ENV]))
     _install_first_frame_hook()
     from .cli import main as cli_main
 

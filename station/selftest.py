@@ -18,9 +18,9 @@ included. All instants (``*_at``) are station-clock seconds; durations
 from __future__ import annotations
 
 import queue
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .core import gestures
 from .core.cues import pattern_duration_s, pattern_for, rhythm
@@ -259,7 +259,7 @@ class SelfTest:
                 for sink_name, sink in sinks.items():
                     try:
                         sink.play(cue)
-                    except Exception as exc:  # a broken output must not stop the check
+                    except Exception as exc:  # a broken output must not stop the check  # noqa: BLE001
                         errors.setdefault(sink_name, f"{name}: {exc}")
                 if self.station.remote is not None:
                     self.station.remote.send_cue(name)
@@ -315,7 +315,7 @@ class SelfTest:
 
         try:
             ports = list_ports()
-        except Exception as exc:  # pyserial's port scan can fail on odd systems
+        except Exception as exc:  # pyserial's port scan can fail on odd systems  # noqa: BLE001
             self._add("serial ports", FAILED, f"could not list serial ports: {exc}")
             return
         self._present("message", title="SERIAL", lines=tuple(ports or ["no serial ports"]),
@@ -499,11 +499,16 @@ class SelfTest:
         self.out(f"{name}: {status}" + (f" - {detail}" if detail else ""))
 
     def _show(self, title: str, lines: Iterable[str], prompt: str) -> None:
+        """Print ``lines`` and the ``prompt`` (">> ..."); put them on the
+        screen under the previous step's result, for whoever stands at it."""
         lines = tuple(lines)
         for line in lines:
             self.out(f"  {line}")
         if prompt:
             self.out(f"  >> {prompt}")
+        if self.report.items:
+            last = self.report.items[-1]
+            lines = (f"{last.name}: {last.status}",) + lines
         self._present("message", title=title, lines=lines, prompt=prompt)
 
     def _present(self, kind: str, **data: object) -> None:
@@ -523,7 +528,9 @@ def _remote_activity(item: object) -> str | None:
     """How to name ``item`` if only a remote sends it ("PRESS", "REP"...)."""
     if isinstance(item, Edge):
         return ("PRESS" if item.pressed else "RELEASE") if item.source == "remote" else None
-    if isinstance(item, (Rep, Fail, Undo, End)):  # only the remote sends decoded gestures
+    if isinstance(item, (Rep, Fail, Undo, End)):
+        # A remote that decides its own gestures; the u/f/e keys of a display
+        # post these too, but nobody types them while wiring a remote.
         return type(item).__name__.upper()
     return None
 
@@ -534,5 +541,5 @@ def _reads_pressed(button: object) -> bool:
         pin = button.pin  # type: ignore[attr-defined]
         state = bool(pin.state)
         return not state if getattr(pin, "pull", "up") == "up" else state
-    except Exception:  # a pin that cannot be read: the press steps will tell
+    except Exception:  # a pin that cannot be read: the press steps will tell  # noqa: BLE001
         return False

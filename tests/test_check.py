@@ -14,19 +14,29 @@ import select
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
+from station import __version__
 from station.app import Options, Station
 from station.cli import main
 from station.clock import FakeClock
 from station.core.cues import pattern_duration_s, pattern_for
 from station.core.events import CUE_NAMES, Cue
+from station.core.gestures import Edge
 from station.hw.pins import PinChoice
 from station.loop import Quit
-from station.selftest import FAILED, OK, SKIPPED, CheckSettings, SelfTest, describe_cue
+from station.selftest import (
+    FAILED,
+    OK,
+    SKIPPED,
+    CheckSettings,
+    Item,
+    SelfTest,
+    describe_cue,
+)
 
 WAIT_S = 5.0  # only reached when something is broken
 
@@ -78,7 +88,7 @@ class Person:
                 if key in text:
                     try:
                         act()
-                    except BaseException as exc:  # surfaced by stop()
+                    except BaseException as exc:  # surfaced by stop()  # noqa: BLE001
                         self.errors.append(exc)
 
 
@@ -130,7 +140,7 @@ def test_press_hold_and_double_press_are_reported_ok(tmp_path: Path) -> None:
     assert report.item("press").status == OK
     assert report.item("press").detail.startswith("a press (held 0.")
     assert "bounce edge(s) filtered" in report.item("press").detail
-    assert report.item("hold") == report.item("hold").__class__("hold", OK, report.item("hold").detail)
+    assert report.item("hold").status == OK
     assert report.item("hold").detail.startswith("a hold (held 0.")
     assert report.item("double press").status == OK
     assert report.item("double press").detail.startswith("a double press (undo)")
@@ -143,6 +153,9 @@ def test_press_hold_and_double_press_are_reported_ok(tmp_path: Path) -> None:
     assert any("press the button once" in p for p in prompts)
     assert any("hold the button for 0.6 s" in p for p in prompts)  # half-way between 0.3 and 0.8
     assert any("twice quickly" in p for p in prompts)
+    # ...under the previous step's result
+    hold_screen = next(d for kind, d in screen.shown if "hold the button" in d.get("prompt", ""))
+    assert hold_screen["lines"][0] == "press: OK"
 
 
 def test_no_presses_at_all_fail_with_the_wiring_hint_and_exit_1(tmp_path: Path, capsys) -> None:
@@ -188,6 +201,24 @@ def test_wrong_gestures_say_what_was_seen_and_what_to_do(tmp_path: Path) -> None
     assert double.endswith("the second press must come within 0.15 s of the first")
 
 
+def test_with_mock_pins_the_space_key_is_the_button(tmp_path: Path) -> None:
+    with make_station(tmp_path) as station:
+        now = station.clock.now
+        post = station.loop.post
+
+        def tap() -> None:
+            post(Edge(True, now(), "keyboard"))
+            post(Edge(False, now() + 0.05, "keyboard"))
+
+        person = Person({"press the button once": tap})
+        st = SelfTest(station, CheckSettings(timeout_s=WAIT_S, cues=()), out=person.say)
+        try:
+            st.check_press()
+        finally:
+            person.stop()
+    assert st.report.item("press") == Item("press", OK, "a press (held 0.05 s)")
+
+
 def test_a_button_shorted_to_gnd_is_named(tmp_path: Path) -> None:
     with make_station(tmp_path) as station:
         station.button.pin.drive_low()  # stuck low before the check starts
@@ -195,6 +226,7 @@ def test_a_button_shorted_to_gnd_is_named(tmp_path: Path) -> None:
             station.loop.queue.get_nowait()  # ...so its edge came long before
         st = SelfTest(station, CheckSettings(timeout_s=0.2, cues=()), out=lambda t: None)
         st.check_press()
+        station.button.pin.drive_high()  # gpiozero is slow to close a pressed button
     detail = st.report.item("press").detail
     assert st.report.item("press").status == FAILED
     assert detail.startswith("BCM 17 reads pressed all the time: is it shorted to GND")
@@ -209,7 +241,8 @@ def test_a_press_never_released_is_named(tmp_path: Path) -> None:
             st.check_press()
         finally:
             person.stop()
-    assert st.report.item("press") .status == FAILED
+            pin.drive_high()  # gpiozero is slow to close a pressed button
+    assert st.report.item("press").status == FAILED
     assert st.report.item("press").detail == ("pressed but not released in 0.4 s: "
                                               "is BCM 17 shorted to GND?")
 
@@ -290,7 +323,7 @@ def test_a_broken_output_fails_its_item_without_stopping_the_check(tmp_path: Pat
         st = SelfTest(station, CheckSettings(gap_s=0.0, cues=("rep", "go")), out=lambda t: None)
         st.check_cues()
     assert st.report.item("buzzer").status == OK
-    assert st.report.item("speaker") .status == FAILED
+    assert st.report.item("speaker").status == FAILED
     assert st.report.item("speaker").detail == "rep: ALSA: device unplugged"
 
 
@@ -311,7 +344,7 @@ def test_mock_pins_on_a_pi_mean_the_gpio_library_is_missing(tmp_path: Path) -> N
     assert "lgpio" in on_pi.report.item("pin factory").detail
     assert laptop.report.item("pin factory").status == OK
     assert laptop.report.item("pin factory").detail.startswith("mock: no GPIO here")
-    assert real.report.item("pin factory") .detail == "lgpio"
+    assert real.report.item("pin factory").detail == "lgpio"
     assert real.report.item("wiring").detail == "button on BCM 17, buzzer on BCM 18 (active)"
 
 
@@ -345,7 +378,7 @@ def test_a_remote_on_a_pty_says_hello_and_its_button_is_seen(tmp_path: Path) -> 
     remote = PtyRemote()
     try:
         with make_station(tmp_path, serial=remote.path) as station:
-            assert remote.line() == b"HELLO station " + __import__("station").__version__.encode()
+            assert remote.line() == f"HELLO station {__version__}".encode()
             person = Person({"press the remote's button":
                              lambda: os.write(remote.master, b"PRESS\nRELEASE\n")})
             st = SelfTest(station, CheckSettings(timeout_s=WAIT_S), out=person.say)
@@ -355,7 +388,7 @@ def test_a_remote_on_a_pty_says_hello_and_its_button_is_seen(tmp_path: Path) -> 
                 person.stop()
     finally:
         remote.close()
-    assert st.report.item("remote link") == st.report.item("remote link").__class__(
+    assert st.report.item("remote link") == Item(
         "remote link", OK, f"{remote.path} open at 115200 baud, HELLO sent")
     assert st.report.item("remote button").status == OK
     assert st.report.item("remote button").detail == "PRESS from the remote"
@@ -388,7 +421,7 @@ def test_serial_ports_are_listed(tmp_path: Path, monkeypatch) -> None:
     with make_station(tmp_path) as station:
         st = SelfTest(station, out=lambda t: None)
         st.check_ports()
-        monkeypatch.setattr("station.hw.serial_link.list_ports", lambda: [])
+        monkeypatch.setattr("station.hw.serial_link.list_ports", list)
         st.check_ports()
     assert st.report.items[0].detail == "/dev/ttyACM0, /dev/ttyUSB0"
     assert st.report.items[1].status == SKIPPED

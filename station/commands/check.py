@@ -57,8 +57,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--gap", type=_seconds, default=1.0, metavar="S",
                    help="silence after each cue before the next, s (default: 1)")
     p.add_argument("--cues", type=_cue_list, default=CUE_NAMES, metavar="A,B",
-                   help="the cues to play, comma-separated (default: all: "
-                        f"{','.join(CUE_NAMES)}); none skips them")
+                   help="the cues to play, comma-separated, e.g. rep,undo (default: all "
+                        "of them, see docs/sounds.md); none skips them")
     add_device_options(p)
     p.set_defaults(func=run)
     return p

@@ -1,0 +1,89 @@
+"""The commented default config that `station config example` prints."""
+
+from __future__ import annotations
+
+from .core.methods import PRESETS
+
+
+def example_config() -> str:
+    """A commented config: every key at its default with its range and meaning,
+    plus one example exercise and one user preset."""
+    methods = ", ".join(PRESETS)
+    return _EXAMPLE.replace("@METHODS@", methods)
+
+
+_EXAMPLE = """\
+# station.toml: the station's configuration.
+# Looked for at $XDG_CONFIG_HOME/station/station.toml (~/.config/station/station.toml),
+# then /etc/station/station.toml. Every section and key is optional; the values below
+# are the defaults. Unknown keys are errors. Check a file with `station config check`.
+# Durations are in seconds (*_s), loads in kilograms (*_kg).
+
+[pins]
+factory = "auto"          # "auto" (real pins on a Pi, else mock) | "gpio" | "mock"
+button = 17               # BCM pin (2-27) of the big button, wired to GND (internal pull-up)
+spotter_button = 0        # BCM pin (2-27) of an optional second button; 0 = none
+buzzer = 18               # BCM pin (2-27) of the buzzer; not the button's pin
+buzzer_kind = "active"    # "active" (buzzer with its own oscillator) | "tonal" (passive piezo on PWM)
+buzzer_active_high = true # true: the buzzer sounds when the pin is high
+
+[gestures]
+debounce_s = 0.03         # 0.001-0.2: presses closer than this are contact bounce
+hold_s = 1.0              # 0.3-5: a hold this long = failure / end of a mini-set
+end_hold_s = 3.0          # over hold_s, at most 10: a hold this long ends the set
+double_s = 0.4            # 0.1-1.0: two presses within this = undo the last rep
+
+[sound]
+volume = 0.8              # 0.0-1.0
+quiet = false             # true: tones at low volume only, buzzer muted
+speech = true             # spoken cues via espeak-ng when it is installed
+buffer_samples = 256      # mixer buffer, a power of two 64-4096 (raise it if sound crackles)
+
+[serial]
+url = ""                  # remote accessory: a device path (/dev/serial/by-id/...) or a
+                          # pyserial URL (loop://, socket://host:port); "" = none
+baud = 115200             # 50-4000000
+
+[display]
+mode = "auto"             # "auto" | "fullscreen" | "window" | "terminal" | "none"
+window_size = [800, 480]  # [width, height] in pixels (160-8192) for mode "window"
+
+[history]
+db = ""                   # the history database; "" = $XDG_DATA_HOME/station/history.sqlite3
+                          # (~/.local/share/...); a relative path is relative to this file
+
+[guardrails]
+overuse_sessions = 2      # 0-100: warn when the same method + exercise ran more than this
+overuse_days = 7          # 1-365: ...many sessions within this many days
+warn_consecutive_days = true  # warn when an intensification method runs on consecutive days
+
+# Exercises: any name. kind = "barbell" | "dumbbell" | "machine". Loads are rounded to
+# what the equipment allows.
+[exercises.squat]
+kind = "barbell"
+one_rm_kg = 140.0         # optional, over 0 and at most 1000: your 1RM, for %1RM loads
+bar_kg = 20.0             # barbell only, 0-50
+plates_kg = [25, 25, 25, 25, 20, 15, 10, 5, 2.5, 1.25]  # barbell only: plates PER SIDE, any order
+
+# [exercises.curl]
+# kind = "dumbbell"
+# dumbbells_kg = [5, 7.5, 10, 12.5, 15]   # dumbbell only: the weights on the rack
+#
+# [exercises.leg-press]
+# kind = "machine"
+# increment_kg = 5.0      # machine only, over 0 and at most 50: the stack step
+
+# User presets, run as `station run <name>`; a name must not be a built-in method.
+# method: one of @METHODS@.
+# exercise (optional) names an [exercises.*] entry; load_kg (optional) is the starting
+# load, 0-1000. Any parameter of the method by its name:
+# reps, rest, duration, every, clusters, pauses, drops, drop-percent, variations,
+# eccentric, min-reps, mini-sets. Values outside the recommended range give a warning.
+[presets.my-squat-clusters]
+method = "cluster"
+exercise = "squat"
+load_kg = 100.0
+reps = 4                  # reps per cluster
+rest = 15.0               # s of rest after each cluster
+duration = 240.0          # s, time cap from the first rep
+"""
