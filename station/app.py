@@ -69,12 +69,11 @@ class Station:
         self._stack = ExitStack()
         self.notes: list[tuple[str, str]] = []
         self.config, err = load_config_or_defaults(opts.config)
-        if err:
-            self._note("config", err)
-        cfg = self.config
-        g = cfg.gestures
+        g = self.config.gestures
         self.loop = MainLoop(self.clock, gesture_config=GestureConfig(
             g.debounce_s, g.hold_s, g.end_hold_s, g.double_s))
+        if err:
+            self._note("config", err)
         try:
             self._build()
         except BaseException:
@@ -84,8 +83,10 @@ class Station:
     # ------------------------------------------------------------ building
 
     def _note(self, key: str, text: str) -> None:
+        """Say it on stderr now, and on the screen once the loop runs."""
         self.notes.append((key, text))
         self.say(f"station: {text}")
+        self.loop.post(Note(key, text))
 
     def _build(self) -> None:
         from .hw.pins import choose_pin_factory
@@ -97,8 +98,6 @@ class Station:
             self._note("pins", pins.note)
         self.screen = self._stack.enter_context(self._open_display())
         loop.screen = self.screen
-        for key, text in self.notes:
-            loop.post(Note(key, text))
         self._open_inputs(pins.factory)
         loop.sinks = self._open_sinks(pins.factory)
         self._open_remote()
@@ -218,7 +217,6 @@ class Station:
         self._stack.callback(self.recorder.close)
         if self.recorder.off_reason:
             self._note("history", self.recorder.off_reason)
-            self.loop.post(Note("history", self.recorder.off_reason))
         else:
             n = self.recorder.ask("mark_interrupted")
             if n:
@@ -241,6 +239,10 @@ class Station:
         self.loop._status = self.notifier.status
 
     def close(self) -> None:
+        """Let the last cue ("done") finish (1.5 s at most), then close all."""
+        for dev in (getattr(self, "buzzer", None), getattr(self, "speaker", None)):
+            if dev is not None and self.loop.quit is None:
+                dev.wait_idle(1.5)
         self._stack.close()
 
     def __enter__(self) -> "Station":

@@ -28,7 +28,8 @@ class ScriptedClock(FakeClock):
     """Virtual time (s) that moves only when the main loop waits.
 
     ``script``: ``(at_s, item)`` pairs in any order; each item is handed to
-    the waiting loop as if posted at ``at_s``. When the script is used up and
+    the waiting loop as if posted at ``at_s``; a callable item is called at
+    ``at_s`` instead (e.g. a mock pin's ``drive_low``, whose callback posts). When the script is used up and
     the loop would wait for ever, ``on_empty()`` gives the item to return
     (e.g. a ``Quit``); None raises RuntimeError (a script that stalls).
     """
@@ -45,15 +46,19 @@ class ScriptedClock(FakeClock):
         self._script = deque(sorted(self._script, key=lambda p: p[0]))
 
     def get(self, q: "queue.SimpleQueue", timeout: float | None) -> object:
-        try:
-            return q.get_nowait()
-        except queue.Empty:
-            pass
         until = None if timeout is None else self._now + max(timeout, 0.0)
-        if self._script and (until is None or self._script[0][0] <= until):
+        while True:
+            try:
+                return q.get_nowait()
+            except queue.Empty:
+                pass
+            if not self._script or (until is not None and self._script[0][0] > until):
+                break
             at, item = self._script.popleft()
             self.set(max(at, self._now))
-            return item
+            if not callable(item):
+                return item
+            item()
         if until is None:
             if self._on_empty is None:
                 raise RuntimeError(f"the script ran out at {self._now} s with nothing to wait for")

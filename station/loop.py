@@ -26,6 +26,8 @@ from .core.snapshot import Snapshot
 #: after a stall would only confuse. They are still recorded.
 STALE_S = 1.0
 _SKIPPABLE = {"count", "tempo", "rep"}
+#: Cues of one batch closer than this (s) are one event: only the last sounds.
+SAME_INSTANT_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class MainLoop:
         self.notes: dict[str, str] = {}
         self.quit: Quit | None = None
         self.last_snapshot: Snapshot | None = None  # the latest published (any thread may read)
+        self.merge_same_instant = False
 
     # -------------------------------------------------------------- input side
 
@@ -133,7 +136,8 @@ class MainLoop:
             except queue.Empty:
                 return items
 
-    def _note(self, item: Note) -> None:
+    def note(self, item: Note) -> None:
+        """Show, replace or clear a status note now (main loop thread only)."""
         if item.text is None:
             self.notes.pop(item.key, None)
         else:
@@ -173,7 +177,7 @@ class MainLoop:
                     self.quit = item
                     sess, more = session.feed(sess, Abort(now), now)
                 elif isinstance(item, Note):
-                    self._note(item)
+                    self.note(item)
                     continue
                 else:
                     raise TypeError(f"main loop got an unknown item {item!r}")
@@ -187,10 +191,16 @@ class MainLoop:
 
     def _carry_out(self, effects: list, result: SetResult) -> None:
         cues = [e for e in effects if isinstance(e, Cue)]
-        for cue in cues:
+        for i, cue in enumerate(cues):
             late = self.now() - cue.at
-            if late > STALE_S and cue.name in _SKIPPABLE:
+            superseded = (self.merge_same_instant and i + 1 < len(cues)
+                          and cues[i + 1].at - cue.at < SAME_INSTANT_S)
+            if superseded or (late > STALE_S and cue.name in _SKIPPABLE):
+                # not sounded: a newer cue of the same instant says more ("rest"
+                # after the fifth rep, "done" after a failure) and would cut it off
                 self._rec(cue, None)
+                if superseded and self._on_cue is not None:
+                    self._on_cue(cue)
                 continue
             actual = None
             for sink in self.sinks:
@@ -240,7 +250,7 @@ class MainLoop:
                     self.quit = item
                     return "quit"
                 if isinstance(item, Note):
-                    self._note(item)
+                    self.note(item)
                 elif isinstance(item, (Rep, Fail, End)):  # decoded by a remote
                     return {Rep: "press", Fail: "hold", End: "long"}[type(item)]
                 elif isinstance(item, Edge):

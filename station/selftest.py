@@ -41,8 +41,8 @@ _CUE_VALUES = {"count": 3, "tempo": 1}
 
 _MOCK_BUTTON = "no real pins: the space key (window or terminal display) is the button"
 
-_GESTURE_WORDS = {Rep: "a press", Fail: "a hold", End: "a long hold (it ends a set)",
-                  Undo: "a double press (undo)"}
+_GESTURE_WORDS = {Rep: "a press", Fail: "a hold", End: "a long hold that ends a set",
+                  Undo: "a double press: undo"}
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class Seen:
         return [type(g) for g in self.gestures]
 
     def describe(self) -> str:
-        """"a press (held 0.12 s)", "a press, then a hold (held 2.05 s)"..."""
+        """E.g. "a press (held 0.12 s)", "a hold (held 2.05 s; 3 bounce edge(s) filtered)"."""
         if not self.gestures:
             return "nothing"
         # A hold or a double press first counts a rep that it then takes back;
@@ -145,7 +145,10 @@ class Seen:
                  and not (isinstance(g, Fail) and g.at in ends)]
         words = ", then ".join(_GESTURE_WORDS[type(g)] for g in shown)
         extra = []
-        if self.held_s is not None:
+        undo = next((g for g in shown if isinstance(g, Undo)), None)
+        if undo is not None and undo.retract_at is not None:
+            extra.append(f"presses {undo.at - undo.retract_at:.2f} s apart")
+        elif self.held_s is not None:
             extra.append(f"held {self.held_s:.2f} s")
         bounces = self.raw_edges - self.settled_edges
         if bounces > 0:

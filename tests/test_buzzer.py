@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 import time
+from types import SimpleNamespace
 
 import pytest
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
+from station.config import PinsConfig, SoundConfig
 from station.core.cues import pattern_for
 from station.core.events import CUE_NAMES, Cue
 from station.hw.buzzer import (
@@ -200,6 +202,17 @@ def test_muted_buzzer_stays_silent(factory) -> None:
         pin.clear_states()
         buzzer.play(Cue("go", 0.0))
         assert not buzzer.busy and len(pin.states) == 1 and pin.state is False
+
+
+def test_from_config_wires_pin_kind_polarity_and_quiet_mode(factory) -> None:
+    config = SimpleNamespace(
+        pins=PinsConfig(buzzer=23, buzzer_active_high=False), sound=SoundConfig(quiet=True)
+    )
+    with BuzzerOutput.from_config(config, pin_factory=factory) as buzzer:
+        pin = factory.pin(23)
+        assert pin.state is True  # active low: off is high
+        buzzer.play(Cue("go", 0.0))
+        assert pin.state is True  # quiet mode: muted
 
 
 def test_unknown_kind_is_an_error_naming_it(factory) -> None:

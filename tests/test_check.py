@@ -143,7 +143,7 @@ def test_press_hold_and_double_press_are_reported_ok(tmp_path: Path) -> None:
     assert report.item("hold").status == OK
     assert report.item("hold").detail.startswith("a hold (held 0.")
     assert report.item("double press").status == OK
-    assert report.item("double press").detail.startswith("a double press (undo)")
+    assert report.item("double press").detail.startswith("a double press: undo (presses 0.")
     assert report.item("speaker").status == SKIPPED and report.item("speaker").detail == "--no-sound"
     assert report.item("remote link").status == SKIPPED
     assert report.exit_code == 0

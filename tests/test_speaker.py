@@ -17,9 +17,11 @@ import subprocess
 import sys
 import wave
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from station.config import SoundConfig
 from station.core.cues import TONAL_MID_HZ, pattern_for, tone_for
 from station.core.events import Cue
 from station.hw.speaker import QUIET_VOLUME, TONE_AMPLITUDE, Speaker, synthesize
@@ -197,6 +199,13 @@ def test_speech_is_prerendered_at_start_and_removed_by_close() -> None:
         assert set(speaker.speech_files) >= {"rest", "three", "two", "one", "go", "set done"}
         assert speaker.startup_s < 5.0
     assert not go.exists() and not go.parent.exists()
+
+
+def test_from_config_takes_the_sound_section() -> None:
+    config = SimpleNamespace(sound=SoundConfig(volume=0.5, quiet=True, buffer_samples=512))
+    with Speaker.from_config(config) as speaker:
+        assert speaker.available and speaker.volume == QUIET_VOLUME
+        assert not speaker.speech_available
 
 
 def test_speech_off_or_quiet_gives_a_reason_and_no_files() -> None:

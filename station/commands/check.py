@@ -84,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
         say(f"pin factory: FAILED - {exc}")
         return 1
     except ValueError as exc:  # a malformed serial URL
-        say(f"station check: {exc}")
+        print(f"station check: serial url {opts.serial or '([serial] url)'}: {exc}",
+              file=sys.stderr)
         return 2
     previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -279,8 +279,15 @@ class Speaker:
                 self.reason = f"no audio device: {exc}"
                 return
             self._owns_mixer = True
-        if pygame.mixer.get_init() is None:
+        init = pygame.mixer.get_init()
+        if init is None:
             self.reason = "no audio device: the mixer did not open"
+            return
+        if init[1] not in _FORMATS:
+            self.reason = f"mixer sample format {init[1]} not supported; known: {sorted(_FORMATS)}"
+            if self._owns_mixer:
+                pygame.mixer.quit()
+                self._owns_mixer = False
             return
         pygame.mixer.set_num_channels(max(pygame.mixer.get_num_channels(), 2))
         pygame.mixer.set_reserved(1)  # channel 0 is ours; Sound.play() elsewhere never takes it

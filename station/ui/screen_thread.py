@@ -31,8 +31,11 @@ def model_of(kind: str, data: dict, now: float, notes: tuple[str, ...]) -> view.
     if kind == "menu":
         return view.menu_model(tuple(data["items"]), tuple(data.get("details", ())),
                                int(data["selected"]), notes)  # type: ignore[arg-type]
-    if kind in ("warning", "message"):
+    if kind == "warning":
         return view.warning_model(tuple(data.get("lines", ())), notes)  # type: ignore[arg-type]
+    if kind == "message":
+        return view.message_model(str(data.get("title", "")), tuple(data.get("lines", ())),  # type: ignore[arg-type]
+                                  str(data.get("prompt", "")), notes)
     raise ValueError(f"nothing to draw for {kind!r}")
 
 

@@ -514,6 +514,13 @@ def warning_model(lines: tuple[str, ...] | list[str], notes: tuple[str, ...] = (
                         "press to continue", tuple(notes))
 
 
+def message_model(title: str, lines: tuple[str, ...] | list[str], prompt: str = "press to continue",
+                  notes: tuple[str, ...] = ()) -> MessageModel:
+    """A neutral screen of a title word, a few lines and a prompt (self-test steps)."""
+    return MessageModel(title.upper(), "menu", SLATE, text_on(SLATE), AMBER, tuple(lines),
+                        prompt, tuple(notes))
+
+
 def menu_model(items: tuple[str, ...], details: tuple[str, ...], selected: int,
                notes: tuple[str, ...] = ()) -> MenuModel:
     """The start menu (see :mod:`station.ui.menu` for the pure menu state)."""

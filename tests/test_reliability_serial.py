@@ -1,0 +1,188 @@
+"""Reliability: the serial remote abused, with the whole station on the real
+clock (mock pins, no display, no sound): garbage, a flood, unplug/re-plug.
+
+The remote is a pty reached through a symlink, so "re-plug" is a new pty
+behind the same name, as a USB device coming back under /dev/serial/by-id.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import select
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from station.app import Options, Station
+from station.core.methods import compile_plan
+
+
+class Remote:
+    """The test's end of a pty behind the symlink ``link``."""
+
+    def __init__(self, link: Path) -> None:
+        self.link = link
+        self.buf = b""
+        self.lock = threading.Lock()
+        self.plug()
+
+    def plug(self) -> None:
+        self.master, self.slave = os.openpty()
+        tmp = self.link.with_suffix(".new")
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(os.ttyname(self.slave))
+        tmp.replace(self.link)
+        self.buf = b""
+
+    def unplug(self) -> None:
+        for fd in (self.master, self.slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.link.unlink(missing_ok=True)
+
+    def write(self, data: bytes) -> None:
+        with self.lock:
+            os.write(self.master, data)
+
+    def lines(self, want: str, timeout: float = 5.0) -> list[str]:
+        """Lines up to and including the first starting with ``want``."""
+        end, seen = time.monotonic() + timeout, []
+        while True:
+            while b"\n" in self.buf:
+                raw, self.buf = self.buf.split(b"\n", 1)
+                seen.append(raw.decode(errors="replace").rstrip("\r"))
+                if seen[-1].startswith(want):
+                    return seen
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no {want!r} within {timeout} s; saw {seen[-8:]}")
+            if select.select([self.master], [], [], left)[0]:
+                try:
+                    self.buf += os.read(self.master, 65536)
+                except OSError:
+                    pass
+
+
+@pytest.fixture
+def remote(tmp_path):
+    r = Remote(tmp_path / "remote")
+    yield r
+    r.unplug()
+
+
+def station(tmp_path: Path, serial: str) -> Station:
+    cfg = tmp_path / "station.toml"
+    cfg.write_text("")
+    return Station(Options(pins="mock", serial=serial, display="none", sound=False,
+                           db=tmp_path / "h.sqlite3", config=cfg), out=lambda t: None)
+
+
+def run_set(st: Station, plan):
+    out: list = []
+    t = threading.Thread(target=lambda: out.append(st.run_set(plan, None, None)), daemon=True)
+    t.start()
+    return t, out
+
+
+@pytest.mark.timeout(30)
+def test_garbage_nul_bytes_cr_only_and_overlong_lines_never_stop_the_counting(tmp_path, remote):
+    rng = random.Random(3)
+    plan, _ = compile_plan("rest-pause")
+    with station(tmp_path, str(remote.link)) as st:
+        remote.lines("HELLO")
+        t, out = run_set(st, plan)
+        remote.lines("STATE READY")
+        junk = [bytes(rng.randrange(256) for _ in range(rng.randint(1, 300))) + b"\n"
+                for _ in range(50)]
+        junk += [b"\x00" * 40 + b"\n", b"REP\x00\n", b"X" * 10000 + b"\n", b"REP\rREP\rREP\r\n"]
+        for chunk in junk:
+            remote.write(chunk.replace(b"REP\n", b"XXX\n"))  # no accidental REP line
+        for _ in range(3):
+            remote.write(b"REP\n")
+        got = remote.lines("STATE WORK - 3")
+        st.loop.post(__import__("station.loop", fromlist=["Quit"]).Quit("test"))
+        t.join(5)
+    assert [ln for ln in got if ln.startswith("CUE ")].count("CUE rep") == 3
+    assert out[0].snapshot.total_reps == 3
+
+
+@pytest.mark.timeout(30)
+def test_a_flood_of_10000_lines_a_second_keeps_cue_timing_and_counts(tmp_path, remote):
+    plan, _ = compile_plan("cluster", {"reps": 2, "rest": 1.0, "duration": 1.6})
+    stop = threading.Event()
+
+    def flood() -> None:  # 10,000 lines a second of noise (and PINGs the station answers)
+        line = b"NOISE 123\nPING\n" * 50
+        while not stop.is_set():
+            t0 = time.monotonic()
+            try:
+                remote.write(line)
+            except OSError:
+                return
+            stop.wait(max(0.0, 0.01 - (time.monotonic() - t0)))
+
+    def reader() -> None:  # keep the pty drained as a remote would
+        while not stop.is_set():
+            if select.select([remote.master], [], [], 0.05)[0]:
+                try:
+                    data = os.read(remote.master, 65536)
+                except OSError:
+                    return
+                with remote.lock:
+                    remote.buf = (remote.buf + data)[-200000:]
+
+    with station(tmp_path, str(remote.link)) as st:
+        remote.lines("HELLO")
+        threads = [threading.Thread(target=f, daemon=True) for f in (flood, reader)]
+        for th in threads:
+            th.start()
+        try:
+            t, out = run_set(st, plan)
+            time.sleep(0.3)  # let the flood build up before the set's first rep
+            for pause_s in (0.1, 1.8, 0.1, 0.1):  # 2 reps, the rest and the cap pass, 2 more
+                remote.write(b"REP\n")
+                time.sleep(pause_s)
+            t.join(10)
+        finally:
+            stop.set()
+            for th in threads:
+                th.join(2)
+    res = out[0]
+    assert res.snapshot.reps_per_bout == (2, 2)
+    assert res.snapshot.done_reason == "cap"
+    late = res.lateness["buzzer"]
+    assert len(late) >= 7  # rep, rep, rest, go, cap, rep, rep, done
+    assert max(late) < 0.05, f"cues late under a flood: {[round(x * 1000, 1) for x in late]} ms"
+
+
+@pytest.mark.timeout(30)
+def test_unplug_and_replug_during_a_rest_the_rest_still_ends_on_time(tmp_path, remote):
+    plan, _ = compile_plan("cluster", {"reps": 2, "rest": 2.0, "duration": 60.0})
+    with station(tmp_path, str(remote.link)) as st:
+        st.remote._backoff_s = (0.1,)  # reconnect promptly (the default backs off to 5 s)
+        remote.lines("HELLO")
+        t, out = run_set(st, plan)
+        remote.lines("STATE READY")
+        remote.write(b"REP\nREP\n")
+        remote.lines("CUE rest")
+        remote.unplug()
+        time.sleep(0.5)
+        remote.plug()
+        got = remote.lines("STATE WORK", timeout=5)  # HELLO, the rest's state, then the go
+        assert got[0].startswith("HELLO")
+        remote.write(b"REP\nREP\n")
+        remote.lines("CUE rest")
+        from station.loop import Quit
+
+        st.loop.post(Quit("test"))
+        t.join(5)
+        notes = dict(st.loop.notes)
+    res = out[0]
+    assert res.snapshot.reps_per_bout[:2] == (2, 2)
+    assert max(res.lateness["buzzer"]) < 0.05  # the go came on time while unplugged
+    assert "remote" in notes
