@@ -57,6 +57,12 @@ def test_station_run_with_a_bad_config_starts_says_why_and_uses_defaults(tmp_pat
         os.write(master, b"REP\n")
         read_until(master, b"CUE rep", timeout=5)
         proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(3)
+        except subprocess.TimeoutExpired:
+            # SIGTERM can be lost while the main loop blocks with no timeout
+            # (test_sigterm_always_ends_station_run below); any input wakes it
+            os.write(master, b"PING\n")
         out, err = proc.communicate(timeout=15)
     finally:
         os.close(master)
@@ -68,3 +74,29 @@ def test_station_run_with_a_bad_config_starts_says_why_and_uses_defaults(tmp_pat
     for w in words:
         assert w in notes[0], (w, notes[0])
     assert "Traceback" not in err.decode()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.xfail(strict=False, reason=(
+    "SIGTERM delivered to a non-main thread is not handled while MainLoop._wait blocks in "
+    "queue.get() with no timeout (READY/WORK have no deadline): cap the wait, see docs/bench.md"))
+def test_sigterm_always_ends_station_run_within_2_s(tmp_path):
+    for attempt in range(8):
+        master, slave = os.openpty()
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "station", "run", "cluster", "--display", "none",
+                 "--pins", "mock", "--no-sound", "--config", os.devnull, "--sets", "1",
+                 "--db", str(tmp_path / "h.sqlite3"), "--serial", os.ttyname(slave)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            read_until(master, b"STATE READY", timeout=20)
+            proc.send_signal(signal.SIGTERM)
+            try:
+                assert proc.wait(2) == 0
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                pytest.fail(f"attempt {attempt}: SIGTERM did not end station run within 2 s")
+        finally:
+            os.close(master)
+            os.close(slave)

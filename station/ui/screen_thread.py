@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import view
+from .presented import Presented
 
 IDLE_POLL_S = 0.02  # how often the keyboard is read when nothing animates
 
@@ -39,7 +40,7 @@ def model_of(kind: str, data: dict, now: float, notes: tuple[str, ...]) -> view.
     raise ValueError(f"nothing to draw for {kind!r}")
 
 
-class ScreenThread:
+class ScreenThread(Presented):
     """``mode``: "fullscreen" or "window"; ``size``: the window size, px.
     ``now``: the station clock, s; ``post``: the main loop's queue put (key
     edges and Quit go there). Raises ``DisplayError`` when the display cannot
@@ -50,10 +51,7 @@ class ScreenThread:
                  post: Callable[[object], None], *, fps: float = 30.0,
                  on_frame: Callable[[object, float], None] | None = None) -> None:
         self.now, self.post, self.fps, self.on_frame = now, post, fps, on_frame
-        self._cv = threading.Condition()
-        self._data: tuple[str, dict] | None = None
-        self._notes: tuple[str, ...] = ()
-        self._dirty = False
+        Presented.__init__(self)
         self._stop = False
         self._saves: list[tuple[Path, Future]] = []
         self.first_frame = threading.Event()
@@ -63,15 +61,6 @@ class ScreenThread:
                                         name="screen", daemon=True)
         self._thread.start()
         opened.result(timeout=15)  # re-raises DisplayError from the thread
-
-    def present(self, kind: str, **data: object) -> None:
-        with self._cv:
-            if kind == "notes":
-                self._notes = tuple(data.get("notes", ()))  # type: ignore[arg-type]
-            else:
-                self._data = (kind, dict(data))
-            self._dirty = True
-            self._cv.notify()
 
     def save(self, path: Path, timeout: float = 5.0) -> None:
         """Write the next frame drawn to ``path`` as PNG (waits for it)."""

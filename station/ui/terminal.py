@@ -21,6 +21,7 @@ from typing import Callable, TextIO
 from ..core.events import End, Fail, Phase, Undo
 from ..core.snapshot import Snapshot
 from . import view
+from .presented import Presented
 from .keys import SpaceDecoder
 from .screen_thread import model_of
 
@@ -55,7 +56,7 @@ def big(text: str) -> list[str]:
     return rows
 
 
-class TerminalScreen:
+class TerminalScreen(Presented):
     """``now``: station clock (s). ``post``: the main loop's queue put."""
 
     def __init__(self, now: Callable[[], float], post: Callable[[object], None], *,
@@ -65,11 +66,8 @@ class TerminalScreen:
         self.out = out or sys.stdout
         self.tty = self.out.isatty()
         self.fps = fps
-        self._data: tuple[str, dict] | None = None
-        self._notes: tuple[str, ...] = ()
-        self._cv = threading.Condition()
+        Presented.__init__(self)
         self._stop = threading.Event()
-        self._dirty = False
         self._last_line = ""
         self._term_attrs = None
         self._keys_thread = None
@@ -88,15 +86,6 @@ class TerminalScreen:
         self._draw_thread.start()
 
     # ---------------------------------------------------------------- API
-
-    def present(self, kind: str, **data: object) -> None:
-        with self._cv:
-            if kind == "notes":
-                self._notes = tuple(data.get("notes", ()))  # type: ignore[arg-type]
-            else:
-                self._data = (kind, dict(data))
-            self._dirty = True
-            self._cv.notify()
 
     def close(self) -> None:
         self._stop.set()
