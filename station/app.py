@@ -222,6 +222,7 @@ class Station:
             if n:
                 self.say(f"station: {n} set(s) cut off last time marked interrupted")
         self.loop._record = self.recorder.record
+        self.loop.after_records = self.recorder.after
 
     def _open_notifier(self) -> None:
         from .hw.notify import Notifier
@@ -299,8 +300,6 @@ class Station:
         except PlanError as exc:
             self.say(f"station run: {exc}")
             return 2
-        for w in prep.warnings:
-            self.say(f"station: warning: {w}")
         for line in prep.info:
             self.say(f"station: {line}")
         return self._sets(prep)

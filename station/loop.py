@@ -26,8 +26,8 @@ from .core.snapshot import Snapshot
 #: after a stall would only confuse. They are still recorded.
 STALE_S = 1.0
 _SKIPPABLE = {"count", "tempo", "rep"}
-#: Cues of one batch closer than this (s) are one event: only the last sounds.
-SAME_INSTANT_S = 0.05
+#: The longest the loop blocks without looking up (s): signals, see _wait.
+MAX_WAIT_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class MainLoop:
         self.notes: dict[str, str] = {}
         self.quit: Quit | None = None
         self.last_snapshot: Snapshot | None = None  # the latest published (any thread may read)
-        self.merge_same_instant = False
+        self.after_records: Callable[[Callable[[], object]], None] | None = None
 
     # -------------------------------------------------------------- input side
 
@@ -121,7 +121,9 @@ class MainLoop:
     def _wait(self, deadline: float | None) -> list[object]:
         """Block until an item arrives or ``deadline`` (s) passes, then drain."""
         items: list[object] = []
-        timeout = None if deadline is None else deadline - self.now()
+        # Never block for ever: a SIGTERM delivered to another thread only runs
+        # its Python handler once this thread runs bytecode again.
+        timeout = MAX_WAIT_S if deadline is None else min(deadline - self.now(), MAX_WAIT_S)
         if self._ping is not None:
             wd = self._ping(self.now())
             if wd is not None:
@@ -191,16 +193,13 @@ class MainLoop:
 
     def _carry_out(self, effects: list, result: SetResult) -> None:
         cues = [e for e in effects if isinstance(e, Cue)]
-        for i, cue in enumerate(cues):
-            late = self.now() - cue.at
-            superseded = (self.merge_same_instant and i + 1 < len(cues)
-                          and cues[i + 1].at - cue.at < SAME_INSTANT_S)
-            if superseded or (late > STALE_S and cue.name in _SKIPPABLE):
-                # not sounded: a newer cue of the same instant says more ("rest"
-                # after the fifth rep, "done" after a failure) and would cut it off
-                self._rec(cue, None)
-                if superseded and self._on_cue is not None:
-                    self._on_cue(cue)
+        told: list[Cue] = []
+        # Cues of one instant (rep + rest at the fifth rep, fail + done) all
+        # go out: the outputs let the newer pre-empt the older, so the one that
+        # says more is what the lifter hears in full.
+        for cue in cues:
+            if self.now() - cue.at > STALE_S and cue.name in _SKIPPABLE:
+                self._rec(cue, None)  # after a stall: a pile of stale pips would confuse
                 continue
             actual = None
             for sink in self.sinks:
@@ -209,11 +208,22 @@ class MainLoop:
                 result.lateness.setdefault(sink.name, []).append(t - cue.at)
                 actual = t if actual is None else actual
             self._rec(cue, actual if actual is not None else self.now())
-            if self._on_cue is not None:
-                self._on_cue(cue)
+            told.append(cue)
         for e in effects:
             if isinstance(e, (BoutChanged, BoutRemoved, SetChanged)):
                 self._rec(e, None)
+        if told and self._on_cue is not None:
+            on_cue = self._on_cue
+            self._after_records(lambda: [on_cue(c) for c in told])
+
+    def _after_records(self, fn: Callable[[], object]) -> None:
+        """Run ``fn`` once the records queued so far are committed (with a
+        recorder), else now: what the remote is told has been acknowledged is
+        on disk, so a power cut cannot take back a rep the remote saw."""
+        if self.after_records is not None:
+            self.after_records(fn)
+        else:
+            fn()
 
     def _rec(self, effect: object, actual_at: float | None) -> None:
         if self._record is not None:
@@ -227,7 +237,8 @@ class MainLoop:
         if key != last_key:
             self.present("set", snapshot=snap, context=context)
             if self._on_state is not None:
-                self._on_state(snap)
+                on_state = self._on_state
+                self._after_records(lambda: on_state(snap))
             if self._status is not None and (last_key is None or key[0] != last_key[0]
                                              or key[2] != last_key[2]):
                 self._status(_status_line(snap))

@@ -50,6 +50,12 @@ class Recorder:
             if item is _STOP:
                 break
             name, args, fut = item
+            if name is None:  # after(): everything queued before is committed
+                try:
+                    args[0]()
+                except Exception:  # a remote's send failing is its own business
+                    pass
+                continue
             try:
                 result = getattr(history, name)(*args)
             except Exception as exc:  # a failing write must not kill the station
@@ -71,6 +77,11 @@ class Recorder:
         fut: Future = Future()
         self._q.put((name, args, fut))
         return fut.result(timeout=timeout)
+
+    def after(self, fn: Callable[[], object]) -> None:
+        """Call ``fn`` on the recorder thread once every record queued before
+        it is committed (it must not block: e.g. a serial send that queues)."""
+        self._q.put((None, (fn,), None))
 
     def record(self, effect: object, actual_at: float | None) -> None:
         """For the main loop: an engine effect (and when its cue sounded, s)."""

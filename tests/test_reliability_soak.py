@@ -5,6 +5,7 @@ Nothing may grow: Python memory (tracemalloc), open files, threads.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import tracemalloc
@@ -59,20 +60,26 @@ def test_eight_hours_of_sets_leave_no_growth(tmp_path):
         assert res.snapshot.total_reps >= 55
         clock.set(first + SET_S + 2 * PERIOD_S)
         clock._script.clear()  # presses of the last cluster after the cap
+        pin.clear_states()  # a mock pin keeps every state change for tests to inspect
 
     try:
-        for _ in range(5):  # warm up: caches, first allocations
+        half = sets - 16
+        for _ in range(half):  # untraced (tracemalloc is slow); the last hour traced
             one_set()
+        gc.collect()
         tracemalloc.start()
         fds, threads = open_fds(), threading.active_count()
         base = tracemalloc.take_snapshot()
-        for _ in range(sets - 5):
+        for _ in range(sets - half):
             one_set()
-        grown = sum(s.size_diff for s in tracemalloc.take_snapshot().compare_to(base, "filename"))
+        gc.collect()
+        diffs = tracemalloc.take_snapshot().compare_to(base, "lineno")
+        grown = sum(d.size_diff for d in diffs)
         tracemalloc.stop()
         assert clock.now() - 1000.0 >= 8 * 3600 - 2 * (SET_S + 2 * PERIOD_S)
         assert sink.n > sets * 100  # every set sounded its cues
-        assert grown < 200_000, f"memory grew by {grown} bytes over {sets} sets"
+        assert grown < 64_000, (f"memory grew by {grown} bytes over {sets - half} sets: "
+                                + "; ".join(map(str, diffs[:3])))
         assert open_fds() == fds
         assert threading.active_count() == threads
     finally:
