@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..core.methods import PRESETS
@@ -86,7 +87,9 @@ def overrides_from(args: argparse.Namespace) -> dict[str, object]:
         try:
             out[name] = conv(raw)
         except ValueError:
-            raise ValueError(f"--{name}: expected {METHOD_OPTIONS[name][0]}, got {raw!r}") from None
+            what = {"N": "a whole number", "S": "a number of seconds", "P": "a percentage"}
+            meta = METHOD_OPTIONS[name][0]
+            raise ValueError(f"--{name}: expected {what.get(meta, meta)}, got {raw!r}") from None
     return out
 
 
@@ -97,8 +100,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         overrides = overrides_from(args)
     except ValueError as exc:
-        print(f"station run: {exc}")
+        print(f"station run: {exc}", file=sys.stderr)
         return 2
+    if args.method is not None:  # refuse nonsense before opening any device
+        from ..app import load_config_or_defaults, prepare
+
+        config, _ = load_config_or_defaults(getattr(args, "config", None))
+        try:
+            prepare(config, args.method, overrides, args.load_kg, args.exercise)
+        except PlanError as exc:
+            print(f"station run: {exc}", file=sys.stderr)
+            return 2
     opts = Options(method=args.method, overrides=overrides, exercise=args.exercise,
                    load_kg=args.load_kg, pins=args.pins, serial=args.serial,
                    display=args.display, db=args.db, config=getattr(args, "config", None),
@@ -108,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
             station.install_signals()
             return station.run()
     except PlanError as exc:
-        print(f"station run: {exc}")
+        print(f"station run: {exc}", file=sys.stderr)
         return 2
     except RuntimeError as exc:  # e.g. --pins gpio on a machine without GPIO
-        print(f"station run: {exc}")
+        print(f"station run: {exc}", file=sys.stderr)
         return 2
