@@ -314,11 +314,9 @@ class Station:
             done += 1
             if self.loop.quit is not None or (self.opts.sets is not None and done >= self.opts.sets):
                 break
-            choice = self.loop.wait_gesture()
-            if choice in ("quit", "long"):
-                break
-            if choice == "hold" and self.opts.method is None:
-                return 0  # back to the menu
+            choice = self.loop.wait_gesture()  # on the summary: press = again, hold = leave
+            if choice in ("quit", "long", "hold"):
+                break  # from the menu: back to it; from `station run METHOD`: exit
             warnings = []
         return 0
 
@@ -370,10 +368,23 @@ class Station:
             status = "interrupted"
         self.recorder.call("end_session", status, self.clock.now() if result.snapshot.phase.value != "DONE" else None)
         worst = result.worst_lateness_s
-        ctx = dataclasses.replace(ctx, lateness_ms=None if worst is None else worst * 1000)
+        ctx = dataclasses.replace(ctx, lateness_ms=None if worst is None else worst * 1000,
+                                  next_set=self._advice(plan, exercise, result))
         self.loop.present("summary", snapshot=result.snapshot, context=ctx)
         self.last_result = result
         return result
+
+    def _advice(self, plan: Plan, exercise: str | None, result: SetResult) -> str | None:
+        """What the next set should be (core.advice), in this exercise's plates."""
+        from .core import advice, loads
+
+        ex = self.config.exercises.get(exercise) if exercise else None
+        try:
+            kit = loads.Kit.of(ex) if ex is not None else loads.Kit()
+        except ValueError:
+            return None
+        return advice.next_set(result.snapshot, plan.target_reps or plan.first_target_reps,
+                               kit.step_kg, lambda kg: kit.round(kg).total_kg)
 
     def _menu_loop(self) -> int:
         from .ui.menu import build_menu

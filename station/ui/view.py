@@ -479,6 +479,7 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
         lines.append(f"worst cue {ctx.lateness_ms:.0f} ms late")
     if ctx.next_set:
         lines.append(ctx.next_set)
+    lines.append("press: again   hold: leave")
     gaps = [g for b in bouts for g in cadence(b)]
     top = max(1.0, math.ceil(max(gaps))) if gaps else 1.0
     bg = NIGHT
