@@ -26,6 +26,7 @@ import array
 import contextlib
 import logging
 import math
+import os
 import shutil
 import subprocess
 import tempfile
@@ -274,7 +275,8 @@ class Speaker:
             # pre_init before init: the small buffer is what keeps latency low.
             pygame.mixer.pre_init(SAMPLE_RATE_HZ, -16, 2, buffer_samples)
             try:
-                pygame.mixer.init()
+                with _quiet_stderr():  # libasound prints a page per missing card
+                    pygame.mixer.init()
             except pygame.error as exc:
                 self.reason = f"no audio device: {exc}"
                 return
@@ -365,3 +367,22 @@ class Speaker:
             return
         self.speech_available = True
         self.speech_files = MappingProxyType({p: path for p, (path, _) in renders.items()})
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Silence file descriptor 2 for C libraries that write to it directly
+    (ALSA's "cannot find card" lines); SDL's own error still comes back as
+    the exception message we show."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
