@@ -113,6 +113,10 @@ class Station:
             wanted = "fullscreen" if self.pin_choice.name != "mock" else "window"
         chain = DISPLAYS[DISPLAYS.index(wanted):]
         for mode in chain:
+            if mode in ("fullscreen", "window") and not _screen_here():
+                self._note("display", f"no screen here (no $DISPLAY, $WAYLAND_DISPLAY or "
+                                      f"/dev/dri): {mode} display skipped")
+                continue
             if mode in ("fullscreen", "window"):
                 try:
                     from .ui.screen_thread import ScreenThread
@@ -122,10 +126,8 @@ class Station:
                 except Exception as exc:  # no video device, no pygame display...
                     self._note("display", f"{mode} display unavailable ({exc}); trying the next")
                     continue
-            if mode == "terminal":
-                if sys.stdout.isatty() or wanted == "terminal":
-                    return TerminalScreen(self.clock.now, self.loop.post)
-                self._note("display", "no terminal on stdout; cues only")
+            if mode == "terminal":  # not a terminal: one plain line per change (a log)
+                return TerminalScreen(self.clock.now, self.loop.post)
             return _NoScreen()
         return _NoScreen()
 
@@ -408,6 +410,19 @@ class Station:
             elif choice in ("quit", "long"):
                 break
         return 0
+
+
+def _screen_here() -> bool:
+    """Whether SDL can show a window anyone sees: an X or Wayland session, a
+    DRM device (KMSDRM on a console-only Pi), or a driver chosen on purpose
+    (SDL_VIDEODRIVER, e.g. dummy in tests). Without one SDL falls back to its
+    invisible "offscreen" driver, and the terminal is the better display."""
+    import glob
+    import os
+
+    env = os.environ
+    return bool(env.get("SDL_VIDEODRIVER") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")
+                or glob.glob("/dev/dri/card*"))
 
 
 class _Sink:

@@ -4,7 +4,19 @@ Every string, number and colour comes from the model (:mod:`station.ui.view`);
 this module only fits them into the regions of :mod:`station.ui.layout`,
 proportional to ``surface.get_size()``. Text is shrunk to fit its box, never
 clipped. Rendered text is kept in LRU caches keyed by text, size and colour,
-so a frame that only moves a progress bar re-renders no glyphs.
+so a frame that only moves a progress bar re-renders no glyphs; when only the
+bar moved, :meth:`Renderer.bar` repaints just the bar's box.
+
+Memory is bounded in bytes, not only in entries: the text and big-number
+surface caches hold at most :data:`TEXT_CACHE_BYTES` and
+:data:`BIG_CACHE_BYTES`, and at most :data:`MAX_FONTS` text fonts are open.
+
+Big numbers use one font size per box height (:meth:`Renderer.digit_size`),
+found from the font's digit metrics without rasterising; each big font stays
+open (:data:`MAX_BIG_FONTS`) so SDL_ttf's glyph cache keeps its ten digits and
+a new number costs one render, not a search over sizes. The count-in pulse
+scales the cached unpulsed surface instead of rendering another size.
+:meth:`Renderer.warm` renders the digits once when the screen opens.
 
 Fonts: pygame's bundled default font (``pygame.font.Font(None, size)``).
 """
@@ -12,7 +24,7 @@ Fonts: pygame's bundled default font (``pygame.font.Font(None, size)``).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -37,6 +49,12 @@ V = TypeVar("V")
 MIN_SQUEEZE = 0.78  # the big number may be narrowed to this share of its width
 LINE_RATIO = 0.75  # rendered line height / font size, for the default font
 DIGIT_INK_RATIO = 0.51  # ink height of a digit / font size, for the default font
+DIGITS = "0123456789"
+
+MAX_FONTS = 8  # text fonts kept open (each holds FreeType's glyph cache)
+MAX_BIG_FONTS = 3  # big-number fonts kept open: the phase screen, the summary, one spare
+TEXT_CACHE_BYTES = 8 * 1024 * 1024  # rendered text surfaces, bytes
+BIG_CACHE_BYTES = 16 * 1024 * 1024  # big-number surfaces, bytes (a 1080p one is ~2.4 MB)
 
 
 @dataclass(frozen=True)
@@ -49,66 +67,89 @@ class DrawnText:
 
 
 class LRU(Generic[V]):
-    """A small least-recently-used map."""
+    """A small least-recently-used map, bounded by entries (``maxsize``) and,
+    when ``max_bytes`` is given, by the sum of ``weigh(value)`` (bytes). The
+    entry just put is always kept, even if it alone weighs more."""
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, maxsize: int, max_bytes: int | None = None,
+                 weigh: Callable[[V], int] | None = None) -> None:
         if maxsize < 1:
             raise ValueError(f"LRU maxsize must be at least 1, got {maxsize}")
+        if max_bytes is not None and (max_bytes < 1 or weigh is None):
+            raise ValueError(f"LRU max_bytes must be at least 1 and needs weigh, got {max_bytes}")
         self.maxsize = maxsize
-        self._d: OrderedDict[Hashable, V] = OrderedDict()
+        self.max_bytes = max_bytes
+        self._weigh = weigh
+        self._d: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
+        self.bytes = 0  # the sum of weigh() over the entries held (0 without weigh)
         self.hits = 0
         self.misses = 0
 
     def get(self, key: Hashable) -> V | None:
-        v = self._d.get(key)
-        if v is None:
+        e = self._d.get(key)
+        if e is None:
             self.misses += 1
             return None
         self.hits += 1
         self._d.move_to_end(key)
-        return v
+        return e[0]
 
     def put(self, key: Hashable, value: V) -> V:
-        self._d[key] = value
-        self._d.move_to_end(key)
-        while len(self._d) > self.maxsize:
-            self._d.popitem(last=False)
+        old = self._d.pop(key, None)
+        if old is not None:
+            self.bytes -= old[1]
+        size = self._weigh(value) if self._weigh is not None else 0
+        self._d[key] = (value, size)
+        self.bytes += size
+        while len(self._d) > self.maxsize or (
+                self.max_bytes is not None and self.bytes > self.max_bytes and len(self._d) > 1):
+            _, (_, gone) = self._d.popitem(last=False)
+            self.bytes -= gone
         return value
 
     def __len__(self) -> int:
         return len(self._d)
 
 
+def surface_bytes(s: pygame.Surface) -> int:
+    """The pixel memory of ``s``, bytes."""
+    return s.get_pitch() * s.get_height()
+
+
 class Renderer:
     """Draws models; holds the font and text caches (no other state)."""
 
-    def __init__(self, max_texts: int = 512) -> None:
+    def __init__(self, max_texts: int = 512, text_bytes: int = TEXT_CACHE_BYTES,
+                 big_bytes: int = BIG_CACHE_BYTES) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
-        self._fonts: LRU[pygame.font.Font] = LRU(64)
-        self.texts: LRU[pygame.Surface] = LRU(max_texts)
+        self.fonts: LRU[pygame.font.Font] = LRU(MAX_FONTS)
+        self.big_fonts: LRU[pygame.font.Font] = LRU(MAX_BIG_FONTS)
+        self.texts: LRU[pygame.Surface] = LRU(max_texts, text_bytes, surface_bytes)
         self._fits: LRU[int] = LRU(max_texts * 4)
-        self._bigs: LRU[pygame.Surface] = LRU(64)
+        self.bigs: LRU[pygame.Surface] = LRU(64, big_bytes, surface_bytes)
 
-    # ------------------------------------------------------------ entry
+    def cache_bytes(self) -> int:
+        """Bytes of rendered surfaces held by the caches (fonts not counted)."""
+        return self.texts.bytes + self.bigs.bytes
 
-    def draw(self, surface: pygame.Surface, model: Model) -> list[DrawnText]:
-        """Draw ``model`` over all of ``surface``; return the text boxes drawn."""
-        if isinstance(model, ScreenModel):
-            return self._phase(surface, model)
-        if isinstance(model, SummaryModel):
-            return self._summary(surface, model)
-        if isinstance(model, MenuModel):
-            return self._menu(surface, model)
-        if isinstance(model, MessageModel):
-            return self._message(surface, model)
-        raise TypeError(f"cannot draw a {type(model).__name__}")
+    def warm(self, size: tuple[int, int]) -> None:
+        """Open the big-number font of a phase screen of ``size`` px and
+        render the ten digits once, so that the first frame showing a new
+        number finds its glyphs in SDL_ttf's cache. Call when the screen
+        opens (about 10 ms at 1920x1080)."""
+        font = self._big_font(self.digit_size(lay.phase_boxes(size).big[3]))
+        font.render(DIGITS, True, (255, 255, 255))
 
     # ------------------------------------------------------------ text
 
     def _font(self, size: int) -> pygame.font.Font:
-        f = self._fonts.get(size)
-        return f if f is not None else self._fonts.put(size, pygame.font.Font(None, size))
+        f = self.fonts.get(size)
+        return f if f is not None else self.fonts.put(size, pygame.font.Font(None, size))
+
+    def _big_font(self, size: int) -> pygame.font.Font:
+        f = self.big_fonts.get(size)
+        return f if f is not None else self.big_fonts.put(size, pygame.font.Font(None, size))
 
     def fit_size(self, text: str, w: int, h: int) -> int:
         """The largest font size at which ``text`` fits in ``w`` x ``h`` px."""
@@ -163,43 +204,61 @@ class Renderer:
         return min(sizes) if sizes else 1
 
     def big(self, surface: pygame.Surface, text: str, box: Box, colour: RGB,
-            role: str = "big", align: str = "center") -> DrawnText | None:
+            role: str = "big", align: str = "center", scale: float = 1.0) -> DrawnText | None:
         """Draw ``text`` (digits) as large as ``box`` allows, measured on its
-        ink, narrowing it down to :data:`MIN_SQUEEZE` before shrinking it."""
+        ink, narrowing it down to :data:`MIN_SQUEEZE` before shrinking it.
+        ``scale`` (0..1) draws it that much smaller about the same centre
+        (the count-in pulse), scaled from the cached full-size surface."""
         if not text:
             return None
         x, y, w, h = box
-        key = (text, w, h, colour)
-        s = self._bigs.get(key)
-        if s is None:
-            s = self._bigs.put(key, self._big_surface(text, w, h, colour))
+        s = self._big_cached(text, w, h, colour)
+        if scale < 1.0:
+            sw, sh = s.get_size()
+            s = pygame.transform.smoothscale(s, (max(1, round(sw * scale)), max(1, round(sh * scale))))
         sw, sh = s.get_size()
         tx = x + w - sw if align == "right" else x + (w - sw) // 2
         ty = y + (h - sh) // 2
         surface.blit(s, (tx, ty))
         return DrawnText(role, text, (tx, ty, sw, sh))
 
-    def _big_surface(self, text: str, w: int, h: int, colour: RGB) -> pygame.Surface:
-        def ink(n: int) -> pygame.Surface:
-            s = self._font(n).render(text, True, colour)
-            r = s.get_bounding_rect()
-            return s.subsurface(r).copy() if r.w and r.h else s
+    def _big_cached(self, text: str, w: int, h: int, colour: RGB) -> pygame.Surface:
+        key = (text, w, h, colour)
+        s = self.bigs.get(key)
+        return s if s is not None else self.bigs.put(key, self._big_surface(text, w, h, colour))
+
+    def digit_size(self, h: int) -> int:
+        """The font size whose digits' ink (from the font's metrics: no
+        rasterising) is at most ``h`` px tall."""
+        key = ("digits", h)
+        n = self._fits.get(key)
+        if n is not None:
+            return n
+
+        def ink(size: int) -> int:
+            m = [g for g in pygame.font.Font(None, size).metrics(DIGITS) if g]
+            return max(1, max(g[3] for g in m) - min(g[2] for g in m))
 
         n = max(2, int(h / DIGIT_INK_RATIO))
-        s = ink(n)
-        n = max(2, int(n * h / max(1, s.get_height())))
-        s = ink(n)
-        while n > 2 and s.get_height() > h:
+        n = max(2, int(n * h / ink(n)))
+        while n > 2 and ink(n) > h:
             n -= 1
-            s = ink(n)
-        if s.get_width() * MIN_SQUEEZE > w:
-            n = max(2, int(n * w / (s.get_width() * MIN_SQUEEZE)))
-            s = ink(n)
-            while n > 2 and s.get_width() * MIN_SQUEEZE > w:
-                n -= 1
-                s = ink(n)
-        if s.get_width() > w:
-            s = pygame.transform.smoothscale(s, (w, s.get_height()))
+        return self._fits.put(key, n)
+
+    def _big_surface(self, text: str, w: int, h: int, colour: RGB) -> pygame.Surface:
+        """One render at :meth:`digit_size`, cropped to its ink, then at most
+        one smoothscale: narrowed to ``w`` (down to :data:`MIN_SQUEEZE`),
+        shrunk further when even that is too wide or the ink is taller than
+        ``h`` (characters other than digits)."""
+        s = self._big_font(self.digit_size(h)).render(text, True, colour)
+        r = s.get_bounding_rect()
+        if r.w and r.h:
+            s = s.subsurface(r).copy()
+        sw, sh = s.get_size()
+        k = min(1.0, h / sh, w / (sw * MIN_SQUEEZE))
+        tw, th = min(w, max(1, round(sw * k))), max(1, round(sh * k))
+        if (tw, th) != (sw, sh):
+            s = pygame.transform.smoothscale(s, (tw, th))
         return s
 
     # ------------------------------------------------------------ parts
@@ -248,19 +307,28 @@ class Renderer:
         if m.bout:
             out.append(self.text(surface, m.bout, b.bout, m.foreground, "bout",
                                  align="right" if b.landscape else "left"))
-        big = b.big
-        if m.emphasised:
-            # The count-in digit pulses: full size just after it changes.
-            k = 0.9 + 0.1 * m.pulse
-            x, y, w, h = big
-            big = (x + round(w * (1 - k) / 2), y + round(h * (1 - k) / 2), round(w * k), round(h * k))
-        out.append(self.big(surface, m.big, big, m.foreground))
+        # The count-in digit pulses: full size just after it changes.
+        k = 0.9 + 0.1 * m.pulse if m.emphasised else 1.0
+        out.append(self.big(surface, m.big, b.big, m.foreground, scale=k))
         out.append(self.text(surface, m.big_label, b.big_label, m.foreground, "label", align="center"))
-        if m.progress is not None:
-            draw_bar(surface, b.bar, m.progress, m.accent, m.track, thick=m.emphasised)
+        self._bar(surface, b.bar, m)
         out.extend(self._lines(surface, m.lines, b.lines, m.foreground, 5 if b.landscape else 4))
         out.extend(self._notes(surface, m.notes, b.notes))
         return [d for d in out if d]
+
+    def bar(self, surface: pygame.Surface, m: ScreenModel) -> pygame.Rect:
+        """Repaint only the bar's box of phase screen ``m`` (the same pixels
+        :meth:`draw` gives there); return that box, for
+        ``pygame.display.update``."""
+        box = lay.phase_boxes(surface.get_size()).bar
+        surface.fill(m.background, box)
+        self._bar(surface, box, m)
+        return pygame.Rect(box)
+
+    @staticmethod
+    def _bar(surface: pygame.Surface, box: Box, m: ScreenModel) -> None:
+        if m.progress is not None:
+            draw_bar(surface, box, m.progress, m.accent, m.track, thick=m.emphasised)
 
     def _message(self, surface: pygame.Surface, m: MessageModel) -> list[DrawnText]:
         b = lay.message_boxes(surface.get_size())
@@ -448,9 +516,14 @@ def draw_bar(surface: pygame.Surface, box: Box, progress: float, fill: RGB, trac
     by = y + (h - bh) // 2
     radius = max(1, bh // 3)
     pygame.draw.rect(surface, track, (x, by, w, bh), border_radius=radius)
-    fw = round(w * min(1.0, max(0.0, progress)))
+    fw = bar_fill_px(box, progress)
     if fw > 0:
         pygame.draw.rect(surface, fill, (x, by, fw, bh), border_radius=radius)
+
+
+def bar_fill_px(box: Box, progress: float) -> int:
+    """How many px of ``box``'s width a bar ``progress`` (0..1) full fills."""
+    return round(box[2] * min(1.0, max(0.0, progress)))
 
 
 def draw_icon(surface: pygame.Surface, shape: str, box: Box, colour: RGB) -> None:
