@@ -11,7 +11,9 @@ from station.commands import gallery
 from station.core.gestures import Edge
 from station.ui import layout, view
 from station.ui.display import DisplayError, PygameDisplay, Quit, needs_animation
+from station.ui import render
 from station.ui.render import DrawnText, Renderer
+from station.ui.screen_thread import COUNT_IN_FPS, FPS, IDLE_POLL_S, frame_wait_s
 from station.ui.view import MessageModel, ScreenModel, SummaryModel
 
 SIZES = [(800, 480), (1024, 600), (1280, 720), (720, 1280), (1920, 1080)]
@@ -285,3 +287,178 @@ def test_bad_arguments_are_refused():
         PygameDisplay("tv", clock=FakeClock())
     with pytest.raises(ValueError, match="clock"):
         PygameDisplay("window")
+
+
+# ---------------------------------------------------------------- cost: bar-only frames, bounded caches
+
+
+def same_pixels(a: pygame.Surface, b: pygame.Surface, rect: pygame.Rect | None = None) -> bool:
+    if rect is not None:
+        a, b = a.subsurface(rect), b.subsurface(rect)
+    return pygame.image.tobytes(a, "RGB") == pygame.image.tobytes(b, "RGB")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("stem", ["cluster-rest", "cluster-rest-countin"])
+def test_a_bar_only_update_repaints_the_bar_box_and_matches_a_full_draw(renderer, size, stem):
+    before = replace(scene(stem), progress=0.83)
+    after = replace(before, progress=0.31)
+    full = pygame.Surface(size)
+    renderer.draw(full, after)
+    surface = pygame.Surface(size)
+    renderer.draw(surface, before)
+    bar = pygame.Rect(layout.phase_boxes(size).bar)
+    # Mark everything outside the bar: a bar-only update must leave it alone.
+    for r in (pygame.Rect(0, 0, size[0], bar.top), pygame.Rect(0, bar.bottom, size[0], size[1] - bar.bottom),
+              pygame.Rect(0, bar.top, bar.left, bar.h), pygame.Rect(bar.right, bar.top, size[0] - bar.right, bar.h)):
+        surface.fill((255, 0, 255), r)
+    marked = surface.copy()
+    rect = renderer.bar(surface, after)
+    assert rect == bar
+    assert same_pixels(surface, full, rect), "the bar box differs from a full draw of the same model"
+    outside = marked.copy()
+    outside.blit(surface, rect, rect)
+    assert same_pixels(surface, outside), "a pixel outside the bar box changed"
+    # And the whole frame is the full draw once the rest is there.
+    surface = pygame.Surface(size)
+    renderer.draw(surface, before)
+    renderer.bar(surface, after)
+    assert same_pixels(surface, full)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("stem", ["cluster-rest", "cluster-rest-countin", "forced-negatives-lower"])
+def test_repainting_only_the_moving_end_of_the_bar_gives_the_full_frame(renderer, size, stem):
+    steps = [(0.83, 0.31), (0.31, 0.83), (0.5, 0.49), (1.0, 0.995), (0.06, 0.04), (0.04, 0.0),
+             (0.0, 0.02), (0.02, 0.6), (0.6, 0.012)]
+    base = scene(stem)
+    for was, now in steps:
+        full = pygame.Surface(size)
+        renderer.draw(full, replace(base, progress=now))
+        surface = pygame.Surface(size)
+        renderer.draw(surface, replace(base, progress=was))
+        before = surface.copy()
+        rect = renderer.bar(surface, replace(base, progress=now), was=was)
+        assert same_pixels(surface, full), f"{was} -> {now}: the frame differs from a full draw"
+        assert pygame.Rect(layout.phase_boxes(size).bar).contains(rect)
+        untouched = before.copy()
+        untouched.blit(surface, rect, rect)
+        assert same_pixels(surface, untouched), f"{was} -> {now}: a pixel outside {rect} changed"
+    # Far apart on the screen, a small step repaints a small part of the bar.
+    bar = layout.phase_boxes(size).bar
+    assert renderer.bar(pygame.Surface(size), replace(base, progress=0.5), was=0.52).w < bar[2] / 4
+    assert not renderer.bar(pygame.Surface(size), replace(base, progress=0.5), was=0.5 + 0.1 / bar[2])
+
+
+def test_the_display_sends_only_what_changed(display, monkeypatch):
+    calls = []
+    monkeypatch.setattr(pygame.display, "flip", lambda: calls.append("flip"))
+    monkeypatch.setattr(pygame.display, "update", lambda rects: calls.append([pygame.Rect(r) for r in rects]))
+    rest = replace(scene("cluster-rest"), progress=0.9)
+    assert display.show(rest) and calls == ["flip"]
+    boxes = layout.phase_boxes(display.size)
+    bar, big = pygame.Rect(boxes.bar), pygame.Rect(boxes.big)
+    assert display.show(replace(rest, progress=0.5))
+    assert len(calls) == 2 and len(calls[1]) == 1 and bar.contains(calls[1][0]) and calls[1][0].w < bar.w
+    # A progress step smaller than a pixel changes no pixel: nothing drawn or sent.
+    assert display.show(replace(rest, progress=0.5 + 0.1 / bar.w)) is False and len(calls) == 2
+    # The countdown ticks: the number's box and the bar's end.
+    tick = replace(rest, progress=0.45, big="7")
+    assert display.show(tick) and calls[2][0] == big and bar.contains(calls[2][1])
+    assert [d for d in display.drawn if d.role == "big"] == [d for d in Renderer().draw(pygame.Surface(display.size), tick)
+                                                           if d.role == "big"]
+    drawn = pygame.Surface(display.size)
+    Renderer().draw(drawn, tick)
+    assert same_pixels(pygame.display.get_surface(), drawn)
+    # Other colours (the count-in): everything.
+    assert display.show(scene("cluster-rest-countin")) and calls[3] == "flip"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_repainting_the_changed_regions_gives_the_full_frame(size):
+    r = Renderer()
+    rest, countin, work = scene("cluster-rest"), scene("cluster-rest-countin"), scene("cluster-work")
+    changes = [
+        (rest, replace(rest, big="7", progress=0.2)),
+        (rest, replace(rest, lines=rest.lines[:-1] + ("cap 2:50 left",))),
+        (rest, replace(rest, notes=("remote lost: retrying",))),
+        (replace(rest, notes=("no sound", "mock pins")), rest),
+        (rest, replace(rest, bout="next: cluster 9", word="RESTING")),
+        (countin, replace(countin, pulse=0.25, progress=0.1)),
+        (countin, replace(countin, big="1", pulse=1.0)),
+        (work, replace(work, big="12", lines=("reps 5 · 5 · 12",))),
+    ]
+    for before, after in changes:
+        surface = pygame.Surface(size)
+        drawn = r.draw(surface, before)
+        rects, drawn = r.update(surface, before, after, drawn)
+        full = pygame.Surface(size)
+        full_drawn = r.draw(full, after)
+        assert same_pixels(surface, full), f"{before} -> {after}"
+        assert sorted(drawn, key=repr) == sorted(full_drawn, key=repr)
+        assert rects and all(pygame.Rect((0, 0), size).contains(x) for x in rects)
+    assert r.update(pygame.Surface(size), rest, countin, []) is None  # other colours: a full draw
+    assert r.update(pygame.Surface(size), work, replace(work, progress=0.5), []) is None  # a bar appears
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (720, 1280)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_caches_stay_within_their_byte_bounds(size):
+    r = Renderer()
+    r.warm(size)
+    surface = pygame.Surface(size)
+    rest, countin, work = scene("cluster-rest"), scene("cluster-rest-countin"), scene("cluster-work")
+    for k in range(301):
+        r.draw(surface, replace(work if k % 2 else rest, big=str(k)))
+    for k in (3, 2, 1):
+        for step in range(view.PULSE_STEPS + 1):
+            r.draw(surface, replace(countin, big=str(k), pulse=step / view.PULSE_STEPS))
+    assert r.bigs.bytes <= render.BIG_CACHE_BYTES
+    assert r.texts.bytes <= render.TEXT_CACHE_BYTES
+    assert len(r.fonts) <= render.MAX_FONTS
+    # One font size for every number and pulse step of the phase screen.
+    assert len(r.big_fonts) == 1 and r.big_fonts.misses == 1
+
+
+def test_after_warming_a_new_number_opens_no_font(renderer):
+    size = (1920, 1080)
+    r = Renderer()
+    r.warm(size)
+    opened = r.big_fonts.misses
+    surface = pygame.Surface(size)
+    for k in range(31):
+        r.draw(surface, replace(scene("cluster-work"), big=str(k)))
+        r.draw(surface, replace(scene("cluster-rest-countin"), big=str(k), pulse=0.25))
+    assert r.big_fonts.misses == opened
+
+
+def test_the_byte_bounded_lru_evicts_the_oldest_and_keeps_the_newest():
+    lru = render.LRU(10, max_bytes=100, weigh=len)
+    lru.put("a", "x" * 40)
+    lru.put("b", "x" * 40)
+    assert lru.get("a") is not None  # "b" is now the oldest
+    lru.put("c", "x" * 40)
+    assert lru.get("b") is None and lru.get("a") and lru.get("c") and lru.bytes == 80
+    lru.put("huge", "x" * 500)  # alone above the bound: kept, everything else goes
+    assert len(lru) == 1 and lru.get("huge") and lru.bytes == 500
+    with pytest.raises(ValueError, match="max_bytes"):
+        render.LRU(10, max_bytes=100)
+
+
+def test_a_draining_bar_animates_slower_than_the_count_in():
+    assert frame_wait_s(scene("cluster-rest"), FPS, COUNT_IN_FPS) == pytest.approx(1 / FPS)
+    assert frame_wait_s(scene("cluster-rest-countin"), FPS, COUNT_IN_FPS) == pytest.approx(1 / 30)
+    assert FPS < COUNT_IN_FPS
+    assert frame_wait_s(scene("cluster-work"), FPS, COUNT_IN_FPS) == IDLE_POLL_S
+    assert frame_wait_s(None, FPS, COUNT_IN_FPS) == IDLE_POLL_S
+    # At that rate a 15 s rest's bar moves at most a few px a frame on the Pi's screen.
+    bar_w = layout.phase_boxes((800, 480)).bar[2]
+    assert bar_w / 15 / FPS <= 4
+
+
+@pytest.mark.parametrize("size", [1058, 468, 97])
+def test_the_ink_box_of_digits_from_metrics_is_the_pixels_bounding_box(size):
+    font = pygame.font.Font(None, size)
+    for text in [str(k) for k in range(0, 120)] + ["188", "300"]:
+        s = font.render(text, True, (255, 255, 255))
+        assert render._digits_ink(font, text, s.get_size()) == s.get_bounding_rect(), text
+    assert render._digits_ink(font, "1.5", (500, 500)) is None  # not only digits: scan the pixels

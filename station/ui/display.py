@@ -8,7 +8,11 @@ console-only Pi, X11/Wayland on a desktop) and hides the mouse cursor;
 ``show(model)`` draws only when the model differs from the last one shown.
 A model with a moving bar changes with time alone: :func:`needs_animation`
 tells the main loop to build a new model at a modest frame rate then (e.g.
-30 fps during REST), and only on change otherwise.
+10 fps during REST), and only on change otherwise. Between two phase
+screens with the same colours only the regions that changed are repainted
+and sent to the screen (``pygame.display.update(rects)``): a moving bar
+repaints its moving end (nothing when its length in px is the same), a
+countdown its number. A resting screen costs a small fraction of a full frame.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import pygame
 from station.core.gestures import Edge
 from station.ui import view
 from station.ui.render import DrawnText, Renderer
-from station.ui.view import Model
+from station.ui.view import Model, ScreenModel
 
 BUTTON_KEYS = (pygame.K_SPACE, pygame.K_RETURN, pygame.K_KP_ENTER)
 MODES = ("fullscreen", "window")
@@ -79,6 +83,7 @@ class PygameDisplay:
                 f"cannot open a {mode} display (SDL video driver {driver!r}): {e}"
             ) from e
         pygame.key.set_repeat()  # no key repeat: one key down is one press
+        self._renderer.warm(self.size)  # the digits' glyphs, before any number is shown
 
     @property
     def size(self) -> tuple[int, int]:
@@ -86,9 +91,22 @@ class PygameDisplay:
         return self._surface.get_size()
 
     def show(self, model: Model) -> bool:
-        """Draw ``model`` if it differs from the last one; True if drawn."""
+        """Draw ``model`` if it differs from the last one; True if drawn.
+        A phase screen that differs from the last only in some regions
+        (the number, a line, the bar...) repaints only those; the bar only
+        at its moving end, and not at all if its length in px is the same."""
         if model == self._last:
             return False
+        last = self._last
+        if isinstance(last, ScreenModel) and isinstance(model, ScreenModel):
+            done = self._renderer.update(self._surface, last, model, self.drawn)
+            if done is not None:
+                rects, self.drawn = done
+                self._last = model
+                if not rects:
+                    return False
+                pygame.display.update(rects)
+                return True
         self.drawn = self._renderer.draw(self._surface, model)
         pygame.display.flip()
         self._last = model

@@ -4,8 +4,9 @@ Every string, number and colour comes from the model (:mod:`station.ui.view`);
 this module only fits them into the regions of :mod:`station.ui.layout`,
 proportional to ``surface.get_size()``. Text is shrunk to fit its box, never
 clipped. Rendered text is kept in LRU caches keyed by text, size and colour,
-so a frame that only moves a progress bar re-renders no glyphs; when only the
-bar moved, :meth:`Renderer.bar` repaints just the bar's box.
+so a frame that only moves a progress bar re-renders no glyphs; between two
+phase screens of the same colours :meth:`Renderer.update` repaints only the
+regions that changed, the bar only at its moving end (:meth:`Renderer.bar`).
 
 Memory is bounded in bytes, not only in entries: the text and big-number
 surface caches hold at most :data:`TEXT_CACHE_BYTES` and
@@ -23,6 +24,7 @@ Fonts: pygame's bundled default font (``pygame.font.Font(None, size)``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -55,6 +57,17 @@ MAX_FONTS = 8  # text fonts kept open (each holds FreeType's glyph cache)
 MAX_BIG_FONTS = 3  # big-number fonts kept open: the phase screen, the summary, one spare
 TEXT_CACHE_BYTES = 8 * 1024 * 1024  # rendered text surfaces, bytes
 BIG_CACHE_BYTES = 16 * 1024 * 1024  # big-number surfaces, bytes (a 1080p one is ~2.4 MB)
+
+
+#: A phase screen's regions in drawing order; each has its own box in
+#: :class:`~station.ui.layout.PhaseBoxes` (they never overlap).
+PHASE_REGIONS = ("icon", "word", "bout", "big", "big_label", "bar", "lines", "notes")
+#: The region that shows each model field (other fields change every region).
+_REGION_OF_FIELD = {"shape": "icon", "word": "word", "bout": "bout", "big": "big", "pulse": "big",
+                    "big_label": "big_label", "progress": "bar", "lines": "lines", "notes": "notes"}
+#: The region of each :class:`DrawnText` role on a phase screen.
+_REGION_OF_ROLE = {"word": "word", "bout": "bout", "big": "big", "label": "big_label",
+                   "line": "lines", "notes": "notes"}
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,20 @@ class Renderer:
         opens (about 10 ms at 1920x1080)."""
         font = self._big_font(self.digit_size(lay.phase_boxes(size).big[3]))
         font.render(DIGITS, True, (255, 255, 255))
+
+    # ------------------------------------------------------------ entry
+
+    def draw(self, surface: pygame.Surface, model: Model) -> list[DrawnText]:
+        """Draw ``model`` over all of ``surface``; return the text boxes drawn."""
+        if isinstance(model, ScreenModel):
+            return self._phase(surface, model)
+        if isinstance(model, SummaryModel):
+            return self._summary(surface, model)
+        if isinstance(model, MenuModel):
+            return self._menu(surface, model)
+        if isinstance(model, MessageModel):
+            return self._message(surface, model)
+        raise TypeError(f"cannot draw a {type(model).__name__}")
 
     # ------------------------------------------------------------ text
 
@@ -250,8 +277,9 @@ class Renderer:
         one smoothscale: narrowed to ``w`` (down to :data:`MIN_SQUEEZE`),
         shrunk further when even that is too wide or the ink is taller than
         ``h`` (characters other than digits)."""
-        s = self._big_font(self.digit_size(h)).render(text, True, colour)
-        r = s.get_bounding_rect()
+        font = self._big_font(self.digit_size(h))
+        s = font.render(text, True, colour)
+        r = _digits_ink(font, text, s.get_size()) or s.get_bounding_rect()
         if r.w and r.h:
             s = s.subsurface(r).copy()
         sw, sh = s.get_size()
@@ -302,28 +330,91 @@ class Renderer:
         b = lay.phase_boxes(surface.get_size())
         surface.fill(m.background)
         out: list[DrawnText] = []
-        draw_icon(surface, m.shape, b.icon, m.foreground)
-        out.append(self.text(surface, m.word, b.word, m.foreground, "word"))
-        if m.bout:
+        for region in PHASE_REGIONS:
+            out.extend(self._phase_region(surface, b, m, region))
+        return out
+
+    def _phase_region(self, surface: pygame.Surface, b: lay.PhaseBoxes, m: ScreenModel,
+                      region: str) -> list[DrawnText]:
+        """Draw one region of a phase screen over its background."""
+        out: list[DrawnText | None] = []
+        if region == "icon":
+            draw_icon(surface, m.shape, b.icon, m.foreground)
+        elif region == "word":
+            out.append(self.text(surface, m.word, b.word, m.foreground, "word"))
+        elif region == "bout" and m.bout:
             out.append(self.text(surface, m.bout, b.bout, m.foreground, "bout",
                                  align="right" if b.landscape else "left"))
-        # The count-in digit pulses: full size just after it changes.
-        k = 0.9 + 0.1 * m.pulse if m.emphasised else 1.0
-        out.append(self.big(surface, m.big, b.big, m.foreground, scale=k))
-        out.append(self.text(surface, m.big_label, b.big_label, m.foreground, "label", align="center"))
-        self._bar(surface, b.bar, m)
-        out.extend(self._lines(surface, m.lines, b.lines, m.foreground, 5 if b.landscape else 4))
-        out.extend(self._notes(surface, m.notes, b.notes))
+        elif region == "big":
+            # The count-in digit pulses: full size just after it changes.
+            k = 0.9 + 0.1 * m.pulse if m.emphasised else 1.0
+            out.append(self.big(surface, m.big, b.big, m.foreground, scale=k))
+        elif region == "big_label":
+            out.append(self.text(surface, m.big_label, b.big_label, m.foreground, "label", align="center"))
+        elif region == "bar":
+            self._bar(surface, b.bar, m)
+        elif region == "lines":
+            out.extend(self._lines(surface, m.lines, b.lines, m.foreground, 5 if b.landscape else 4))
+        elif region == "notes":
+            out.extend(self._notes(surface, m.notes, b.notes))
         return [d for d in out if d]
 
-    def bar(self, surface: pygame.Surface, m: ScreenModel) -> pygame.Rect:
-        """Repaint only the bar's box of phase screen ``m`` (the same pixels
-        :meth:`draw` gives there); return that box, for
-        ``pygame.display.update``."""
+    def update(self, surface: pygame.Surface, before: ScreenModel, after: ScreenModel,
+               drawn: list[DrawnText]) -> tuple[list[pygame.Rect], list[DrawnText]] | None:
+        """Turn ``surface``, showing phase screen ``before`` (whose text boxes
+        are ``drawn``), into ``after`` by repainting only the regions whose
+        fields changed (the bar: only its moving end). Returns (the rects
+        repainted, the text boxes of ``after``), or None when colours, the
+        count-in emphasis or any other field changed: then :meth:`draw`."""
+        changed = {f.name for f in dataclasses.fields(ScreenModel)
+                   if getattr(before, f.name) != getattr(after, f.name)}
+        if not changed <= _REGION_OF_FIELD.keys():
+            return None
+        if "progress" in changed and (before.progress is None or after.progress is None):
+            return None
+        regions = {_REGION_OF_FIELD[f] for f in changed}
+        b = lay.phase_boxes(surface.get_size())
+        rects: list[pygame.Rect] = []
+        kept = [d for d in drawn if _REGION_OF_ROLE.get(d.role) not in regions]
+        for region in PHASE_REGIONS:
+            if region not in regions:
+                continue
+            if region == "bar":
+                r = self.bar(surface, after, was=before.progress)
+                if r:
+                    rects.append(r)
+                continue
+            box = getattr(b, region)
+            surface.fill(after.background, box)
+            kept.extend(self._phase_region(surface, b, after, region))
+            rects.append(pygame.Rect(box))
+        return rects, kept
+
+    def bar(self, surface: pygame.Surface, m: ScreenModel, was: float | None = None) -> pygame.Rect:
+        """Repaint only the bar of phase screen ``m``, with the same pixels
+        :meth:`draw` gives there; return the rect repainted, for
+        ``pygame.display.update``. ``was``: the ``progress`` on the surface
+        now (the rest of ``m`` already drawn): then only the columns where
+        the two bars differ are repainted (the moving end and its rounded
+        corners), and nothing (an empty rect) when they fill the same px."""
         box = lay.phase_boxes(surface.get_size()).bar
-        surface.fill(m.background, box)
-        self._bar(surface, box, m)
-        return pygame.Rect(box)
+        area = pygame.Rect(box)
+        if was is not None and m.progress is not None:
+            a, b = sorted((bar_fill_px(box, was), bar_fill_px(box, m.progress)))
+            if a == b:
+                return pygame.Rect(box[0], box[1], 0, 0)
+            corner = bar_geometry(box, m.emphasised)[3] + 1
+            # A fill narrower than its two corners is drawn with smaller ones.
+            lo = a - corner if a > 2 * corner else 0
+            area = pygame.Rect(box[0] + lo, box[1], b + 1 - lo, box[3]).clip(area)
+        clip = surface.get_clip()
+        surface.set_clip(area)
+        try:
+            surface.fill(m.background, area)
+            self._bar(surface, box, m)
+        finally:
+            surface.set_clip(clip)
+        return area
 
     @staticmethod
     def _bar(surface: pygame.Surface, box: Box, m: ScreenModel) -> None:
@@ -511,14 +602,35 @@ def draw_bar(surface: pygame.Surface, box: Box, progress: float, fill: RGB, trac
              thick: bool = False) -> None:
     """A horizontal bar ``progress`` (0..1) full, in ``box``; ``thick`` uses all
     of the box's height (the count-in), else 55 % of it."""
-    x, y, w, h = box
-    bh = h if thick else max(2, round(h * 0.55))
-    by = y + (h - bh) // 2
-    radius = max(1, bh // 3)
+    x, by, bh, radius = bar_geometry(box, thick)
+    w = box[2]
     pygame.draw.rect(surface, track, (x, by, w, bh), border_radius=radius)
     fw = bar_fill_px(box, progress)
     if fw > 0:
         pygame.draw.rect(surface, fill, (x, by, fw, bh), border_radius=radius)
+
+
+def _digits_ink(font: pygame.font.Font, text: str, size: tuple[int, int]) -> pygame.Rect | None:
+    """The ink box of ``text`` rendered by ``font`` into a surface of ``size``
+    px, from the glyph metrics (the same box as ``get_bounding_rect``, for
+    digits, without scanning a megabyte of pixels), or None for other text."""
+    if not text or text.strip(DIGITS):
+        return None
+    m = font.metrics(text)
+    if any(g is None for g in m):
+        return None
+    ascent = font.get_ascent()
+    top, bottom = ascent - max(g[3] for g in m), ascent - min(g[2] for g in m)
+    left, right = m[0][0], size[0] - (m[-1][4] - m[-1][1])
+    r = pygame.Rect(left, top, right - left, bottom - top)
+    return r if r.w > 0 and r.h > 0 and pygame.Rect((0, 0), size).contains(r) else None
+
+
+def bar_geometry(box: Box, thick: bool) -> tuple[int, int, int, int]:
+    """(x, y, height, corner radius) of the bar drawn in ``box``, px."""
+    x, y, _, h = box
+    bh = h if thick else max(2, round(h * 0.55))
+    return x, y + (h - bh) // 2, bh, max(1, bh // 3)
 
 
 def bar_fill_px(box: Box, progress: float) -> int:

@@ -4,7 +4,9 @@ The thread owns all of pygame's video (init, drawing, flipping, the event
 pump). The main loop only calls :meth:`ScreenThread.present`, which stores the
 latest data and returns: models are built from it at draw time with the
 thread's own ``now``, so a countdown moves without the engine's help, at
-``fps`` while something animates and on change otherwise.
+``fps`` while something animates (10: a draining bar moves a few px a frame),
+at ``count_in_fps`` during the count-in (30: its digits change with the
+beeps and pulse), and on change otherwise.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from . import view
 from .presented import Presented
 
 IDLE_POLL_S = 0.02  # how often the keyboard is read when nothing animates
+FPS = 10.0  # frames a second while a bar moves (calm rest: no cue to keep pace with)
+COUNT_IN_FPS = 30.0  # frames a second during the count-in (emphasised models)
 
 
 def model_of(kind: str, data: dict, now: float, notes: tuple[str, ...]) -> view.Model:
@@ -40,17 +44,33 @@ def model_of(kind: str, data: dict, now: float, notes: tuple[str, ...]) -> view.
     raise ValueError(f"nothing to draw for {kind!r}")
 
 
+def frame_wait_s(model: view.Model | None, fps: float, count_in_fps: float) -> float:
+    """How long the screen thread waits for new data before it builds the
+    next frame, s: ``1 / count_in_fps`` in the count-in, ``1 / fps`` while a
+    bar moves, :data:`IDLE_POLL_S` (reading the keyboard) otherwise."""
+    if model is None or not view.needs_animation(model):
+        return IDLE_POLL_S
+    if isinstance(model, view.ScreenModel) and model.emphasised:
+        return 1 / count_in_fps
+    return 1 / fps
+
+
 class ScreenThread(Presented):
     """``mode``: "fullscreen" or "window"; ``size``: the window size, px.
     ``now``: the station clock, s; ``post``: the main loop's queue put (key
     edges and Quit go there). Raises ``DisplayError`` when the display cannot
-    open, so the caller can fall back. ``on_frame(model, drawn_at)`` is called
-    after each frame (benchmarks)."""
+    open, so the caller can fall back. ``fps`` / ``count_in_fps``: frame
+    rates while something animates / during the count-in, frames a second.
+    ``on_frame(model, drawn_at)`` is called after each frame (benchmarks)."""
 
     def __init__(self, mode: str, size: tuple[int, int], now: Callable[[], float],
-                 post: Callable[[object], None], *, fps: float = 30.0,
+                 post: Callable[[object], None], *, fps: float = FPS,
+                 count_in_fps: float = COUNT_IN_FPS,
                  on_frame: Callable[[object, float], None] | None = None) -> None:
+        if fps <= 0 or count_in_fps <= 0:
+            raise ValueError(f"frame rates must be positive, got fps={fps}, count_in_fps={count_in_fps}")
         self.now, self.post, self.fps, self.on_frame = now, post, fps, on_frame
+        self.count_in_fps = count_in_fps
         Presented.__init__(self)
         self._stop = False
         self._saves: list[tuple[Path, Future]] = []
@@ -85,12 +105,17 @@ class ScreenThread(Presented):
 
     def _run(self, mode: str, size: tuple[int, int], opened: Future) -> None:
         from ..loop import Quit
-        from .display import PygameDisplay, Quit as DisplayQuit
+        from .display import DisplayError, PygameDisplay, Quit as DisplayQuit
 
         try:
             display = PygameDisplay(mode, size, clock=self.now)
         except BaseException as exc:  # DisplayError, or pygame missing a driver
             opened.set_exception(exc)
+            return
+        if _invisible():
+            display.close()
+            opened.set_exception(DisplayError(
+                "SDL found no screen and fell back to its invisible 'offscreen' driver"))
             return
         opened.set_result(True)
         model = None
@@ -98,8 +123,7 @@ class ScreenThread(Presented):
             while True:
                 with self._cv:
                     if not self._dirty and not self._stop:
-                        animating = model is not None and display.needs_animation(model)
-                        self._cv.wait(1 / self.fps if animating else IDLE_POLL_S)
+                        self._cv.wait(frame_wait_s(model, self.fps, self.count_in_fps))
                     if self._stop:
                         break
                     self._dirty = False
@@ -130,3 +154,13 @@ class ScreenThread(Presented):
         from ..loop import Note
 
         self.post(Note("display", text))
+
+
+def _invisible() -> bool:
+    """SDL opened its offscreen driver without being asked to: nobody sees it."""
+    import os
+
+    import pygame
+
+    return (pygame.display.get_driver() == "offscreen"
+            and os.environ.get("SDL_VIDEODRIVER", "") != "offscreen")
