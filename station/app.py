@@ -28,6 +28,14 @@ from .ui import view
 
 DISPLAYS = ("fullscreen", "window", "terminal", "none")
 
+#: How long a thread waiting for the GIL waits before the running thread must
+#: hand it over, s. Python's default (5 ms) let a press wait 5 ms behind the
+#: screen or recorder thread's Python code: measured with `station bench`, 1 of
+#: 3 30-s runs had a rep acknowledged 5.1 ms late at 5 ms, none of 4 over
+#: 0.95 ms at 0.5 ms (docs/bench.md).
+SWITCH_INTERVAL_S = 0.0005
+_PYTHON_DEFAULT_SWITCH_S = 0.005
+
 
 @dataclass
 class Options:
@@ -68,6 +76,8 @@ class Station:
         self.say = out or (lambda text: print(text, file=sys.stderr))
         self._stack = ExitStack()
         self.notes: list[tuple[str, str]] = []
+        if abs(sys.getswitchinterval() - _PYTHON_DEFAULT_SWITCH_S) < 1e-9:
+            sys.setswitchinterval(SWITCH_INTERVAL_S)  # unless the embedder chose one (bench)
         self.config, err = load_config_or_defaults(opts.config)
         g = self.config.gestures
         self.loop = MainLoop(self.clock, gesture_config=GestureConfig(
@@ -122,7 +132,8 @@ class Station:
                     from .ui.screen_thread import ScreenThread
 
                     return ScreenThread(mode, tuple(cfg.display.window_size), self.clock.now,
-                                        self.loop.post)
+                                        self.loop.post,
+                                        next_deadline=lambda: self.loop.next_deadline_at)
                 except Exception as exc:  # no video device, no pygame display...
                     self._note("display", f"{mode} display unavailable ({exc}); trying the next")
                     continue

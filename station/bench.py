@@ -89,8 +89,11 @@ def run_bench(opts: BenchOptions, say: Callable[[str], None] = lambda t: None) -
     env = headless_env()
     os.environ.update(env)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    if opts.switch_interval_s is not None:
-        sys.setswitchinterval(opts.switch_interval_s)
+    from .app import SWITCH_INTERVAL_S
+
+    # what `station run` uses, unless the option asks for another to compare
+    sys.setswitchinterval(opts.switch_interval_s if opts.switch_interval_s is not None
+                          else SWITCH_INTERVAL_S)
     idle_s = opts.idle_s if opts.idle_s is not None else (1.0 if opts.quick else 10.0)
     memory_after_s = (opts.memory_after_s if opts.memory_after_s is not None
                       else (0.0 if opts.quick else 60.0))

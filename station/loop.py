@@ -110,6 +110,7 @@ class MainLoop:
         self.notes: dict[str, str] = {}
         self.quit: Quit | None = None
         self.last_snapshot: Snapshot | None = None  # the latest published (any thread may read)
+        self.next_deadline_at: float | None = None  # when the loop must next act, s (any thread may read)
         self.after_records: Callable[[Callable[[], object]], None] | None = None
 
     # -------------------------------------------------------------- input side
@@ -121,6 +122,7 @@ class MainLoop:
     def _wait(self, deadline: float | None) -> list[object]:
         """Block until an item arrives or ``deadline`` (s) passes, then drain."""
         items: list[object] = []
+        self.next_deadline_at = deadline
         # Never block for ever: a SIGTERM delivered to another thread only runs
         # its Python handler once this thread runs bytecode again.
         timeout = MAX_WAIT_S if deadline is None else min(deadline - self.now(), MAX_WAIT_S)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Callable
@@ -23,6 +24,7 @@ from .presented import Presented
 IDLE_POLL_S = 0.02  # how often the keyboard is read when nothing animates
 FPS = 10.0  # frames a second while a bar moves (calm rest: no cue to keep pace with)
 COUNT_IN_FPS = 30.0  # frames a second during the count-in (emphasised models)
+DRAW_GUARD_S = 0.01  # no frame starts this close before a cue (the worst 1080p frame: ~8 ms)
 
 
 def model_of(kind: str, data: dict, now: float, notes: tuple[str, ...]) -> view.Model:
@@ -61,16 +63,20 @@ class ScreenThread(Presented):
     edges and Quit go there). Raises ``DisplayError`` when the display cannot
     open, so the caller can fall back. ``fps`` / ``count_in_fps``: frame
     rates while something animates / during the count-in, frames a second.
-    ``on_frame(model, drawn_at)`` is called after each frame (benchmarks)."""
+    ``on_frame(model, drawn_at)`` is called after each frame (benchmarks).
+    ``next_deadline()``: the main loop's next cue instant, s, or None; no
+    frame starts just before it (see ``_stand_clear``)."""
 
     def __init__(self, mode: str, size: tuple[int, int], now: Callable[[], float],
                  post: Callable[[object], None], *, fps: float = FPS,
                  count_in_fps: float = COUNT_IN_FPS,
-                 on_frame: Callable[[object, float], None] | None = None) -> None:
+                 on_frame: Callable[[object, float], None] | None = None,
+                 next_deadline: Callable[[], float | None] | None = None) -> None:
         if fps <= 0 or count_in_fps <= 0:
             raise ValueError(f"frame rates must be positive, got fps={fps}, count_in_fps={count_in_fps}")
         self.now, self.post, self.fps, self.on_frame = now, post, fps, on_frame
         self.count_in_fps = count_in_fps
+        self.next_deadline = next_deadline
         Presented.__init__(self)
         self._stop = False
         self._saves: list[tuple[Path, Future]] = []
@@ -131,6 +137,9 @@ class ScreenThread(Presented):
                     self._saves = []
                 for item in display.poll():
                     self.post(Quit("Esc") if isinstance(item, DisplayQuit) else item)
+                if self._stand_clear():
+                    with self._cv:  # what is due now may change the picture: take the newest
+                        data, notes = self._data, self._notes
                 if data is None:
                     continue
                 model = model_of(data[0], data[1], self.now(), notes)
@@ -149,6 +158,23 @@ class ScreenThread(Presented):
             self.post_note(f"display lost: {exc}")
         finally:
             display.close()
+
+    def _stand_clear(self) -> bool:
+        """Do not start a frame just before a cue is due: drawing holds the
+        GIL in C for up to a few ms at 1080p (a new big digit, a rescale),
+        and the countdown's digit changes at the very instant of each
+        count-in cue. Wait until just past the deadline instead (the frame
+        is late by that much, the cue is not). True if it waited."""
+        if self.next_deadline is None:
+            return False
+        due = self.next_deadline()
+        if due is None:
+            return False
+        ahead = due - self.now()
+        if not 0 <= ahead < DRAW_GUARD_S:
+            return False
+        time.sleep(ahead + 0.001)
+        return True
 
     def post_note(self, text: str) -> None:
         from ..loop import Note
