@@ -81,7 +81,7 @@ class SoundConfig:
     volume: float = 0.8
     quiet: bool = False
     speech: bool = True
-    buffer_samples: int = 256
+    buffer_samples: int = 512
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def test_no_config_file_means_the_documented_defaults(home: Path, tmp_path: Path
     assert config.source is None
     assert (config.pins.button, config.pins.buzzer, config.pins.spotter_button) == (17, 18, 0)
     assert (config.gestures.hold_s, config.gestures.end_hold_s, config.gestures.double_s) == (1.0, 3.0, 0.4)
-    assert config.sound.volume == 0.8 and config.sound.buffer_samples == 256
+    assert config.sound.volume == 0.8 and config.sound.buffer_samples == 512
     assert config.serial.url == "" and config.serial.baud == 115200
     assert config.display.mode == "auto" and config.display.window_size == (800, 480)
     assert config.history.db_path({"HOME": str(home)}) == home / ".local/share/station/history.sqlite3"

@@ -46,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--no-app", dest="app", action="store_false",
                    help="skip the station run child processes (start-up, idle CPU, memory)")
     p.add_argument("--switch-interval", type=float, default=None, metavar="S",
-                   help="sys.setswitchinterval for the run, s (default: Python's, 0.005)")
+                   help="sys.setswitchinterval for the run, s (default: what station run sets, 0.0005)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     p.set_defaults(func=run)
     return p
