@@ -31,7 +31,7 @@ _SINGLES_RANGE = (5, 10)
 
 def next_set(snap: Snapshot, target_reps: int | None, step_kg: float | None,
              round_kg: Callable[[float], float] | None = None) -> str | None:
-    """One line for the summary, e.g. "next: 102.5 kg (every cluster made 5)".
+    """One line for the summary, e.g. "next: 102.5 kg (all 10 made 5)".
 
     ``target_reps``: the plan's reps per bout (None for sets to failure).
     ``step_kg``: the smallest load change the equipment allows, kg (None:
@@ -51,35 +51,34 @@ def next_set(snap: Snapshot, target_reps: int | None, step_kg: float | None,
     elif method in _FAILURE_RANGE:
         low, high = _FAILURE_RANGE[method]
         first = bouts[0].reps
-        verdict, why = _range(first, low, high, f"first set {first} reps")
+        verdict, why = _range(first, low, high, f"first set {first}")
     elif target_reps is not None:
-        ran = bouts[:-1] if snap.done_reason in ("cap", "end") and len(bouts) > 1 else bouts
+        cut_short = (snap.done_reason in ("cap", "end") and len(bouts) > 1
+                     and bouts[-1].reps < target_reps)  # the cap ended it, not the lifter
+        ran = bouts[:-1] if cut_short else bouts
         short = [b for b in ran if b.reps < target_reps]
         if not short:
-            verdict, why = 1, f"every bout made {target_reps}"
+            verdict, why = 1, f"all {len(ran)} made {target_reps}"
         elif ran[0].reps < target_reps or sum(target_reps - b.reps >= 2 for b in ran) * 2 > len(ran):
-            verdict, why = -1, f"{len(short)} of {len(ran)} bouts short of {target_reps}"
+            verdict, why = -1, f"{len(short)} of {len(ran)} short of {target_reps}"
         else:
-            verdict, why = 0, f"{len(short)} of {len(ran)} bouts short of {target_reps}"
+            verdict, why = 0, f"{len(short)} of {len(ran)} short of {target_reps}"
     else:
         return None
     return "next: " + _load_text(load, step_kg, verdict, round_kg) + f" ({why})"
 
 
 def _range(n: int, low: int, high: int, what: str) -> tuple[int, str]:
-    if n > high:
-        return 1, f"{what}, above {low}-{high}"
-    if n < low:
-        return -1, f"{what}, below {low}-{high}"
-    return 0, f"{what}, in {low}-{high}"
+    verdict = 1 if n > high else -1 if n < low else 0
+    return verdict, f"{what}, aim {low}-{high}"
 
 
 def _load_text(load: float | None, step: float | None, verdict: int,
                round_kg: Callable[[float], float] | None) -> str:
     if verdict == 0:
-        return "same load" if load is None else f"same load, {load:g} kg"
+        return "same load" if load is None else f"same {load:g} kg"
     if load is None or not step:
-        return "a little heavier" if verdict > 0 else "a little lighter"
+        return "heavier" if verdict > 0 else "lighter"
     new = max(0.0, load + verdict * step)
     if round_kg is not None:
         new = round_kg(new)
