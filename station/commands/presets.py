@@ -39,14 +39,44 @@ def format_presets(only: str | None = None) -> str:
         for p in pre.params:
             rng = p.describe_range()
             rng = f"(recommended {rng})" if rng else ""
-            lines.append(f"    --{p.name:<13} {_value(p):<42} {rng}  {p.help}".rstrip())
+            lines.append(f"    --{p.name:<13} {_value(p):<8} {rng:<30} {p.help}".rstrip())
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
+def format_user_presets(config) -> str:
+    """The config's own presets: name, method, exercise, load, what differs."""
+    lines = []
+    for name, up in config.presets.items():
+        what = [up.method]
+        if up.exercise:
+            what.append(up.exercise)
+        if up.load_kg is not None:
+            what.append(f"{up.load_kg:g} kg")
+        params = ", ".join(f"{k}={', '.join(v) if isinstance(v, tuple) else v}"
+                           for k, v in up.params.items())
+        lines.append(f"{name}  —  {' · '.join(what)}" + (f"  ({params})" if params else ""))
+    if not lines:
+        return ""
+    where = f" from {config.source}" if config.source else ""
+    return f"\nyour presets{where}:\n" + "\n".join(f"    {x}" for x in lines) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.method and args.method not in PRESETS:
-        print(f"station presets: unknown method {args.method!r}; known: {', '.join(PRESETS)}")
+    import sys
+
+    from ..app import load_config_or_defaults
+
+    config, err = load_config_or_defaults(getattr(args, "config", None))
+    if err:
+        print(f"station presets: {err}", file=sys.stderr)
+    if args.method and args.method not in PRESETS and args.method not in config.presets:
+        known = list(PRESETS) + list(config.presets)
+        print(f"station presets: unknown method {args.method!r}; known: {', '.join(known)}",
+              file=sys.stderr)
         return 2
-    print(format_presets(args.method), end="")
+    if not args.method or args.method in PRESETS:
+        print(format_presets(args.method), end="")
+    if not args.method or args.method in config.presets:
+        print(format_user_presets(config), end="")
     return 0
