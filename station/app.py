@@ -20,7 +20,7 @@ from typing import Callable
 from . import __version__
 from .clock import Clock
 from .core import guardrails
-from .core.events import Cue, SetChanged
+from .core.events import Cue
 from .core.gestures import GestureConfig
 from .core.methods import PRESETS, Plan, PlanError, compile_plan
 from .loop import MainLoop, Note, Quit, SetResult
@@ -323,7 +323,7 @@ class Station:
         while self.loop.quit is None:
             if not self._guardrails(plan, exercise, warnings):
                 break
-            result = self.run_set(plan, exercise, prep.load_kg, prep)
+            self.run_set(plan, exercise, prep.load_kg, prep)
             done += 1
             if self.loop.quit is not None or (self.opts.sets is not None and done >= self.opts.sets):
                 break

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from station.core.methods import PRESETS, Plan, PlanError, compile_plan
-from .config_example import example_config  # re-exported: `station config example`
+from .config_example import example_config  # noqa: F401  (re-exported: `station config example`)
 from .config_lines import _find_line, key_path
 
 SYSTEM_CONFIG_PATH = Path("/etc/station/station.toml")
