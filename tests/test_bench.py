@@ -60,6 +60,7 @@ def test_frame_cost_measures_each_frame_after_warming_the_caches():
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.slow
 def test_station_bench_quick_prints_every_figure_as_json(tmp_path):
     env = dict(os.environ, PYGAME_HIDE_SUPPORT_PROMPT="1", XDG_CONFIG_HOME=str(tmp_path),
                XDG_DATA_HOME=str(tmp_path))

@@ -124,6 +124,7 @@ class ScreenLog:
 # ---------------------------------------------------------------- buttons
 
 
+@pytest.mark.slow
 def test_press_hold_and_double_press_are_reported_ok(tmp_path: Path) -> None:
     with make_station(tmp_path) as station:
         pin = station.button.pin
@@ -175,6 +176,7 @@ def test_no_presses_at_all_fail_with_the_wiring_hint_and_exit_1(tmp_path: Path, 
     assert signal.getsignal(signal.SIGINT) is before  # the check leaves Ctrl-C as it was
 
 
+@pytest.mark.slow
 def test_wrong_gestures_say_what_was_seen_and_what_to_do(tmp_path: Path) -> None:
     with make_station(tmp_path) as station:
         pin = station.button.pin

@@ -70,6 +70,7 @@ def test_station_run_with_a_bad_config_starts_says_why_and_uses_defaults(tmp_pat
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.slow
 def test_sigterm_always_ends_station_run_within_2_s(tmp_path):
     for attempt in range(8):
         master, slave = os.openpty()

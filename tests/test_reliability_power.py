@@ -63,6 +63,7 @@ def reps_on_disk(path) -> list[int]:
 
 
 @pytest.mark.timeout(300)
+@pytest.mark.slow
 def test_sigkill_at_random_moments_never_loses_an_acknowledged_rep(tmp_path):
     lost: list[tuple[int, int, int]] = []
     total = [0]

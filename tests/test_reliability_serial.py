@@ -112,6 +112,7 @@ def test_garbage_nul_bytes_cr_only_and_overlong_lines_never_stop_the_counting(tm
 
 
 @pytest.mark.timeout(30)
+@pytest.mark.slow
 def test_a_flood_of_10000_lines_a_second_keeps_cue_timing_and_counts(tmp_path, remote):
     plan, _ = compile_plan("cluster", {"reps": 2, "rest": 1.0, "duration": 1.6})
     stop = threading.Event()
@@ -161,6 +162,7 @@ def test_a_flood_of_10000_lines_a_second_keeps_cue_timing_and_counts(tmp_path, r
 
 
 @pytest.mark.timeout(30)
+@pytest.mark.slow
 def test_unplug_and_replug_during_a_rest_the_rest_still_ends_on_time(tmp_path, remote):
     plan, _ = compile_plan("cluster", {"reps": 2, "rest": 2.0, "duration": 60.0})
     with station(tmp_path, str(remote.link)) as st:

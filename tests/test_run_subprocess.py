@@ -20,6 +20,7 @@ from test_main_loop import PtyRemote
 
 @pytest.mark.timeout(60)
 @pytest.mark.realtime
+@pytest.mark.slow
 def test_station_run_driven_over_a_pty(tmp_path):
     remote = PtyRemote()
     cfg = tmp_path / "station.toml"
