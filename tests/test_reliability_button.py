@@ -193,3 +193,22 @@ def test_random_pin_sequences_through_the_loop_never_crash_or_go_negative(method
         sounded = [c[2] for c in r.sink.cues]
         assert sounded == sorted(sounded)  # cues in time order
     assert edges > 300
+
+
+def test_an_idle_button_starts_no_thread_and_closes_at_once():
+    """The station decodes holds itself: the button adds no thread that wakes
+    while nobody presses (gpiozero's Button hold thread wakes 10 times a
+    second and takes 0.1 s to join on close)."""
+    import threading
+    import time
+
+    before = threading.active_count()
+    factory = MockFactory()
+    posted: list[object] = []
+    button = ButtonInput(17, posted.append, time.monotonic, pin_factory=factory)
+    assert threading.active_count() == before
+    button.pin.drive_low()
+    button.pin.drive_high()
+    assert [e.pressed for e in posted] == [True, False]
+    button.close()
+    assert threading.active_count() == before

@@ -4,6 +4,10 @@ The gpiozero callback only stamps the edge with the station clock and posts
 it: no debouncing here (the core does it from timestamps; gpiozero's
 ``bounce_time`` would also hide the edge times we need) and nothing that
 could block the pin's callback thread.
+
+A ``DigitalInputDevice``, not a ``Button``: the station decides holds itself
+(``core.gestures``), and a ``Button``'s hold thread would wake ten times a
+second for nothing and cost 0.1 s to close.
 """
 
 from __future__ import annotations
@@ -20,14 +24,15 @@ class ButtonInput:
 
     def __init__(self, pin: int, post: Callable[[object], None], now: Callable[[], float], *,
                  source: str = "gpio", pin_factory: object = None, pull_up: bool = True) -> None:
-        from gpiozero import Button
+        from gpiozero import DigitalInputDevice
 
         self.source = source
         self._post = post
         self._now = now
-        self._button = Button(pin, pull_up=pull_up, bounce_time=None, pin_factory=pin_factory)
-        self._button.when_pressed = self._pressed
-        self._button.when_released = self._released
+        self._button = DigitalInputDevice(pin, pull_up=pull_up, bounce_time=None,
+                                          pin_factory=pin_factory)
+        self._button.when_activated = self._pressed
+        self._button.when_deactivated = self._released
 
     def _pressed(self) -> None:
         self._post(Edge(True, self._now(), self.source))
@@ -41,8 +46,8 @@ class ButtonInput:
         return self._button.pin
 
     def close(self) -> None:
-        self._button.when_pressed = None
-        self._button.when_released = None
+        self._button.when_activated = None
+        self._button.when_deactivated = None
         self._button.close()
 
     def __enter__(self) -> "ButtonInput":
