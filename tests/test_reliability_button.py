@@ -169,7 +169,6 @@ def test_presses_in_the_count_in_start_the_next_cluster_and_the_cap_still_ends_t
 
 @pytest.mark.parametrize("method", ["cluster", "rest-pause", "myo-reps", "drop-set",
                                     "forced-negatives", "strength-rest-pause"])
-@pytest.mark.slow
 def test_random_pin_sequences_through_the_loop_never_crash_or_go_negative(method):
     rng = random.Random(hash(method) & 0xFFFF)
     plan, _ = compile_plan(method)
