@@ -388,16 +388,19 @@ class Station:
         return result
 
     def _advice(self, plan: Plan, exercise: str | None, result: SetResult) -> str | None:
-        """What the next set should be (core.advice), in this exercise's plates."""
+        """What the next set of this method on this exercise should be
+        (core.advice), in this exercise's kit and the config's units."""
         from .core import advice, loads
 
         ex = self.config.exercises.get(exercise) if exercise else None
         try:
             kit = loads.Kit.of(ex) if ex is not None else loads.Kit()
         except ValueError:
-            return None
-        return advice.next_set(result.snapshot, plan.target_reps or plan.first_target_reps,
-                               kit.step_kg, lambda kg: kit.round(kg).total_kg)
+            kit = None
+        one_rm = (ex.one_rm_kg or self._learnt_1rm(exercise)) if ex is not None and exercise else None
+        return advice.next_set(result.snapshot, plan.target_reps or plan.first_target_reps, kit,
+                               exercise=exercise, one_rm_kg=one_rm,
+                               units=loads.Units(getattr(self.config, "units", "kg")))
 
     def _menu_loop(self) -> int:
         from .ui.menu import build_menu

@@ -1,8 +1,17 @@
-"""What the summary says the next set should be (station.core.advice)."""
+"""What the summary says the next set should be (station.core.advice).
 
-from station.core.advice import next_set
+Each test states a coach's rule in training terms (docs/advice.md)."""
+
+import pytest
+
+from station.core import loads
+from station.core.advice import advise, next_set
 from station.core.events import Bout, Phase
+from station.core.loads import LB, Kit
 from station.core.snapshot import Snapshot
+
+BAR = Kit()  # 20 kg bar, 25/20/15/10/5/2.5/1.25 kg plates per side: steps of 2.5 kg
+FINE = Kit(kind="machine", increment_kg=0.5)  # close to the unrounded relation
 
 
 def snap(method: str, reps: list[int], load: float | None = 100.0, reason: str = "complete",
@@ -15,35 +24,104 @@ def snap(method: str, reps: list[int], load: float | None = 100.0, reason: str =
                     False, False)
 
 
-def test_every_cluster_on_target_adds_the_smallest_step():
-    assert next_set(snap("cluster", [5] * 10, reason="cap"), 5, 2.5) == \
-        "next: 102.5 kg (all 10 made 5)"
+def test_every_cluster_on_target_adds_the_smallest_step_in_plain_words():
+    assert next_set(snap("cluster", [5] * 10, reason="cap"), 5, BAR) == \
+        "next time 2.5 kg heavier (102.5 kg): all 10 clusters made 5 reps"
+
+
+def test_the_first_cluster_short_takes_a_step_off_with_the_reason():
+    assert next_set(snap("cluster", [4, 5, 5, 5, 5]), 5, BAR) == \
+        "next time 2.5 kg lighter (97.5 kg): 1 of 5 clusters fell short of 5 reps"
 
 
 def test_the_cluster_running_at_the_cap_does_not_count_against_the_lifter():
-    assert next_set(snap("cluster", [5] * 9 + [2], reason="cap"), 5, 2.5).startswith("next: 102.5 kg")
+    a = advise(snap("cluster", [5] * 9 + [2], reason="cap"), 5, BAR)
+    assert (a.change, a.load_kg) == (1, 102.5)
 
 
 def test_most_clusters_well_short_take_a_step_off_a_few_short_keep_the_load():
-    assert next_set(snap("sport-cluster", [3, 3, 1, 1, 1]), 3, 2.5) == \
-        "next: 97.5 kg (3 of 5 short of 3)"
-    assert next_set(snap("sport-cluster", [3, 3, 3, 3, 2]), 3, 2.5) == \
-        "next: same 100 kg (1 of 5 short of 3)"
+    assert advise(snap("sport-cluster", [3, 3, 1, 1, 1]), 3, BAR).load_kg == 97.5
+    assert next_set(snap("sport-cluster", [3, 3, 3, 3, 2]), 3, BAR) == \
+        "next time the same 100 kg: 1 of 5 clusters fell short of 3 reps"
 
 
-def test_sets_to_failure_compare_the_first_set_with_the_load_rule():
-    fails = ["fail"] * 4
-    assert next_set(snap("rest-pause", [13, 5, 3, 1], ends=fails), None, 2.5) == \
-        "next: 102.5 kg (first set 13, aim 9-11)"
-    assert next_set(snap("rest-pause", [7, 3, 2, 1], ends=fails), None, 2.5) == \
-        "next: 97.5 kg (first set 7, aim 9-11)"
-    assert next_set(snap("strength-rest-pause", [1] * 7 + [0], ends=["target"] * 7 + ["fail"]),
-                    None, 2.5) == "next: same 100 kg (7 singles, aim 5-10)"
+@pytest.mark.parametrize("first, percent", [(14, 17.4), (6, -12.9)])
+def test_a_rest_pause_first_set_off_the_10rm_moves_by_the_brzycki_relation(first, percent):
+    # 14 reps at a "10RM" load: it was a 14RM; the 10RM is 27/23 of it (+17 %).
+    # 6 reps: a 6RM; the 10RM is 27/31 of it (-13 %). Not one plate step.
+    a = advise(snap("rest-pause", [first, 5, 3, 1], ends=["fail"] * 4), None, FINE)
+    assert a.load_kg == pytest.approx(100 * (1 + percent / 100), abs=0.3)
+    assert a.change == (1 if first > 10 else -1)
+    assert f"first set {first} reps, a 10RM load makes 9-11" in a.text
 
 
-def test_the_load_is_rounded_to_the_equipment_and_unknown_steps_say_so():
-    assert next_set(snap("drop-set", [14, 6, 4], ends=["fail"] * 3), None, 2.0,
-                    round_kg=lambda kg: 2 * round(kg / 2)) == \
-        "next: 102 kg (first set 14, aim 10-12)"
-    assert next_set(snap("myo-reps", [12, 5, 5, 5], load=None), 5, None) is None
-    assert next_set(snap("cluster", [], reason="abort"), 5, 2.5) is None
+def test_a_rest_pause_first_set_near_10_keeps_the_load():
+    assert next_set(snap("rest-pause", [11, 5, 3, 1], ends=["fail"] * 4), None, BAR) == \
+        "next time the same 100 kg: first set 11 reps; a 10RM load makes 9-11"
+
+
+def test_drop_sets_and_the_myo_reps_activation_set_use_their_load_rules():
+    drop = advise(snap("drop-set", [15, 6, 4], ends=["fail"] * 3), None, BAR)
+    assert drop.change == 1 and drop.load_kg == BAR.round(100 * 26 / 22).total_kg  # 15RM -> 11RM
+    rule = loads.load_rule("myo-reps")
+    myo = advise(snap("myo-reps", [rule.suggested, 5, 5, 4, 2], reason="min-reps"), 5, BAR)
+    assert myo.change == 0 and f"activation set {rule.suggested} reps" in myo.text
+    assert "made 5" not in myo.text  # the activation set is not a mini-set
+
+
+def test_strength_rest_pause_to_the_cap_without_failure_goes_heavier():
+    a = advise(snap("strength-rest-pause", [1] * 10, reason="cap"), 1, BAR)
+    assert a.change == 1 and a.load_kg > 100
+    assert a.text == "next time 2.5 kg heavier (102.5 kg): 10 singles to the time cap without a failure"
+
+
+def test_strength_rest_pause_few_singles_before_failure_goes_lighter_many_keeps():
+    few = advise(snap("strength-rest-pause", [1, 1, 1, 0], reason="fail",
+                      ends=["target"] * 3 + ["fail"]), 1, BAR)
+    assert few.change == -1 and few.load_kg == 97.5
+    seven = advise(snap("strength-rest-pause", [1] * 7 + [0], reason="fail",
+                        ends=["target"] * 7 + ["fail"]), 1, BAR)
+    assert seven.change == 0 and seven.load_kg == 100
+
+
+def test_sport_clusters_stay_within_40_to_60_percent_of_1rm_whatever_the_history():
+    # 1RM 140: 56-84 kg. All on target at 82.5 kg: 85 would pass 60 %, so the same load.
+    top = advise(snap("sport-cluster", [3] * 10, load=82.5), 3, BAR, one_rm_kg=140)
+    assert top.load_kg == 82.5 and top.change == 0
+    assert "40-60 % of your 140 kg 1RM" in top.text and "faster" in top.text
+    # A lifter who loaded 100 kg (71 %) is brought back to 60 %.
+    high = advise(snap("sport-cluster", [3] * 10, load=100.0), 3, BAR, one_rm_kg=140)
+    assert high.change == -1 and 56 <= high.load_kg <= 84
+    # Short clusters at 56 kg (40 %) do not go below 40 %.
+    low = advise(snap("sport-cluster", [1] * 10, load=56.0), 3, BAR, one_rm_kg=140)
+    assert low.load_kg >= 56
+
+
+def test_forced_negatives_never_advise_past_120_percent_of_1rm():
+    a = advise(snap("forced-negatives", [3], load=167.5), 3, BAR, one_rm_kg=140)
+    assert a.load_kg == 167.5 and a.change == 0  # 168 kg is the cap; 170 would pass it
+    assert "120 % of your 140 kg 1RM" in a.text and "lower more slowly" in a.text
+    below = advise(snap("forced-negatives", [3], load=155.0), 3, BAR, one_rm_kg=140)
+    assert below.load_kg == 157.5
+
+
+def test_a_set_the_lifter_ended_early_gets_no_load_advice():
+    a = advise(snap("cluster", [5, 5, 2], reason="end"), 5, BAR)
+    assert a.change is None and a.load_kg is None
+    assert a.text.startswith("next time: no load advice") and "ended the set early" in a.text
+
+
+def test_advice_names_its_method_and_exercise_and_speaks_the_lifters_units():
+    a = advise(snap("cluster", [5] * 10, load=102.0582, reason="cap"), 5,
+               Kit(bar_kg=45 * loads.LB_KG, plates_kg=tuple(p * loads.LB_KG for p in (45, 45, 25, 10, 5, 2.5))),
+               exercise="squat", units=LB)
+    assert (a.method, a.exercise) == ("cluster", "squat")
+    assert a.text == "next time 5 lb heavier (230 lb): all 10 clusters made 5 reps"
+
+
+def test_without_a_kit_the_line_says_heavier_or_lighter_and_no_rep_says_nothing():
+    rule = loads.load_rule("myo-reps")
+    assert next_set(snap("myo-reps", [rule.high + 1, 5, 5, 5], load=None), 5) == (
+        f"next time heavier: activation set {rule.high + 1} reps, a {rule.text} load makes "
+        f"{rule.low}-{rule.high}")
+    assert next_set(snap("cluster", [], reason="abort"), 5, BAR) is None

@@ -137,7 +137,7 @@ def test_round_dumbbell_and_machine_examples():
     assert round_dumbbell(17, [10, 12.5, 15, 20]).total_kg == 15
     assert round_dumbbell(17.5, [15, 20]).total_kg == 15  # a tie: the lighter
     assert round_dumbbell(1, [10, 12.5]).total_kg == 10
-    assert round_dumbbell(17, [15]).describe() == "15 kg dumbbells"
+    assert round_dumbbell(17, [15]).describe() == "15 kg per dumbbell (a pair)"
     with pytest.raises(ValueError, match="rack is empty"):
         round_dumbbell(10, [])
     assert round_machine(47.5, 5).total_kg == 45  # a tie: the lighter

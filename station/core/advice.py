@@ -1,85 +1,252 @@
-"""What the next set should be, from what this one was (pure).
+"""What the next set of this method on this exercise should be (pure).
 
-A plain double-progression rule a coach would use, kept deliberately simple
-and stated on screen with its reason:
+A rule a coach would use, stated on the summary in plain words with its
+reason, e.g. "next time 2.5 kg lighter (97.5 kg): 1 of 5 clusters fell short
+of 5 reps". The rules and their sources are in docs/advice.md:
 
-- Methods with a rep target per bout (clusters, myo-rep mini-sets, forced
-  negatives): every bout on target -> add the smallest step the equipment
-  allows; the first bout short, or most bouts short by two reps or more ->
-  take a step off; otherwise keep the load.
-- Sets to failure (rest-pause, drop sets, strength rest-pause): compare the
-  first bout (or the number of singles) with the range the method's load
-  rule expects (10RM -> about 10 reps); above it -> add a step, below it ->
-  take one off.
+- Sets whose first bout goes to failure (rest-pause, drop sets, mechanical
+  drop sets, the myo-reps activation set): the first bout's reps say what RM
+  the load was. Inside the method's load rule (:data:`loads.LOAD_RULES`,
+  one rep of slack around a single value such as "10RM") -> the same load;
+  outside -> the load that the loads module's reps-to-%1RM relation
+  (:func:`loads.reload_for_reps`) gives for the rule's suggested reps. A
+  14-rep first set at a "10RM" load moves up about 17 %, a 6-rep one down
+  about 13 %: not one plate step.
+- Methods with a rep target per bout (clusters, sport clusters, forced
+  negatives): every bout on target -> the smallest step the kit allows
+  heavier; the first bout short, or most bouts short by two reps or more ->
+  a step lighter; otherwise the same load. The bout the time cap cut short
+  does not count against the lifter.
+- Strength rest-pause: reaching the time cap without a failure -> heavier
+  (the step from the rule's 3RM to its 2RM by the same relation); fewer than
+  5 singles before a failure -> lighter by that step; otherwise the same.
+- Sport clusters stay within 40-60 % of the 1RM, whatever the set said.
+- Forced negatives never go past 120 % of the 1RM: at the cap, lower more
+  slowly instead.
+- A set the lifter ended early (a long hold) says nothing about the load:
+  no load advice.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import dataclass
 
+from . import loads
+from .loads import KG, Kit, Units
 from .snapshot import Snapshot
 
-#: reps of the first bout a load rule expects (low, high), for sets to failure
-_FAILURE_RANGE = {
-    "rest-pause": (9, 11),  # 10RM
-    "drop-set": (10, 12),  # 10-12RM
-    "mechanical-drop-set": (10, 12),
-}
-#: strength rest-pause: heavy singles in 2-3 minutes (methods.md: typically 5-10)
-_SINGLES_RANGE = (5, 10)
+#: Methods whose first bout goes to failure; its reps say what RM the load was.
+FIRST_BOUT_TO_FAILURE = ("rest-pause", "drop-set", "mechanical-drop-set", "myo-reps")
+#: Strength rest-pause: fewer singles than this before a failure -> lighter
+#: (methods.md: "typically 5-10 heavy singles in 2-3 minutes").
+MIN_SINGLES = 5
+#: Sport clusters: the load stays within this % of 1RM (methods.md).
+SPORT_PERCENT = (40, 60)
+#: Forced negatives: never past this % of 1RM (110-120 % in methods.md).
+NEGATIVES_TOP_PERCENT = 120
+
+_NOUN = {"cluster": ("cluster", "clusters"), "sport-cluster": ("cluster", "clusters"),
+         "forced-negatives": ("negative", "negatives")}
+_FIRST = {"rest-pause": "first set", "drop-set": "first set (before the drops)",
+          "mechanical-drop-set": "first variation", "myo-reps": "activation set"}
 
 
-def next_set(snap: Snapshot, target_reps: int | None, step_kg: float | None,
-             round_kg: Callable[[float], float] | None = None) -> str | None:
-    """One line for the summary, e.g. "next: 102.5 kg (all 10 made 5)".
+@dataclass(frozen=True)
+class Advice:
+    """The next set of ``method`` on ``exercise``.
 
-    ``target_reps``: the plan's reps per bout (None for sets to failure).
-    ``step_kg``: the smallest load change the equipment allows, kg (None:
-    unknown, the line then says more/less without a number); ``round_kg``
-    rounds a load to what the equipment makes. None when the set is too short
-    to say anything (no rep).
+    ``change``: +1 heavier, 0 the same load, -1 lighter, None no load advice.
+    ``load_kg``: the next load rounded to the kit, kg (None: unknown).
+    ``reason``: why, in plain words. ``text``: the summary's line.
+    """
+
+    method: str
+    exercise: str | None
+    change: int | None
+    load_kg: float | None
+    reason: str
+    text: str
+
+
+def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
+           exercise: str | None = None, one_rm_kg: float | None = None,
+           units: Units = KG) -> Advice | None:
+    """The advice for the next set after ``snap`` (a finished set).
+
+    ``target_reps``: the plan's reps per bout (None: to failure). ``kit``:
+    the exercise's equipment (rounds the load, gives the smallest step; None:
+    the line says heavier/lighter without a number). ``one_rm_kg``: the
+    exercise's 1RM, kg, for the %1RM limits (sport clusters, negatives).
+    ``units``: how loads are shown. None when there is nothing to say (no
+    rep, or the set was cut off from outside).
     """
     bouts = [b for b in snap.bouts if b.reps or b.end_reason == "fail"]
-    if not bouts or snap.load_kg is None and step_kg is None:
+    if not bouts or snap.done_reason == "abort":
         return None
-    load = snap.bouts[0].load_kg if snap.bouts[0].load_kg is not None else snap.load_kg
     method = snap.method
+    start = bouts[0].load_kg if bouts[0].load_kg is not None else snap.load_kg
+
+    def made(change: int | None, load: float | None, reason: str, extra: str = "") -> Advice:
+        return Advice(method, exercise, change, load, reason, _text(change, start, load, reason,
+                                                                     extra, units))
+
+    if snap.done_reason == "end":
+        return made(None, None, "you ended the set early, so it says nothing about the load")
     if method == "strength-rest-pause":
-        n = sum(b.reps for b in bouts)
-        low, high = _SINGLES_RANGE
-        verdict, why = _range(n, low, high, f"{n} singles")
-    elif method in _FAILURE_RANGE:
-        low, high = _FAILURE_RANGE[method]
-        first = bouts[0].reps
-        verdict, why = _range(first, low, high, f"first set {first}")
+        change, reason, raw = _singles(snap, bouts, start)
+    elif method in FIRST_BOUT_TO_FAILURE:
+        change, reason, raw = _first_bout(method, bouts[0].reps, start)
     elif target_reps is not None:
-        cut_short = (snap.done_reason in ("cap", "end") and len(bouts) > 1
-                     and bouts[-1].reps < target_reps)  # the cap ended it, not the lifter
-        ran = bouts[:-1] if cut_short else bouts
-        short = [b for b in ran if b.reps < target_reps]
-        if not short:
-            verdict, why = 1, f"all {len(ran)} made {target_reps}"
-        elif ran[0].reps < target_reps or sum(target_reps - b.reps >= 2 for b in ran) * 2 > len(ran):
-            verdict, why = -1, f"{len(short)} of {len(ran)} short of {target_reps}"
-        else:
-            verdict, why = 0, f"{len(short)} of {len(ran)} short of {target_reps}"
+        change, reason = _targets(method, snap, bouts, target_reps)
+        raw = None if start is None else start + change * _step(kit)
     else:
         return None
-    return "next: " + _load_text(load, step_kg, verdict, round_kg) + f" ({why})"
+    if start is None:
+        return made(change, None, reason)
+    new = _round(kit, raw) if change else start
+    extra = ""
+    if method == "sport-cluster" and one_rm_kg:
+        kept, note = _within(kit, new, start, one_rm_kg, SPORT_PERCENT, units)
+        if note:
+            wanted, new, change = change, kept, _sign(kept - start)
+            reason += f"; {note}"
+            if wanted > 0 and change <= 0:
+                extra = "make every rep faster instead"
+    if method == "forced-negatives" and one_rm_kg and new > start:
+        top = one_rm_kg * NEGATIVES_TOP_PERCENT / 100
+        if new > top + 1e-9:
+            capped = _round_down(kit, top)
+            if capped <= start:
+                change, new = 0, start
+                extra = "lower more slowly instead"
+                reason += (f"; {NEGATIVES_TOP_PERCENT} % of your {units.show(one_rm_kg)} 1RM is the"
+                           " most for negatives")
+            else:
+                new = capped
+    if kit is not None and kit.max_kg is not None and raw is not None and raw > kit.max_kg + 1e-9 \
+            and change and change > 0:
+        extra = f"the kit tops out at {units.show(kit.max_kg)}"
+    if change and _sign(new - start) != change:
+        new = start  # the kit cannot go that way from here
+    if kit is not None and new == start and change:
+        change = 0  # the kit cannot make the step
+        extra = extra or "the kit has no load in between"
+    return made(change, new, reason, extra)
 
 
-def _range(n: int, low: int, high: int, what: str) -> tuple[int, str]:
-    verdict = 1 if n > high else -1 if n < low else 0
-    return verdict, f"{what}, aim {low}-{high}"
+def next_set(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, **kw: object) -> str | None:
+    """:func:`advise`'s one line for the summary, or None."""
+    a = advise(snap, target_reps, kit, **kw)  # type: ignore[arg-type]
+    return None if a is None else a.text
 
 
-def _load_text(load: float | None, step: float | None, verdict: int,
-               round_kg: Callable[[float], float] | None) -> str:
-    if verdict == 0:
-        return "same load" if load is None else f"same {load:g} kg"
-    if load is None or not step:
-        return "heavier" if verdict > 0 else "lighter"
-    new = max(0.0, load + verdict * step)
-    if round_kg is not None:
-        new = round_kg(new)
-    return f"{new:g} kg"
+# ------------------------------------------------------------ the rules
+
+
+def _first_bout(method: str, reps: int, load: float | None) -> tuple[int, str, float | None]:
+    rule = loads.load_rule(method)
+    low, high = rule.low, rule.high
+    if low == high:  # a single value ("10RM"): one rep either side is the same load
+        low, high = low - 1, high + 1
+    what = f"{_FIRST[method]} {reps} rep{'s' if reps != 1 else ''}"
+    aim = f"a {rule.text} load makes {low}-{high}"
+    if low <= reps <= high:
+        return 0, f"{what}; {aim}", load
+    raw = None if load is None else loads.reload_for_reps(load, reps, rule.suggested)
+    more = " (at least: past 20 reps the relation stops)" if reps > loads.MAX_EXTRAPOLATED_REPS else ""
+    return (1 if reps > high else -1), f"{what}, {aim}{more}", raw
+
+
+def _singles(snap: Snapshot, bouts: list, load: float | None) -> tuple[int, str, float | None]:
+    n = sum(b.reps for b in bouts)
+    failed = any(b.end_reason == "fail" for b in bouts)
+    rule = loads.load_rule("strength-rest-pause")  # 2-3RM
+    up = None if load is None else loads.reload_for_reps(load, rule.high, rule.low)
+    down = None if load is None else loads.reload_for_reps(load, rule.low, rule.high)
+    singles = f"{n} single{'s' if n != 1 else ''}"
+    if not failed and snap.done_reason == "cap":
+        return 1, f"{singles} to the time cap without a failure", up
+    if failed and n < MIN_SINGLES:
+        return -1, f"{singles} before a failure; aim for {MIN_SINGLES}-10", down
+    return 0, f"{singles}; {MIN_SINGLES}-10 is the aim", load
+
+
+def _targets(method: str, snap: Snapshot, bouts: list, target: int) -> tuple[int, str]:
+    one, many = _NOUN.get(method, ("bout", "bouts"))
+    cut_short = (snap.done_reason == "cap" and len(bouts) > 1 and bouts[-1].reps < target)
+    ran = bouts[:-1] if cut_short else bouts  # the cap ended that one, not the lifter
+    short = [b for b in ran if b.reps < target]
+    n = len(ran)
+    if method == "forced-negatives":
+        reps = sum(b.reps for b in ran)
+        if reps >= target:
+            return 1, f"all {target} {many} done"
+        return -1, f"{reps} of {target} {many} done"
+    if not short:
+        return 1, f"all {n} {many if n != 1 else one} made {target} reps"
+    fell = f"{len(short)} of {n} {many if n != 1 else one} fell short of {target} reps"
+    if ran[0].reps < target or sum(target - b.reps >= 2 for b in ran) * 2 > n:
+        return -1, fell
+    return 0, fell
+
+
+# ------------------------------------------------------------ loads
+
+
+def _step(kit: Kit | None) -> float:
+    return kit.step_kg if kit is not None and kit.step_kg else 0.0
+
+
+def _round(kit: Kit | None, kg: float | None) -> float | None:
+    if kg is None:
+        return None
+    return kit.round(max(kg, 0.0)).total_kg if kit is not None else round(kg, 1)
+
+
+def _round_down(kit: Kit | None, kg: float) -> float:
+    """The heaviest load the kit makes at or below ``kg`` (near it)."""
+    got = _round(kit, kg)
+    step = _step(kit) or 0.5
+    while got is not None and got > kg + 1e-9 and step:
+        got = _round(kit, got - step)
+    return got if got is not None else kg
+
+
+def _within(kit: Kit | None, kg: float, start: float, one_rm: float, pct: tuple[int, int],
+            units: Units) -> tuple[float, str]:
+    """``kg`` moved inside ``pct`` % of ``one_rm`` (on the kit; a ``start``
+    inside it is kept rather than lowered), and the rule when it had to move
+    ("" if it did not)."""
+    lo, hi = (one_rm * p / 100 for p in pct)
+    if lo - 1e-9 <= kg <= hi + 1e-9:
+        return kg, ""
+    rule = f"sport clusters stay within {pct[0]}-{pct[1]} % of your {units.show(one_rm)} 1RM"
+    if kg > hi:
+        return max(_round_down(kit, hi), start if lo <= start <= hi + 1e-9 else 0.0), rule
+    up = _round(kit, lo)
+    for _ in range(100):
+        if up is None or up >= lo - 1e-9 or not _step(kit):
+            break
+        nxt = _round(kit, up + _step(kit))
+        if nxt == up:
+            break
+        up = nxt
+    return (up if up is not None else lo), rule
+
+
+def _sign(x: float) -> int:
+    return 1 if x > 1e-9 else -1 if x < -1e-9 else 0
+
+
+def _text(change: int | None, start: float | None, new: float | None, reason: str, extra: str,
+          units: Units) -> str:
+    tail = f"; {extra}" if extra else ""
+    if change is None:
+        return f"next time: no load advice ({reason})"
+    if start is None or new is None:
+        word = {1: "heavier", -1: "lighter", 0: "the same load"}[change]
+        return f"next time {word}: {reason}{tail}"
+    if change == 0 or new == start:
+        return f"next time the same {units.show(start)}: {reason}{tail}"
+    word = "heavier" if new > start else "lighter"
+    return f"next time {units.show(abs(new - start))} {word} ({units.show(new)}): {reason}{tail}"

@@ -84,6 +84,18 @@ def load_for_reps(one_rm_kg: float, reps: int, *, extrapolate: bool = False) -> 
     return _check_kg("1RM", one_rm_kg) * percent_1rm(reps, extrapolate=extrapolate) / 100
 
 
+def reload_for_reps(load_kg: float, made_reps: int, aim_reps: int) -> float:
+    """The load, kg (unrounded), at which a lifter who made ``made_reps`` to
+    failure at ``load_kg`` makes ``aim_reps``: the same relation as every
+    other load here, ``load x %1RM(aim) / %1RM(made)``. ``made_reps`` past
+    :data:`MAX_EXTRAPOLATED_REPS` counts as that many (the answer is then a
+    lower bound on the change); 0 counts as 1 (the load was a 1RM or more).
+    """
+    _check_kg("load", load_kg)
+    made = min(max(int(made_reps), MIN_REPS), MAX_EXTRAPOLATED_REPS)
+    return load_kg * percent_1rm(aim_reps, extrapolate=True) / percent_1rm(made, extrapolate=True)
+
+
 def best_estimate(sets: Iterable[tuple[int, float]]) -> float | None:
     """The highest 1RM estimate, kg, over ``(reps, load_kg)`` sets.
 
@@ -116,16 +128,54 @@ def fmt_kg(kg: float) -> str:
     return f"{round(kg, 3):g}"
 
 
-def describe_plates(per_side: Iterable[float]) -> str:
+#: One pound, kg (exact, by definition).
+LB_KG = 0.45359237
+UNIT_NAMES = ("kg", "lb")
+
+
+@dataclass(frozen=True)
+class Units:
+    """How loads are shown to the lifter: "kg" or "lb". Loads are always
+    kept (and stored) in kg; this converts at the edges only."""
+
+    name: str = "kg"
+
+    def __post_init__(self) -> None:
+        if self.name not in UNIT_NAMES:
+            raise ValueError(f"units: expected one of {', '.join(UNIT_NAMES)}, got {self.name!r}")
+
+    def of_kg(self, kg: float) -> float:
+        """``kg`` in these units."""
+        return kg if self.name == "kg" else kg / LB_KG
+
+    def to_kg(self, value: float) -> float:
+        """``value`` in these units, as kg."""
+        return value if self.name == "kg" else value * LB_KG
+
+    def num(self, kg: float) -> str:
+        """``kg`` as a number in these units, without trailing zeros
+        (pounds to 0.01 lb: the kit's whole grams convert back cleanly)."""
+        return fmt_kg(kg) if self.name == "kg" else f"{round(kg / LB_KG, 2):g}"
+
+    def show(self, kg: float) -> str:
+        """``kg`` with its unit: "102.5 kg", "225 lb"."""
+        return f"{self.num(kg)} {self.name}"
+
+
+KG = Units("kg")
+LB = Units("lb")
+
+
+def describe_plates(per_side: Iterable[float], units: Units = KG) -> str:
     """Plates heaviest first, repeats grouped: "2 x 25 + 10 + 1.25 kg"."""
     counts = Counter(_g(p) for p in per_side)
     if not counts:
         return "no plates"
     parts = [
-        (f"{n} x {fmt_kg(_kg(w))}" if n > 1 else fmt_kg(_kg(w)))
+        (f"{n} x {units.num(_kg(w))}" if n > 1 else units.num(_kg(w)))
         for w, n in sorted(counts.items(), reverse=True)
     ]
-    return " + ".join(parts) + " kg"
+    return " + ".join(parts) + f" {units.name}"
 
 
 @dataclass(frozen=True)
@@ -143,16 +193,18 @@ class Loading:
     bar_kg: float = 0.0
     kind: str = "barbell"
 
-    def describe(self) -> str:
-        """One line: "102.5 kg: 20 kg bar + 25 + 15 + 1.25 kg each side"."""
-        total = fmt_kg(self.total_kg)
+    def describe(self, units: Units = KG) -> str:
+        """One line: "102.5 kg: 20 kg bar + 25 + 15 + 1.25 kg each side";
+        dumbbells: "22.5 kg per dumbbell (a pair)"."""
+        total = units.show(self.total_kg)
         if self.kind == "dumbbell":
-            return f"{total} kg dumbbells"
+            return f"{total} per dumbbell (a pair)"
         if self.kind == "machine":
-            return f"{total} kg on the stack"
+            return f"{total} on the stack"
         if not self.per_side:
-            return f"{total} kg: the empty {fmt_kg(self.bar_kg)} kg bar"
-        return f"{total} kg: {fmt_kg(self.bar_kg)} kg bar + {describe_plates(self.per_side)} each side"
+            return f"{total}: the empty {units.show(self.bar_kg)} bar"
+        return (f"{total}: {units.show(self.bar_kg)} bar + {describe_plates(self.per_side, units)}"
+                " each side")
 
 
 def _plate_sums(plates_g: Iterable[int]) -> dict[int, tuple[int, ...]]:
@@ -300,13 +352,15 @@ class Kit:
             return _kg(min((b - a for a, b in zip(rack, rack[1:])), default=rack[0]))
         return float(self.increment_kg)
 
-    def describe(self) -> str:
+    def describe(self, units: Units = KG) -> str:
         """One line: the bar and plates, the rack, or the stack step."""
         if self.kind == "barbell":
-            return f"bar {fmt_kg(self.bar_kg)} kg, plates per side {describe_plates(self.plates_kg)}"
+            return (f"bar {units.show(self.bar_kg)}, plates per side "
+                    f"{describe_plates(self.plates_kg, units)}")
         if self.kind == "dumbbell":
-            return "dumbbells " + ", ".join(fmt_kg(d) for d in sorted(set(self.dumbbells_kg))) + " kg"
-        return f"machine stack in steps of {fmt_kg(self.increment_kg)} kg"
+            return ("dumbbells " + ", ".join(units.num(d) for d in sorted(set(self.dumbbells_kg)))
+                    + f" {units.name}; every load is per dumbbell")
+        return f"machine stack in steps of {units.show(self.increment_kg)}"
 
 
 # ---------------------------------------------------------------- drop sets
@@ -502,7 +556,7 @@ def _barbell_drops(start: Loading, targets: list[int], kit: Kit | None) -> list[
     return [_barbell(bar_g, c) for c in best[1]]
 
 
-def strip_text(before: Loading, after: Loading) -> str:
+def strip_text(before: Loading, after: Loading, units: Units = KG) -> str:
     """What to do between two bouts: "take off 1 x 10 kg + 1 x 2.5 kg each side".
 
     Raises ValueError if ``after`` is not reached by stripping ``before``.
@@ -513,18 +567,18 @@ def strip_text(before: Loading, after: Loading) -> str:
         raise ValueError(
             f"strip: {fmt_kg(after.total_kg)} kg is not lighter than {fmt_kg(before.total_kg)} kg"
         )
-    diff = fmt_kg(before.total_kg - after.total_kg)
+    diff = units.show(before.total_kg - after.total_kg)
     if before.kind == "dumbbell":
-        return f"change to the {fmt_kg(after.total_kg)} kg dumbbells (-{diff} kg each)"
+        return f"change to the {units.show(after.total_kg)} dumbbells (-{diff} each)"
     if before.kind == "machine":
-        return f"move the pin to {fmt_kg(after.total_kg)} kg (-{diff} kg)"
+        return f"move the pin to {units.show(after.total_kg)} (-{diff})"
     have, keep = Counter(_g(p) for p in before.per_side), Counter(_g(p) for p in after.per_side)
     if keep - have or _g(before.bar_kg) != _g(after.bar_kg):
         raise ValueError(
             f"strip: {after.describe()} needs plates that {before.describe()} does not have"
         )
     off = have - keep
-    parts = [f"{n} x {fmt_kg(_kg(w))} kg" for w, n in sorted(off.items(), reverse=True)]
+    parts = [f"{n} x {units.show(_kg(w))}" for w, n in sorted(off.items(), reverse=True)]
     return "take off " + " + ".join(parts) + " each side"
 
 
