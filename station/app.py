@@ -330,27 +330,35 @@ class Station:
             choice = self.loop.wait_gesture()  # on the summary: press = again, hold = leave
             if choice in ("quit", "long", "hold"):
                 break  # from the menu: back to it; from `station run METHOD`: exit
+            if not self._confirm_again(plan, exercise):
+                break
             warnings = []
         return 0
 
-    def _guardrails(self, plan: Plan, exercise: str | None, warnings: list[str]) -> bool:
-        """Show range and overuse warnings; a press acknowledges. False on quit."""
-        from datetime import datetime, timedelta, timezone
-
-        lines = list(warnings)
-        g = self.config.guardrails
-        now_utc = datetime.now(timezone.utc)
-        local_offset = datetime.now().astimezone().utcoffset() or timedelta(0)
-        since = guardrails.lookback_start(now_utc, local_offset.total_seconds(), g.overuse_days)
+    def _past(self, now_utc, offset_s: float) -> list:
+        """Recorded sets of every method since the guardrails' window began."""
+        since = guardrails.lookback_start(now_utc, offset_s, self.config.guardrails.overuse_days)
         try:
-            past = self.recorder.ask("recent", plan.method, exercise, since)
+            return self.recorder.ask("recent_all", since)
         except Exception:
-            past = []
-        for w in guardrails.check_overuse(past, plan.method, exercise, now_utc,
-                                          local_offset.total_seconds(),
+            return []
+
+    def _guardrails(self, plan: Plan, exercise: str | None, warnings: list[str]) -> bool:
+        """Show range and overuse warnings; a press acknowledges (never
+        blocks). They are recorded with the set. False on quit."""
+        lines = list(warnings)
+        g, cfg = self.config.guardrails, self.config
+        now_utc, offset_s = _now_utc_and_offset()
+        t = cfg.training
+        block = guardrails.Block(t.block_weeks, t.block_start) if t.block_weeks and t.block_start \
+            else None
+        for w in guardrails.check_overuse(self._past(now_utc, offset_s), plan.method, exercise,
+                                          now_utc, offset_s,
                                           overuse_sessions=g.overuse_sessions,
                                           overuse_days=g.overuse_days,
-                                          warn_consecutive_days=g.warn_consecutive_days):
+                                          warn_consecutive_days=g.warn_consecutive_days,
+                                          muscles={n: e.muscles for n, e in cfg.exercises.items()},
+                                          block=block):
             lines.append(w.text)
         self._pending_warnings = lines
         if not lines:
@@ -359,12 +367,29 @@ class Station:
             self.say(f"station: warning: {line}")
         self.loop.present("warning", title="WARNING", lines=tuple(lines),
                           prompt="press to continue")
+        self._warn_cue()
+        return self.loop.wait_gesture() not in ("quit",)
+
+    def _warn_cue(self) -> None:
         warn = Cue("warn", self.clock.now())
         for sink in self.loop.sinks:
             sink.play(warn)
         if self.loop._on_cue is not None:
             self.loop._on_cue(warn)
-        return self.loop.wait_gesture() not in ("quit",)
+
+    def _confirm_again(self, plan: Plan, exercise: str | None) -> bool:
+        """Drop sets and forced negatives: "press: again" asks first, naming
+        the set it would be today (it counts toward the guardrails). True: go."""
+        now_utc, offset_s = _now_utc_and_offset()
+        done = guardrails.sets_today(self._past(now_utc, offset_s), plan.method, exercise,
+                                     now_utc, offset_s)
+        lines = guardrails.again_prompt(plan.method, exercise, done)
+        if lines is None:
+            return True
+        self.say(f"station: {lines[0]}")
+        self.loop.present("warning", title="AGAIN?", lines=lines[:-1], prompt=lines[-1])
+        self._warn_cue()
+        return self.loop.wait_gesture() == "press"
 
     def run_set(self, plan: Plan, exercise: str | None, load: float | None,
                 prep: "Prepared | None" = None) -> SetResult:
@@ -424,6 +449,15 @@ class Station:
             elif choice in ("quit", "long"):
                 break
         return 0
+
+
+def _now_utc_and_offset():
+    """(aware UTC now, local time minus UTC in s): the guardrails' days."""
+    from datetime import datetime, timedelta, timezone
+
+    now_utc = datetime.now(timezone.utc)
+    offset = now_utc.astimezone().utcoffset() or timedelta(0)
+    return now_utc, offset.total_seconds()
 
 
 def _screen_here() -> bool:

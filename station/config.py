@@ -24,6 +24,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 
@@ -124,11 +125,24 @@ class GuardrailsConfig:
 
 
 @dataclass(frozen=True)
+class TrainingConfig:
+    """A training block: ``block_weeks`` long from ``block_start`` (a local
+    date); both None = no block configured."""
+
+    block_weeks: int | None = None
+    block_start: date | None = None
+
+
+@dataclass(frozen=True)
 class Exercise:
-    """An exercise and the equipment its loads are rounded to, kg.
+    """An exercise and the equipment its loads are rounded to, kg (always kg
+    here, whatever the file's ``units``).
     ``kind``: "barbell" | "dumbbell" | "machine". ``plates_kg``: plates
     available per side (barbell) and ``dumbbells_kg``, both sorted descending;
-    ``increment_kg``: a machine's stack step."""
+    ``increment_kg``: a machine's stack step. ``muscles``: the muscle groups
+    it trains (guardrails count per group). ``variations``: a mechanical drop
+    set's variations in order (empty: the built-in list for this exercise,
+    if any)."""
 
     name: str
     kind: str = "barbell"
@@ -137,6 +151,8 @@ class Exercise:
     plates_kg: tuple[float, ...] = DEFAULT_PLATES_KG
     dumbbells_kg: tuple[float, ...] = ()
     increment_kg: float = 5.0
+    muscles: tuple[str, ...] = ()
+    variations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +182,8 @@ class Config:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     history: HistoryConfig = field(default_factory=HistoryConfig)
     guardrails: GuardrailsConfig = field(default_factory=GuardrailsConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    units: str = "kg"
     exercises: Mapping[str, Exercise] = field(default_factory=lambda: MappingProxyType({}))
     presets: Mapping[str, UserPreset] = field(default_factory=lambda: MappingProxyType({}))
     source: Path | None = None
@@ -350,10 +368,11 @@ class _Table:
             raise self.fail(key, "one of " + ", ".join(f'"{c}"' for c in choices))
         return value
 
-    def weights(self, key: str, default: tuple[float, ...], hi: float) -> tuple[float, ...]:
-        """An array of positive kg values, returned sorted heaviest first."""
+    def weights(self, key: str, default: tuple[float, ...], hi: float,
+                unit: str = "kg") -> tuple[float, ...]:
+        """An array of positive weights, returned sorted heaviest first."""
         value = self.data.get(key, list(default))
-        expected = f"an array of numbers over 0 and at most {_num(hi)} kg"
+        expected = f"an array of numbers over 0 and at most {_num(hi)} {unit}"
         if not isinstance(value, list):
             raise self.fail(key, expected)
         for i, item in enumerate(value):
@@ -372,8 +391,13 @@ def _table(data: Mapping[str, object], key: str, path: tuple[str, ...] = ()) -> 
 
 # -- the sections -------------------------------------------------------------
 
-_SECTIONS = ("pins", "gestures", "sound", "serial", "display", "history", "guardrails",
-             "exercises", "presets")
+_SECTIONS = ("units", "pins", "gestures", "sound", "serial", "display", "history", "guardrails",
+             "training", "exercises", "presets")
+#: One pound, kg (as station.core.loads.LB_KG).
+_LB_KG = 0.45359237
+#: Defaults in pounds when ``units = "lb"``: a 45 lb bar, common plates.
+_LB_DEFAULTS = {"bar": 45.0, "plates": (45.0, 45.0, 45.0, 45.0, 35.0, 25.0, 10.0, 5.0, 2.5),
+                "increment": 10.0}
 _PIN_WHAT = "a BCM pin number"
 
 
@@ -469,31 +493,69 @@ def _guardrails(data: Mapping[str, object]) -> GuardrailsConfig:
     )
 
 
-_KIND_KEYS = (("barbell", ("bar_kg", "plates_kg")), ("dumbbell", ("dumbbells_kg",)),
-              ("machine", ("increment_kg",)))
+_KIND_KEYS = (("barbell", ("bar", "plates")), ("dumbbell", ("dumbbells",)),
+              ("machine", ("increment",)))
 
 
-def _exercise(name: str, data: Mapping[str, object]) -> Exercise:
-    t = _Table(data, ("exercises", name), ("kind", "one_rm_kg", "bar_kg", "plates_kg",
-                                           "dumbbells_kg", "increment_kg"))
+def _names(t: "_Table", key: str) -> tuple[str, ...]:
+    value = t.data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise t.fail(key, "an array of names")
+    return tuple(v.strip() for v in value)
+
+
+def _exercise(name: str, data: Mapping[str, object], units: str = "kg") -> Exercise:
+    other = "lb" if units == "kg" else "kg"
+    for key in data:
+        base, _, unit = key.rpartition("_")
+        if unit == other and base in ("one_rm", "bar", "plates", "dumbbells", "increment"):
+            raise _Problem(("exercises", name, key),
+                           f'units is "{units}": give {base}_{units} (in {units})')
+    u = lambda base: f"{base}_{units}"  # noqa: E731
+    t = _Table(data, ("exercises", name), ("kind", u("one_rm"), u("bar"), u("plates"),
+                                           u("dumbbells"), u("increment"), "muscles",
+                                           "variations"))
     d = Exercise(name)
     kind = t.choice("kind", d.kind, tuple(k for k, _ in _KIND_KEYS))
-    for other, keys in _KIND_KEYS:
+    for other_kind, keys in _KIND_KEYS:
         for key in keys:
-            if other != kind and t.has(key):
-                raise _Problem(t.path + (key,), f'only for kind "{other}", this exercise is "{kind}"')
+            if other_kind != kind and t.has(u(key)):
+                raise _Problem(t.path + (u(key),), f'only for kind "{other_kind}", this exercise is "{kind}"')
+    k = 1.0 if units == "kg" else 1 / _LB_KG  # kg limits in the file's units
+    lim = lambda kg: round(kg * k)  # noqa: E731
+    to_kg = (lambda x: x) if units == "kg" else (lambda x: x * _LB_KG)  # noqa: E731
+    dflt = {"bar": d.bar_kg, "plates": d.plates_kg, "increment": d.increment_kg} if units == "kg" \
+        else _LB_DEFAULTS
+    one_rm = t.number(u("one_rm"), None, 0, lim(1000), f" {units}", lo_open=True)
     return Exercise(
         name=name,
         kind=kind,
-        one_rm_kg=t.number("one_rm_kg", None, 0, 1000, " kg", lo_open=True),
-        bar_kg=t.number("bar_kg", d.bar_kg, 0, 50, " kg"),
-        plates_kg=t.weights("plates_kg", d.plates_kg, 50),
-        dumbbells_kg=t.weights("dumbbells_kg", d.dumbbells_kg, 200),
-        increment_kg=t.number("increment_kg", d.increment_kg, 0, 50, " kg", lo_open=True),
+        one_rm_kg=None if one_rm is None else to_kg(one_rm),
+        bar_kg=to_kg(t.number(u("bar"), dflt["bar"], 0, lim(50), f" {units}")),
+        plates_kg=tuple(to_kg(x) for x in t.weights(u("plates"), dflt["plates"], lim(50), units)),
+        dumbbells_kg=tuple(to_kg(x) for x in t.weights(u("dumbbells"), d.dumbbells_kg, lim(200), units)),
+        increment_kg=to_kg(t.number(u("increment"), dflt["increment"], 0, lim(50), f" {units}",
+                                    lo_open=True)),
+        muscles=_names(t, "muscles"),
+        variations=_names(t, "variations"),
     )
 
 
-def _preset(name: str, data: Mapping[str, object], exercises: Mapping[str, Exercise]) -> UserPreset:
+def _training(data: Mapping[str, object]) -> TrainingConfig:
+    t = _Table(data, ("training",), ("block_weeks", "block_start"))
+    if not t.has("block_weeks") and not t.has("block_start"):
+        return TrainingConfig()
+    if not t.has("block_weeks"):
+        raise t.fail("block_weeks", "the block's length in weeks (from 2 to 52) with block_start")
+    weeks = t.whole("block_weeks", 10, 2, 52, "a number of weeks")
+    start = t.data.get("block_start", _MISSING)
+    if isinstance(start, datetime) or not isinstance(start, date):
+        raise t.fail("block_start", "the block's first day as a TOML date, e.g. 2026-10-05")
+    return TrainingConfig(weeks, start)
+
+
+def _preset(name: str, data: Mapping[str, object], exercises: Mapping[str, Exercise],
+            units: str = "kg") -> UserPreset:
     path = ("presets", name)
     if name in PRESETS:
         raise _Problem(path, f"expected a name that is not a built-in method ({', '.join(PRESETS)}), "
@@ -505,14 +567,20 @@ def _preset(name: str, data: Mapping[str, object], exercises: Mapping[str, Exerc
     if not isinstance(method, str) or method not in PRESETS:
         raise _Problem(path + ("method",), f"expected a method, one of {', '.join(PRESETS)}; "
                                            f"found {_found(method)}")
-    own = ("method", "exercise", "load_kg")
+    load_key = f"load_{units}"
+    if f"load_{'lb' if units == 'kg' else 'kg'}" in data:
+        raise _Problem(path + (f"load_{'lb' if units == 'kg' else 'kg'}",),
+                       f'units is "{units}": give {load_key} (in {units})')
+    own = ("method", "exercise", load_key)
     method_params = tuple(p.name for p in PRESETS[method].params)
     t = _Table(data, path, own + method_params)
     exercise = data.get("exercise")
     if exercise is not None and (not isinstance(exercise, str) or exercise not in exercises):
         known = ", ".join(exercises) if exercises else "none defined"
         raise t.fail("exercise", f"the name of an [exercises.*] entry ({known})")
-    load_kg = t.number("load_kg", None, 0, 1000, " kg")
+    load_kg = t.number(load_key, None, 0, 1000 if units == "kg" else round(1000 / _LB_KG), f" {units}")
+    if load_kg is not None and units == "lb":
+        load_kg *= _LB_KG
     params: dict[str, object] = {}
     for key in method_params:
         if not t.has(key):
@@ -532,8 +600,8 @@ def _preset(name: str, data: Mapping[str, object], exercises: Mapping[str, Exerc
     except PlanError as e:
         msg = str(e)
         head, _, rest = msg.partition(": ")
-        key = {"load": "load_kg"}.get(head, head)
-        if rest and (key in params or key == "load_kg"):
+        key = {"load": load_key}.get(head, head)
+        if rest and (key in params or key == load_key):
             raise _Problem(path + (key,), rest) from None
         raise _Problem(path, msg) from None
     return UserPreset(name, method, exercise, load_kg, MappingProxyType(params))
@@ -547,12 +615,15 @@ def _build(data: Mapping[str, object], source: Path | None, env: Mapping[str, st
     for key in data:
         if key not in _SECTIONS:
             raise _unknown((key,), _SECTIONS, "section")
+    units = data.get("units", "kg")
+    if units not in ("kg", "lb"):
+        raise _Problem(("units",), f'expected "kg" or "lb" (at the top of the file), found {_found(units)}')
     exercises: dict[str, Exercise] = {}
     for name in _table(data, "exercises"):
-        exercises[name] = _exercise(name, _table(data["exercises"], name, ("exercises",)))
+        exercises[name] = _exercise(name, _table(data["exercises"], name, ("exercises",)), units)
     presets: dict[str, UserPreset] = {}
     for name in _table(data, "presets"):
-        presets[name] = _preset(name, _table(data["presets"], name, ("presets",)), exercises)
+        presets[name] = _preset(name, _table(data["presets"], name, ("presets",)), exercises, units)
     return Config(
         pins=_pins(_table(data, "pins")),
         gestures=_gestures(_table(data, "gestures")),
@@ -561,6 +632,8 @@ def _build(data: Mapping[str, object], source: Path | None, env: Mapping[str, st
         display=_display(_table(data, "display")),
         history=_history(_table(data, "history"), source, env),
         guardrails=_guardrails(_table(data, "guardrails")),
+        training=_training(_table(data, "training")),
+        units=units,
         exercises=MappingProxyType(exercises),
         presets=MappingProxyType(presets),
         source=source,

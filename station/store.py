@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from station.core.events import BoutChanged, BoutRemoved, Cue, SetChanged
 from station.core.guardrails import PastSession
 from station.store_guard import HistoryError, NullHistory, check_file
-from station.store_read import read_recent, read_sessions
+from station.store_read import read_recent, read_recent_all, read_sessions
 from station.store_schema import SchemaError, check_current, check_ours, migrate
 
 #: How a session can end. "running" is what an unfinished session holds.
@@ -327,6 +327,13 @@ class History:
         if self._conn is None:
             return []
         return read_recent(self._conn, method, exercise, since_utc)
+
+    def recent_all(self, since_utc: datetime) -> list[PastSession]:
+        """Sessions of every method and exercise with at least one rep, begun
+        at or after ``since_utc`` (aware datetime), oldest first: for guardrails."""
+        if self._conn is None:
+            return []
+        return read_recent_all(self._conn, since_utc)
 
 
 def _store_lateness(c: sqlite3.Connection, sid: int) -> None:

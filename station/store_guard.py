@@ -79,6 +79,9 @@ class NullHistory:
     def recent(self, method: str, exercise: str | None, since_utc: datetime) -> list[PastSession]:
         return []
 
+    def recent_all(self, since_utc: datetime) -> list[PastSession]:
+        return []
+
     def close(self) -> None:
         pass
 

@@ -102,3 +102,16 @@ def read_recent(
         (method, exercise, since.timestamp()),
     )
     return [PastSession(datetime.fromtimestamp(at, UTC), m, e) for at, m, e in rows]
+
+
+def read_recent_all(conn: sqlite3.Connection, since: datetime) -> list[PastSession]:
+    """Sessions of any method and exercise begun at or after ``since`` (aware
+    datetime) in which at least one rep was counted, oldest first: what the
+    guardrails count across methods and muscle groups."""
+    rows = conn.execute(
+        "SELECT started_at, method, exercise FROM sessions s "
+        "WHERE started_at >= ? AND EXISTS (SELECT 1 FROM reps r WHERE r.session_id = s.id) "
+        "ORDER BY started_at",
+        (since.timestamp(),),
+    )
+    return [PastSession(datetime.fromtimestamp(at, UTC), m, e) for at, m, e in rows]

@@ -1,17 +1,26 @@
-"""Overuse guardrails and spotter rules (pure: time is an argument).
+"""Guardrails that see the whole week, and spotter rules (pure: time is an argument).
 
-Intensification methods are occasional tools (methods.md): running the same
-method on the same exercise on many days of a week earns a visible warning.
-A warning informs; it never blocks a set.
+Intensification methods are occasional tools (methods.md): every one of them
+counts, per exercise and per muscle group (where the config names the
+exercise's muscles), over the last ``overuse_days`` local days; more sets
+than ``overuse_sessions`` earn a warning that names the sets and the days
+counted. Each set counts: two drop sets on one day are two. A warning
+informs; it never blocks a set. The rules and their sources are in
+docs/advice.md.
 
 Days are *training days*: local calendar dates (UTC plus ``utc_offset_s``),
-so two sets of the same method in one workout count once, and a set at 23:59
-and one at 00:01 are on consecutive days.
+so a set at 23:59 and one at 00:01 are on consecutive days.
+
+A training block (``[training] block_weeks`` and ``block_start``) gives the
+week the lifter is in; a drop set before the block's last four weeks gets the
+article's note (drop sets added in the last four weeks of a ten-week program
+promoted more growth; used all the time they added nothing). No block, no
+note.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -19,10 +28,14 @@ from station.core.methods import preset
 
 #: Methods that are drop sets; they get the end-of-training-block note.
 DROP_SET_METHODS = ("drop-set", "mechanical-drop-set")
+#: Methods whose "again" on the summary asks first (a second heavy
+#: failure-to-failure or supramaximal set on the same day).
+CONFIRM_AGAIN_METHODS = ("drop-set", "mechanical-drop-set", "forced-negatives")
+#: Drop sets belong in this many last weeks of a block (methods.md).
+DROP_SET_LAST_WEEKS = 4
 
 _OCCASIONAL = "these methods are occasional tools"
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_DROP_NOTE = "drop sets fit best near the end of a training block"
 
 
 @dataclass(frozen=True)
@@ -35,24 +48,42 @@ class PastSession:
 
 
 @dataclass(frozen=True)
+class Block:
+    """A training block: ``weeks`` long, its first day ``start`` (local date)."""
+
+    weeks: int
+    start: date
+
+    def week_of(self, day: date) -> int:
+        """The week of the block ``day`` falls in: 1 on the first seven days;
+        0 or less before the start, more than ``weeks`` after the end."""
+        return (day - self.start).days // 7 + 1
+
+
+@dataclass(frozen=True)
 class OveruseWarning:
     """A guardrail warning with the facts it counted.
 
-    ``rule``: "overuse" (too many days in the window) or "consecutive"
-    (yesterday too). ``days``: the local training days counted, oldest
-    first, today (the set about to start) included. ``text``: one line for
-    the screen and the history.
+    ``rule``: "exercise" or "muscle" (too many intensification sets in the
+    window, on this exercise or on one of its muscle groups), "consecutive"
+    (yesterday too) or "block" (a drop set before the last weeks of the
+    block). ``subject``: the exercise or muscle group counted (None: no
+    exercise). ``sets``: the sets counted, oldest first, the one about to
+    start last. ``days``: their local training days, oldest first. ``text``:
+    one line for the screen and the history.
     """
 
     rule: str
     method: str
-    exercise: str | None
+    subject: str | None
+    sets: tuple[PastSession, ...]
     days: tuple[date, ...]
     text: str
 
-
-def _label(method: str, exercise: str | None) -> str:
-    return f"{method} for {exercise}" if exercise else method
+    @property
+    def exercise(self) -> str | None:
+        """The exercise the warning counted (None for a muscle group)."""
+        return self.subject if self.rule != "muscle" else None
 
 
 def _weekday(d: date) -> str:
@@ -68,7 +99,7 @@ def _local_day(at: datetime, utc_offset_s: float) -> date:
 def lookback_start(now: datetime, utc_offset_s: float, overuse_days: int) -> datetime:
     """The earliest instant (aware UTC) a past session can matter to
     :func:`check_overuse`: local midnight starting the window (at least
-    yesterday's, for the consecutive-day rule). For ``History.recent``."""
+    yesterday's, for the consecutive-day rule). For ``History.recent_all``."""
     today = _local_day(now, utc_offset_s)
     first = today - timedelta(days=max(overuse_days - 1, 1))
     midnight = datetime(first.year, first.month, first.day, tzinfo=timezone.utc)
@@ -85,46 +116,129 @@ def check_overuse(
     overuse_sessions: int = 2,
     overuse_days: int = 7,
     warn_consecutive_days: bool = True,
+    muscles: Mapping[str, Iterable[str]] | None = None,
+    block: Block | None = None,
 ) -> list[OveruseWarning]:
     """Warnings for starting ``method`` on ``exercise`` at ``now`` (aware).
 
-    ``past``: recorded sessions (any method; whether the one about to
-    start is among them makes no difference: today counts once).
-    ``utc_offset_s``: local time minus UTC, s, for day boundaries.
-    Warns when the training days with this method and exercise in the last
-    ``overuse_days`` local days (today, the set about to start, included)
-    number more than ``overuse_sessions``, and, if ``warn_consecutive_days``,
-    when it also ran yesterday.
+    ``past``: recorded sets of any method and exercise, not including the one
+    about to start (it is counted here, once). ``utc_offset_s``: local time
+    minus UTC, s, for day boundaries. ``muscles``: exercise name -> its muscle
+    groups, from the config. Warns when the intensification sets on this
+    exercise, or on any exercise sharing one of its muscle groups, in the last
+    ``overuse_days`` local days (today and this set included) number more
+    than ``overuse_sessions``; if ``warn_consecutive_days``, when this
+    exercise (or one of its muscle groups) was trained so yesterday; and for
+    a drop set before the last :data:`DROP_SET_LAST_WEEKS` weeks of ``block``.
     """
     if overuse_sessions < 1 or overuse_days < 1:
         raise ValueError(f"guardrail thresholds must be >= 1: overuse_sessions={overuse_sessions},"
                          f" overuse_days={overuse_days}")
+    muscles = {k: tuple(v) for k, v in (muscles or {}).items()}
     today = _local_day(now, utc_offset_s)
     first = today - timedelta(days=overuse_days - 1)
-    ran_on = {
-        _local_day(s.started_at, utc_offset_s)
-        for s in past
-        if s.method == method and s.exercise == exercise
-    }
-    days = sorted({d for d in ran_on if first <= d <= today} | {today})
-    label = _label(method, exercise)
-    note = f"; {_DROP_NOTE}" if method in DROP_SET_METHODS else ""
-    warnings = []
-    if len(days) > overuse_sessions:
-        names = ", ".join(_weekday(d) for d in days)
-        warnings.append(OveruseWarning(
-            "overuse", method, exercise, tuple(days),
-            f"{label}: {len(days)} sessions in the last {overuse_days} days ({names})"
-            f" — {_OCCASIONAL}{note}",
-        ))
+    this = PastSession(now, method, exercise)
+    recent = sorted((s for s in past if first <= _local_day(s.started_at, utc_offset_s) <= today),
+                    key=lambda s: s.started_at)
     yesterday = today - timedelta(days=1)
-    if warn_consecutive_days and yesterday in ran_on:
+
+    def day(s: PastSession) -> date:
+        return _local_day(s.started_at, utc_offset_s)
+
+    groups: list[tuple[str, str | None, list[PastSession]]] = [
+        ("exercise", exercise, [s for s in recent if s.exercise == exercise] + [this])]
+    for m in muscles.get(exercise, ()) if exercise else ():
+        groups.append(("muscle", m, [s for s in recent if m in muscles.get(s.exercise or "", ())]
+                       + [this]))
+    warnings: list[OveruseWarning] = []
+    counted: set[tuple[PastSession, ...]] = set()
+    for rule, subject, sets in groups:
+        key = tuple(sets)
+        if len(sets) <= overuse_sessions or key in counted:
+            continue  # a muscle group trained only by this exercise repeats its warning
+        counted.add(key)
+        days = tuple(sorted({day(s) for s in sets}))
+        name = subject or "no exercise"
+        where = f"{name} (muscle group)" if rule == "muscle" else name
+        listed = ", ".join(_set_name(s, rule, day(s), s is this) for s in sets)
         warnings.append(OveruseWarning(
-            "consecutive", method, exercise, (yesterday, today),
-            f"{label}: also yesterday ({_weekday(yesterday)}) — {_OCCASIONAL};"
-            f" give it a day or more to recover{note}",
-        ))
+            rule, method, subject, key, days,
+            f"{where}: {len(sets)} intensification sets in the last {overuse_days} days"
+            f" on {_days(days)}: {listed} — {_OCCASIONAL}"))
+    if warn_consecutive_days:
+        for rule, subject, sets in groups:
+            before = [s for s in sets if day(s) == yesterday]
+            if before:
+                name = subject or "no exercise"
+                what = ", ".join(_set_name(s, rule, None, False) for s in before)
+                warnings.append(OveruseWarning(
+                    "consecutive", method, subject, tuple(before) + (this,), (yesterday, today),
+                    f"{name}: also yesterday ({_weekday(yesterday)}: {what}) — {_OCCASIONAL};"
+                    " give it a day or more to recover"))
+                break  # one "yesterday" line is enough
+    note = block_note(method, block, today)
+    if note:
+        warnings.append(OveruseWarning("block", method, exercise, (this,), (today,), note))
     return warnings
+
+
+def block_note(method: str, block: Block | None, today: date) -> str | None:
+    """The drop-set note for ``today`` in ``block``, or None: only drop sets,
+    only with a block, only before its last :data:`DROP_SET_LAST_WEEKS` weeks."""
+    if block is None or method not in DROP_SET_METHODS:
+        return None
+    week = block.week_of(today)
+    last = max(1, block.weeks - DROP_SET_LAST_WEEKS + 1)
+    if week < 1:
+        return (f"{method}: your {block.weeks}-week block starts on {block.start.isoformat()};"
+                f" drop sets fit best in its last {DROP_SET_LAST_WEEKS} weeks"
+                f" (weeks {last}-{block.weeks})")
+    if week > block.weeks:
+        return (f"{method}: the {block.weeks}-week block that began {block.start.isoformat()}"
+                " has ended (set [training] block_start for the next one)")
+    if week >= last:
+        return None
+    return (f"{method}: week {week} of {block.weeks} — drop sets fit best in the last"
+            f" {DROP_SET_LAST_WEEKS} weeks of a block (weeks {last}-{block.weeks}); used all the"
+            " time they add nothing")
+
+
+def sets_today(past: Iterable[PastSession], method: str, exercise: str | None, now: datetime,
+               utc_offset_s: float = 0.0) -> int:
+    """How many sets of ``method`` on ``exercise`` were recorded on ``now``'s
+    local day."""
+    today = _local_day(now, utc_offset_s)
+    return sum(1 for s in past if s.method == method and s.exercise == exercise
+               and _local_day(s.started_at, utc_offset_s) == today)
+
+
+def again_prompt(method: str, exercise: str | None, done_today: int) -> tuple[str, ...] | None:
+    """What the summary's "press: again" asks first, for the methods of
+    :data:`CONFIRM_AGAIN_METHODS` (None for the others): the lines of a
+    confirmation screen naming the set it would be today."""
+    if method not in CONFIRM_AGAIN_METHODS:
+        return None
+    on = f" on {exercise}" if exercise else ""
+    nth = _ordinal(done_today + 1)
+    return (f"another {method}{on}? It would be your {nth} today.",
+            "it counts toward this week's intensification sets",
+            "press: yes, go again   hold: no, leave")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _days(days: tuple[date, ...]) -> str:
+    n = len(days)
+    return f"{n} day{'s' if n != 1 else ''} ({', '.join(_weekday(d) for d in days)})"
+
+
+def _set_name(s: PastSession, rule: str, d: date | None, now: bool) -> str:
+    on = f" {s.exercise}" if rule == "muscle" and s.exercise else ""
+    when = "" if d is None else (" now" if now else f" {_weekday(d)}")
+    return f"{s.method}{on}{when}"
 
 
 def spotter_required(method: str, exercise_kind: str | None) -> bool:

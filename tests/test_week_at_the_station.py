@@ -1,0 +1,111 @@
+"""The week's guardrails as the lifter meets them at the station: warnings
+from the whole recorded week and the config's muscle groups and block, and
+"press: again" after a drop set asking first (station.app)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from station.app import Options, Station
+from station.clock import FakeClock
+from station.core.events import Bout, BoutChanged, SetChanged
+from station.core.methods import compile_plan
+from station.store import History
+
+CONFIG = """
+[guardrails]
+warn_consecutive_days = false
+[training]
+block_weeks = 10
+block_start = {start}
+[exercises.squat]
+muscles = ["quads", "glutes"]
+[exercises.leg-press]
+kind = "machine"
+muscles = ["quads", "glutes"]
+[exercises.lunge]
+kind = "dumbbell"
+dumbbells_kg = [10, 12.5, 15]
+muscles = ["quads", "glutes"]
+"""
+
+
+class Screen:
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, dict]] = []
+
+    def present(self, kind: str, **data: object) -> None:
+        self.shown.append((kind, data))
+
+
+def record(h: History, days_ago: float, method: str, exercise: str) -> None:
+    at = -days_ago * 86400.0  # history offset: wall = time.time() + at
+    h.begin_session(method, exercise, 100.0, {}, "", at=at)
+    h.apply(SetChanged("running", at + 1))
+    h.apply(BoutChanged(Bout(0, at + 1, 100.0, rep_times=(at + 1, at + 3), ended_at=at + 4,
+                             end_reason="fail")))
+    h.apply(SetChanged("completed", at + 1, ended_at=at + 5, done_reason="complete"))
+    h.end_session()
+
+
+def station(tmp_path: Path, block_start: date) -> tuple[Station, Screen, list[str]]:
+    cfg = tmp_path / "station.toml"
+    cfg.write_text(CONFIG.format(start=block_start.isoformat()))
+    said: list[str] = []
+    opts = Options(pins="mock", display="none", db=tmp_path / "h.sqlite3", config=cfg, sound=False)
+    st = Station(opts, clock=FakeClock(), out=said.append)
+    screen = Screen()
+    st.loop.screen = screen
+    return st, screen, said
+
+
+@pytest.fixture
+def week(tmp_path):
+    # Earlier this week: drop sets on leg press and lunge, a cluster on squat; all today-ish
+    # relative to the real clock (the guardrails use the wall-clock day).
+    hour = 1 / 24
+    with History.open(tmp_path / "h.sqlite3", time.time()) as h:
+        record(h, 3 + hour, "drop-set", "leg-press")
+        record(h, 2 + hour, "drop-set", "lunge")
+        record(h, 1 + hour, "cluster", "squat")
+    return tmp_path
+
+
+def test_a_drop_set_on_squat_after_leg_drop_sets_warns_for_the_muscle_group_and_block(week):
+    today = datetime.now().date()
+    st, screen, said = station(week, today - timedelta(weeks=1))  # week 2 of 10
+    with st:
+        st.loop.wait_gesture = lambda until=None: "press"
+        plan, _ = compile_plan("drop-set", {}, 100.0)
+        assert st._guardrails(plan, "squat", []) is True  # informative: a press goes on
+    kind, data = screen.shown[-1]
+    assert kind == "warning"
+    lines = data["lines"]
+    assert any(ln.startswith("quads (muscle group): 4 intensification sets in the last 7 days")
+               and "drop-set leg-press" in ln and "drop-set lunge" in ln and "cluster squat" in ln
+               for ln in lines), lines
+    assert any(ln.startswith("drop-set: week 2 of 10") for ln in lines), lines
+    assert any("warning: quads (muscle group)" in s for s in said)
+    assert st._pending_warnings == list(lines)  # recorded with the set that follows
+
+
+def test_again_after_a_drop_set_asks_first_and_names_the_set_of_the_day(week):
+    st, screen, _ = station(week, datetime.now().date() - timedelta(weeks=8))
+    with History.open(week / "h.sqlite3", time.time()) as h:
+        record(h, 0.001, "drop-set", "squat")  # the set just finished
+    with st:
+        plan, _ = compile_plan("drop-set", {}, 100.0)
+        st.loop.wait_gesture = lambda until=None: "hold"
+        assert st._confirm_again(plan, "squat") is False  # a hold: no, leave
+        kind, data = screen.shown[-1]
+        assert (kind, data["title"]) == ("warning", "AGAIN?")
+        assert data["lines"][0] == "another drop-set on squat? It would be your 2nd today."
+        st.loop.wait_gesture = lambda until=None: "press"
+        assert st._confirm_again(plan, "squat") is True
+        cluster, _ = compile_plan("cluster", {}, 100.0)
+        n = len(screen.shown)
+        assert st._confirm_again(cluster, "squat") is True and len(screen.shown) == n  # no question
