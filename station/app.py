@@ -418,14 +418,14 @@ class Station:
         from .core import advice, loads
 
         ex = self.config.exercises.get(exercise) if exercise else None
+        units = loads.Units(getattr(self.config, "units", "kg"))
         try:
-            kit = loads.Kit.of(ex) if ex is not None else loads.Kit()
+            kit = loads.Kit.of(ex) if ex is not None else loads.Kit.default(units)
         except ValueError:
             kit = None
         one_rm = (ex.one_rm_kg or self._learnt_1rm(exercise)) if ex is not None and exercise else None
         return advice.next_set(result.snapshot, plan.target_reps or plan.first_target_reps, kit,
-                               exercise=exercise, one_rm_kg=one_rm,
-                               units=loads.Units(getattr(self.config, "units", "kg")))
+                               exercise=exercise, one_rm_kg=one_rm, units=units)
 
     def _menu_loop(self) -> int:
         from .ui.menu import build_menu
@@ -539,6 +539,8 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     if exercise and ex is None and config.exercises:
         raise PlanError(f"unknown exercise {exercise!r}; the config has: {', '.join(config.exercises)}")
     info: list[str] = []
+    units = loads.Units(getattr(config, "units", "kg"))
+    show = units.show
     kit = loads.Kit.of(ex) if ex is not None else None
     one_rm, source = (ex.one_rm_kg, "configured") if ex is not None else (None, "")
     if ex is not None and not one_rm and learnt_1rm is not None and exercise:
@@ -546,8 +548,12 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     if load_kg is None and kit is not None and one_rm:
         start = loads.starting_load(base, one_rm)
         load_kg = kit.round(start.suggested_kg).total_kg
-        info.append(f"starting load {load_kg:g} kg = {start.suggested} of a {one_rm:.1f} kg 1RM, "
-                    f"{source} ({start.rule}: {start.low_kg:.1f}-{start.high_kg:.1f} kg)")
+        each = " per dumbbell" if kit.kind == "dumbbell" else ""
+        dumbbell = "dumbbell " if kit.kind == "dumbbell" else ""
+        lo, hi = units.of_kg(start.low_kg), units.of_kg(start.high_kg)
+        info.append(f"starting load {show(load_kg)}{each} = {start.suggested} of a "
+                    f"{units.of_kg(one_rm):.1f} {units.name} {dumbbell}1RM, "
+                    f"{source} ({start.rule}: {lo:.1f}-{hi:.1f} {units.name})")
     elif load_kg is not None and kit is not None:
         load_kg = kit.round(load_kg).total_kg
     loading = kit.round(load_kg) if load_kg is not None and kit is not None else None
@@ -562,11 +568,11 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
             raise PlanError(f"drop-set: {exc}") from None
         loading = chain[0]  # the plates chosen so that each drop is a clean strip
         drop_loads = tuple(x.total_kg for x in chain)
-        strips = tuple(loads.strip_text(a, b) for a, b in zip(chain, chain[1:]))
-        info.append("drops: " + " -> ".join(f"{x:g} kg" for x in drop_loads) + "; "
+        strips = tuple(loads.strip_text(a, b, units) for a, b in zip(chain, chain[1:]))
+        info.append("drops: " + " -> ".join(show(x) for x in drop_loads) + "; "
                     + "; ".join(strips))
     if loading is not None:
-        info.insert(len(info) - (1 if strips else 0), loading.describe())
+        info.insert(len(info) - (1 if strips else 0), loading.describe(units))
     plan, warnings = compile_plan(base, params, load_kg, drop_loads)
     if not plan.spotter and guardrails.spotter_required(base, ex.kind if ex is not None else None):
         plan = dataclasses.replace(plan, spotter=True)  # barbell drop sets

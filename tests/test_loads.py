@@ -285,6 +285,12 @@ def test_core_loads_imports_only_the_stdlib():
 # ---------------------------------------------------------------- station load
 
 
+@pytest.fixture(autouse=True)
+def _no_users_config(tmp_path, monkeypatch):
+    """`station load` reads the config every time: never the user's own."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config-here"))
+
+
 def cli(argv: list[str], capsys, config: Path | None = None) -> tuple[int, str, str]:
     parser = argparse.ArgumentParser(prog="station")
     load_cmd.add_parser(parser.add_subparsers())
@@ -334,9 +340,9 @@ def test_load_reps_and_percent(capsys):
 
 def test_load_dumbbells_and_machine(capsys):
     code, out, _ = cli(["--1rm", "40", "--reps", "10", "--dumbbells", "20,25,30,32.5"], capsys)
-    assert code == 0 and out.splitlines()[1].startswith("30 kg   10RM")
+    assert code == 0 and out.splitlines()[1].startswith("30 kg per dumbbell   10RM")
     code, out, _ = cli(["--1rm", "30", "--reps", "8", "--dumbbells", "20,22,24"], capsys)
-    assert out.splitlines()[1] == "24 kg   8RM: 80.6 % of 30 kg = 24.2 kg"  # near enough: no warning
+    assert out.splitlines()[1] == "24 kg per dumbbell   8RM: 80.6 % of 30 kg = 24.2 kg"  # near enough
     code, out, _ = cli(["--1rm", "30", "--reps", "1", "--dumbbells", "20,22,24"], capsys)
     assert out.splitlines()[1].endswith("; the kit tops out at 24 kg")
     code, out, _ = cli(["--1rm", "80", "--percent", "70", "--increment", "7", "--drops", "3"], capsys)
@@ -412,3 +418,67 @@ def test_load_exercise_errors(capsys, config, tmp_path):
     broken.write_text("[exercises.squat]\nplates = [20]\n")
     code, _, err = cli(["squat"], capsys, broken)
     assert code == 2 and "broken.toml" in err
+
+
+# ---------------------------------------------------------------- kit and units
+
+
+def test_load_checks_the_config_even_with_1rm(capsys, tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[exercises.squat]\nplates_kg = [20, -5]\n")
+    code, out, err = cli(["--1rm", "140"], capsys, broken)
+    assert code == 2 and out == ""
+    assert err.startswith(f"station load: {broken}:2: exercises.squat.plates_kg:")
+
+
+LB_TOML = """units = "lb"
+[exercises.squat]
+one_rm_lb = 315
+bar_lb = 45
+plates_lb = [45, 45, 45, 25, 10, 5, 2.5]
+"""
+
+
+def test_a_pound_gym_sees_pounds_plates_bar_and_loads(capsys, tmp_path):
+    cfg = tmp_path / "station.toml"
+    cfg.write_text(LB_TOML)
+    code, out, _ = cli(["squat", "--reps", "5"], capsys, cfg)
+    assert code == 0
+    assert out.startswith("1RM 315 lb (squat, from the config); bar 45 lb, plates per side"
+                          " 3 x 45 + 25 + 10 + 5 + 2.5 lb")
+    assert out.splitlines()[1].startswith("280 lb   5RM: 88.9 % of 315 lb = 280.0 lb")
+    assert out.splitlines()[2].strip() == "45 lb bar + 2 x 45 + 25 + 2.5 lb each side"
+    code, out, _ = cli(["--1rm", "225", "--percent", "80"], capsys, cfg)
+    assert out.splitlines()[1].startswith("180 lb   80 % of 225 lb = 180.0 lb")
+    code, out, _ = cli(["--1rm", "100", "--percent", "80", "--units", "kg"], capsys, cfg)
+    assert out.splitlines()[1].startswith("80 kg")
+
+
+def test_a_pound_config_is_stored_in_kg_and_refuses_kg_keys(tmp_path):
+    from station.config import ConfigError, parse_config
+
+    cfg = parse_config(LB_TOML)
+    sq = cfg.exercises["squat"]
+    assert cfg.units == "lb"
+    assert sq.one_rm_kg == pytest.approx(142.88, abs=0.01) and sq.bar_kg == pytest.approx(20.41, abs=0.01)
+    with pytest.raises(ConfigError, match='units is "lb": give bar_lb'):
+        parse_config('units = "lb"\n[exercises.squat]\nbar_kg = 20\n')
+    with pytest.raises(ConfigError, match='units: expected "kg" or "lb"'):
+        parse_config('units = "stone"\n')
+
+
+def test_dumbbell_loads_say_they_are_per_dumbbell_and_out_of_reach_says_so(capsys):
+    code, out, _ = cli(["--1rm", "60", "--dumbbells", "10,12.5,15,17.5,20"], capsys)
+    assert code == 0
+    assert out.startswith("dumbbell 1RM 60 kg (--1rm); dumbbells 10, 12.5, 15, 17.5, 20 kg;"
+                          " every load is per dumbbell")
+    rows = table_rows(out)
+    # 2-3RM of 60 kg is 55-57 kg: the 20 kg pair is not a start, it is out of reach.
+    assert rows["strength-rest-pause"][1:3] == ["-", "out of reach"]
+    assert rows["forced-negatives"][2] == "out of reach"
+    assert "every load is per dumbbell: lift a pair" in out
+    assert "drop set from 43.3 kg: out of reach, the kit tops out at 20 kg" in out
+    code, out, _ = cli(["--1rm", "30", "--dumbbells", "10,12.5,15,17.5,20"], capsys)
+    rows = table_rows(out)
+    assert rows["sport-cluster"][1:3] == ["12.5-17.5", "15 kg"]  # within reach: a start
+    assert rows["forced-negatives"][2] == "out of reach"

@@ -6,8 +6,12 @@ dumbbell rack, or the machine stack).
     station load --1rm 140 --percent 80 --bar 20 --plates 4x25,20,15,10,5,2.5,1.25
     station load --set 5x110           1RM estimated from a recent set
 
-Errors (unknown exercise, no 1RM, a kit that cannot make a drop) go to
-stderr with exit status 2.
+The config is read and checked every time (even with --1rm): its ``units``
+("kg" or "lb") are how every weight on the command line is read and every
+load is printed. Dumbbell loads are per dumbbell (a pair is lifted).
+
+Errors (a broken config, unknown exercise, no 1RM, a kit that cannot make a
+drop) go to stderr with exit status 2.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import sys
 from typing import Any, TextIO
 
 from station.core import loads
-from station.core.loads import DropError, Kit, Loading, fmt_kg
+from station.core.loads import DropError, Kit, Loading, Units
 from station.core.methods import PRESETS
 
 
@@ -98,6 +102,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--increment", type=_positive_kg, metavar="KG", help="machine stack step")
     p.add_argument("--drops", type=int, metavar="N", help="show a drop set of N drops from the load")
     p.add_argument("--drop-percent", type=float, metavar="P", help="load taken off at each drop, %%")
+    p.add_argument("--units", choices=loads.UNIT_NAMES,
+                   help="kg or lb for every weight given and shown (default: the config's units)")
     p.set_defaults(func=run)
     return p
 
@@ -116,42 +122,77 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> None:
-    exercise, where = _exercise(args) if args.exercise else (None, "")
+    cfg, where = _config(args)
+    units = Units(args.units or getattr(cfg, "units", "kg"))
+    _to_kg(args, units)
+    exercise = _exercise(args, cfg, where) if args.exercise else None
     if exercise is None and not (args.one_rm or args.sets):
         raise _Usage("give an exercise from the config, --1rm KG, or a recent set with --set REPSxKG")
-    kit = _kit(args, exercise, where)
-    one_rm, source = _one_rm(args, exercise, where)
-    header = f"1RM {fmt_kg(one_rm)} kg ({source}); {kit.describe()}"
+    kit = _kit(args, exercise, where, units)
+    one_rm, source = _one_rm(args, exercise, where, units)
+    show = units.show
+    which = "dumbbell 1RM" if kit.kind == "dumbbell" else "1RM"
+    header = f"{which} {show(one_rm)} ({source}); {kit.describe(units)}"
     if args.reps is None and args.percent is None:
         print(header, file=out)
         print(f"Reps to %1RM: {loads.FORMULA}, valid {loads.MIN_REPS}-{loads.MAX_REPS} reps.", file=out)
-        _print_table(out, one_rm, kit)
-        drop = kit.round(loads.starting_load("drop-set", one_rm).suggested_kg)
-        _print_drops(out, drop, kit, args, strict=args.drops is not None or args.drop_percent is not None)
+        _print_table(out, one_rm, kit, units)
+        start = loads.starting_load("drop-set", one_rm)
+        drop = kit.round(start.suggested_kg)
+        lo, hi = kit.round(start.low_kg), kit.round(start.high_kg)
+        if lo == hi and _edge(kit, start.low_kg, lo, units) and _edge(kit, start.high_kg, hi, units):
+            print(file=out)
+            print(f"drop set from {units.of_kg(start.suggested_kg):.1f} {units.name}: out of reach, "
+                  f"{_edge(kit, start.low_kg, lo, units)}", file=out)
+            return
+        _print_drops(out, drop, kit, args, strict=args.drops is not None or args.drop_percent is not None,
+                     units=units)
         return
-    target, how = _target(args, one_rm)
+    target, how = _target(args, one_rm, units)
     loading = kit.round(target)
     print(header, file=out)
-    edge = _edge(kit, target, loading)
+    edge = _edge(kit, target, loading, units)
     edge = f"; {edge}" if edge else ""
-    print(f"{fmt_kg(loading.total_kg)} kg   {how} = {target:.1f} kg{edge}", file=out)
+    each = " per dumbbell" if kit.kind == "dumbbell" else ""
+    print(f"{show(loading.total_kg)}{each}   {how} = {units.of_kg(target):.1f} {units.name}{edge}", file=out)
     if loading.kind == "barbell":
-        print(f"  {loading.describe().partition(': ')[2]}", file=out)
+        print(f"  {loading.describe(units).partition(': ')[2]}", file=out)
     if args.drops is not None or args.drop_percent is not None:
-        _print_drops(out, loading, kit, args, strict=True)
+        _print_drops(out, loading, kit, args, strict=True, units=units)
 
 
-def _exercise(args: argparse.Namespace) -> tuple[Any, str]:
-    """The config's exercise named ``args.exercise`` and the config file's name."""
-    from station.config import ConfigError, load_config  # only when the config is used
+def _config(args: argparse.Namespace) -> tuple[Any, str]:
+    """The config (read and checked, even when only --1rm is used) and its file's name."""
+    from station.config import ConfigError, load_config  # only when the command runs
 
     try:
         cfg = load_config(getattr(args, "config", None))
     except ConfigError as e:
         raise _Usage(str(e)) from None
-    where = str(cfg.source) if cfg.source else "station.toml (no config file was found)"
+    except OSError as e:
+        raise _Usage(f"config unreadable: {e}") from None
+    return cfg, str(cfg.source) if cfg.source else "station.toml (no config file was found)"
+
+
+def _to_kg(args: argparse.Namespace, units: Units) -> None:
+    """Every weight on the command line is in ``units``: kept as kg from here on."""
+    if units.name == "kg":
+        return
+    k = units.to_kg
+    for name in ("one_rm", "bar", "increment"):
+        if getattr(args, name) is not None:
+            setattr(args, name, k(getattr(args, name)))
+    for name in ("plates", "dumbbells"):
+        if getattr(args, name) is not None:
+            setattr(args, name, tuple(k(x) for x in getattr(args, name)))
+    if args.sets:
+        args.sets = [(r, k(x)) for r, x in args.sets]
+
+
+def _exercise(args: argparse.Namespace, cfg: Any, where: str) -> Any:
+    """The config's exercise named ``args.exercise``."""
     try:
-        return cfg.exercises[args.exercise], where
+        return cfg.exercises[args.exercise]
     except KeyError:
         known = ", ".join(sorted(cfg.exercises)) or "none"
         raise _Usage(
@@ -160,7 +201,7 @@ def _exercise(args: argparse.Namespace) -> tuple[Any, str]:
         ) from None
 
 
-def _kit(args: argparse.Namespace, ex: Any, where: str) -> Kit:
+def _kit(args: argparse.Namespace, ex: Any, where: str, units: Units = loads.KG) -> Kit:
     chosen = [k for k, on in (("barbell", args.bar is not None or args.plates is not None),
                               ("dumbbell", args.dumbbells is not None),
                               ("machine", args.increment is not None)) if on]
@@ -170,7 +211,7 @@ def _kit(args: argparse.Namespace, ex: Any, where: str) -> Kit:
             f"give one ({', '.join(chosen)})"
         )
     kind = chosen[0] if chosen else (ex.kind if ex is not None else "barbell")
-    src = ex if ex is not None else Kit()  # both have the kit's fields under the same names
+    src = ex if ex is not None else Kit.default(units)  # both have the kit's fields by the same names
     try:
         return Kit(
             kind=kind,
@@ -186,7 +227,7 @@ def _kit(args: argparse.Namespace, ex: Any, where: str) -> Kit:
         raise _Usage(f"exercise {ex.name!r}: {e}{hint if kind == 'dumbbell' else ''}") from None
 
 
-def _one_rm(args: argparse.Namespace, ex: Any, where: str) -> tuple[float, str]:
+def _one_rm(args: argparse.Namespace, ex: Any, where: str, units: Units) -> tuple[float, str]:
     if args.one_rm:
         return args.one_rm, "--1rm"
     if args.sets:
@@ -196,7 +237,7 @@ def _one_rm(args: argparse.Namespace, ex: Any, where: str) -> tuple[float, str]:
                 f"no --set has {loads.MIN_REPS}-{loads.MAX_REPS} reps, the range where "
                 f"{loads.FORMULA} holds"
             )
-        return est, "estimated from " + ", ".join(f"{r} x {fmt_kg(kg)} kg" for r, kg in args.sets)
+        return est, "estimated from " + ", ".join(f"{r} x {units.show(kg)}" for r, kg in args.sets)
     if ex.one_rm_kg is None:
         raise _Usage(
             f"exercise {ex.name!r} has no one_rm_kg: set it under [exercises.{ex.name}] "
@@ -205,11 +246,11 @@ def _one_rm(args: argparse.Namespace, ex: Any, where: str) -> tuple[float, str]:
     return float(ex.one_rm_kg), f"{ex.name}, from the config"
 
 
-def _target(args: argparse.Namespace, one_rm: float) -> tuple[float, str]:
+def _target(args: argparse.Namespace, one_rm: float, units: Units) -> tuple[float, str]:
     if args.percent is not None:
         if not 0 < args.percent <= 150:
             raise _Usage(f"--percent: expected more than 0 and at most 150, got {args.percent:g}")
-        return one_rm * args.percent / 100, f"{args.percent:g} % of {fmt_kg(one_rm)} kg"
+        return one_rm * args.percent / 100, f"{args.percent:g} % of {units.show(one_rm)}"
     if not loads.MIN_REPS <= args.reps <= loads.MAX_EXTRAPOLATED_REPS:
         raise _Usage(
             f"--reps: {args.reps} is outside {loads.MIN_REPS}-{loads.MAX_EXTRAPOLATED_REPS}; "
@@ -217,22 +258,23 @@ def _target(args: argparse.Namespace, one_rm: float) -> tuple[float, str]:
         )
     pct = loads.percent_1rm(args.reps, extrapolate=True)
     past = f" (extrapolated past the formula's {loads.MAX_REPS} reps)" if args.reps > loads.MAX_REPS else ""
-    return one_rm * pct / 100, f"{args.reps}RM{past}: {pct:.1f} % of {fmt_kg(one_rm)} kg"
+    return one_rm * pct / 100, f"{args.reps}RM{past}: {pct:.1f} % of {units.show(one_rm)}"
 
 
-def _edge(kit: Kit, target: float, loading: Loading) -> str:
+def _edge(kit: Kit, target: float, loading: Loading, units: Units = loads.KG) -> str:
     """Say so when the kit cannot come near (more than half its finest step
     away): above its top or below its bottom."""
     top, slack = kit.max_kg, kit.step_kg / 2
     if top is not None and loading.total_kg == top and target > top + slack:
-        return f"the kit tops out at {fmt_kg(top)} kg"
+        return f"the kit tops out at {units.show(top)}"
     if loading.total_kg == kit.min_kg and target < kit.min_kg - slack:
-        return f"the lightest the kit makes is {fmt_kg(kit.min_kg)} kg"
+        return f"the lightest the kit makes is {units.show(kit.min_kg)}"
     return ""
 
 
-def _print_table(out: TextIO, one_rm: float, kit: Kit) -> None:
-    rows = [("method", "rule", "range kg", "start", "at", "each side" if kit.kind == "barbell" else "")]
+def _print_table(out: TextIO, one_rm: float, kit: Kit, units: Units = loads.KG) -> None:
+    side_title = "each side" if kit.kind == "barbell" else ""
+    rows = [("method", "rule", f"range {units.name}", "start", "at", side_title)]
     notes: list[str] = []
     edges: dict[str, list[str]] = {}
     for name in PRESETS:
@@ -242,18 +284,26 @@ def _print_table(out: TextIO, one_rm: float, kit: Kit) -> None:
         if s.note:
             notes.append(f"* {name}: {s.note}")
             mark += "*"
-        edge = _edge(kit, s.high_kg, hi) or _edge(kit, s.low_kg, lo)
+        edge = _edge(kit, s.high_kg, hi, units) or _edge(kit, s.low_kg, lo, units)
+        # Not even the rule's nearest end is within reach: no start to give.
+        reach = not (_edge(kit, s.low_kg, lo, units) and _edge(kit, s.high_kg, hi, units)
+                     and lo == hi)
         if edge:
             edges.setdefault(edge, []).append(name)
             mark += "!"
-        span = fmt_kg(lo.total_kg) if lo == hi else f"{fmt_kg(lo.total_kg)}-{fmt_kg(hi.total_kg)}"
-        side = loads.describe_plates(sug.per_side) if kit.kind == "barbell" else ""
-        rows.append((name + mark, s.rule, span, f"{fmt_kg(sug.total_kg)} kg", s.suggested, side))
+        span = units.num(lo.total_kg) if lo == hi else f"{units.num(lo.total_kg)}-{units.num(hi.total_kg)}"
+        if not reach:
+            rows.append((name + mark, s.rule, "-", "out of reach", s.suggested, ""))
+            continue
+        side = loads.describe_plates(sug.per_side, units) if kit.kind == "barbell" else ""
+        rows.append((name + mark, s.rule, span, units.show(sug.total_kg), s.suggested, side))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     print(file=out)
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip(), file=out)
     notes += [f"! {edge}: {', '.join(names)}" for edge, names in edges.items()]
+    if kit.kind == "dumbbell":
+        notes.append("every load is per dumbbell: lift a pair")
     if notes:
         print(file=out)
         for n in notes:
@@ -261,28 +311,31 @@ def _print_table(out: TextIO, one_rm: float, kit: Kit) -> None:
 
 
 def _print_drops(
-    out: TextIO, start: Loading, kit: Kit, args: argparse.Namespace, *, strict: bool
+    out: TextIO, start: Loading, kit: Kit, args: argparse.Namespace, *, strict: bool,
+    units: Units = loads.KG,
 ) -> None:
     """The drop set from ``start``: each drop's load and what to take off.
     ``strict``: the user asked for it, so a drop the kit cannot make is an error."""
     defaults = PRESETS["drop-set"].defaults()
     drops = args.drops if args.drops is not None else defaults["drops"]
     pct = args.drop_percent if args.drop_percent is not None else defaults["drop-percent"]
+    show = units.show
     print(file=out)
     try:
         chain = loads.drop_loads(start, drops, pct, kit=kit)
     except (DropError, ValueError) as e:
         if strict:
-            raise _Usage(f"drop set from {fmt_kg(start.total_kg)} kg: {e}") from None
-        print(f"drop set from {fmt_kg(start.total_kg)} kg, {drops} drops of {pct:g} %: {e}", file=out)
+            raise _Usage(f"drop set from {show(start.total_kg)}: {e}") from None
+        print(f"drop set from {show(start.total_kg)}, {drops} drops of {pct:g} %: {e}", file=out)
         return
-    print(f"drop set: {drops} drops of {pct:g} % from {fmt_kg(start.total_kg)} kg", file=out)
+    print(f"drop set: {drops} drops of {pct:g} % from {show(start.total_kg)}", file=out)
     first = chain[0]
-    side = f"{loads.describe_plates(first.per_side)} each side" if first.kind == "barbell" else ""
+    side = f"{loads.describe_plates(first.per_side, units)} each side" if first.kind == "barbell" else ""
     if first.per_side != start.per_side:
         side += " (laid out for the drops)"
-    print(f"  start   {fmt_kg(first.total_kg):>6} kg  {side}".rstrip(), file=out)
+    print(f"  start   {units.num(first.total_kg):>6} {units.name}  {side}".rstrip(), file=out)
     for i, (before, after) in enumerate(zip(chain, chain[1:]), start=1):
-        aim = start.total_kg * (1 - pct / 100) ** i
-        strip = loads.strip_text(before, after)
-        print(f"  drop {i}  {fmt_kg(after.total_kg):>6} kg  {strip}  (aim {aim:.1f})", file=out)
+        aim = units.of_kg(start.total_kg * (1 - pct / 100) ** i)
+        strip = loads.strip_text(before, after, units)
+        print(f"  drop {i}  {units.num(after.total_kg):>6} {units.name}  {strip}  (aim {aim:.1f})",
+              file=out)

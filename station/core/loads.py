@@ -164,6 +164,9 @@ class Units:
 
 KG = Units("kg")
 LB = Units("lb")
+#: A pound gym's kit when nothing else is said: a 45 lb bar and common plates per side.
+DEFAULT_BAR_LB = 45.0
+DEFAULT_PLATES_LB: tuple[float, ...] = (45, 45, 45, 45, 35, 25, 10, 5, 2.5)
 
 
 def describe_plates(per_side: Iterable[float], units: Units = KG) -> str:
@@ -300,6 +303,13 @@ class Kit:
                 _check_kg("dumbbell", d)
         else:
             _check_kg("increment", self.increment_kg)
+
+    @classmethod
+    def default(cls, units: Units = KG) -> Kit:
+        """The barbell kit assumed when none is configured, in ``units``'s plates."""
+        if units.name == "lb":
+            return cls(bar_kg=DEFAULT_BAR_LB * LB_KG, plates_kg=tuple(p * LB_KG for p in DEFAULT_PLATES_LB))
+        return cls()
 
     @classmethod
     def of(cls, exercise: object) -> Kit:
