@@ -538,6 +538,10 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     ex = config.exercises.get(exercise) if exercise else None
     if exercise and ex is None and config.exercises:
         raise PlanError(f"unknown exercise {exercise!r}; the config has: {', '.join(config.exercises)}")
+    if base == "mechanical-drop-set" and "variations" not in params:
+        from .core.variations import variations_for
+
+        params["variations"] = variations_for(exercise, ex.variations if ex is not None else ())
     info: list[str] = []
     units = loads.Units(getattr(config, "units", "kg"))
     show = units.show

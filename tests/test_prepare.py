@@ -73,3 +73,33 @@ def test_unknown_names_are_refused_with_the_known_ones():
         prepare(CONFIG, "clusters", {}, None, None)
     with pytest.raises(PlanError, match="unknown exercise 'bench'.*squat, leg-press, curl"):
         prepare(CONFIG, "cluster", {}, None, "bench")
+
+
+MECH = parse_config("""
+[exercises.triceps-extension]
+kind = "dumbbell"
+dumbbells_kg = [10, 12, 14]
+[exercises.leg-press]
+kind = "machine"
+[exercises.cable-row]
+kind = "machine"
+variations = ["wide grip", "close grip"]
+[exercises.lateral-raise]
+kind = "dumbbell"
+dumbbells_kg = [6, 8]
+""")
+
+
+def test_mechanical_drop_sets_switch_to_the_exercises_own_variations():
+    def names(exercise):
+        return prepare(MECH, "mechanical-drop-set", {}, None, exercise).plan.variations
+
+    assert names("triceps-extension") == ("lying overhead extension", "skull-crusher", "chin-crusher")
+    assert names("leg-press") == ("feet low", "feet middle", "feet high")
+    assert names("cable-row") == ("wide grip", "close grip")  # the config's list
+    # An exercise nobody described gets no triceps names.
+    assert names("lateral-raise") == ("variation 1", "variation 2", "variation 3")
+    assert names(None) == ("variation 1", "variation 2", "variation 3")
+    # A list given for the set wins.
+    p = prepare(MECH, "mechanical-drop-set", {"variations": ("a", "b")}, None, "leg-press")
+    assert p.plan.variations == ("a", "b")
