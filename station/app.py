@@ -393,9 +393,12 @@ class Station:
 
     def run_set(self, plan: Plan, exercise: str | None, load: float | None,
                 prep: "Prepared | None" = None) -> SetResult:
+        ex = self.config.exercises.get(exercise) if exercise else None
         ctx = view.Context(exercise=exercise, rest_s=plan.rest_s, eccentric_s=plan.eccentric_s,
                            title=self.opts.method if self.opts.method in self.config.presets else None,
-                           strips=prep.strips if prep else ())
+                           strips=prep.strips if prep else (),
+                           units=getattr(self.config, "units", "kg"),
+                           per_dumbbell=ex is not None and ex.kind == "dumbbell")
         self.recorder.call("begin_session", plan.method, exercise, load, dict(plan.params),
                            _plan_summary(plan), self.clock.now())
         for w in getattr(self, "_pending_warnings", []):

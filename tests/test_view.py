@@ -277,3 +277,20 @@ def test_work_waiting_for_the_first_press_of_a_bout_labels_that_bout():
     m = screen_model(s, 50.0)
     assert m.bout == "single 3"
     assert (m.big, m.big_label) == ("0", "of 1 rep")
+
+
+def test_dumbbell_loads_say_per_dumbbell_and_a_pound_gym_sees_pounds():
+    from station.core.events import Bout, Phase
+    from station.core.snapshot import Snapshot
+    from station.ui.view import Context, screen_model, summary_model
+
+    bout = Bout(0, 0.0, 22.5, None, None, (0.0, 2.0), None, None)
+    snap = Snapshot("rest-pause", Phase.WORK, 0, 4, 2, None, (bout,), 2, 0.0, None, None, 0.0,
+                    None, None, False, 22.5, None, None, None, None, None, False, False)
+    m = screen_model(snap, 3.0, Context(exercise="curl", per_dumbbell=True))
+    assert "curl  22.5 kg per dumbbell" in m.lines
+    lb = Context(exercise="squat", units="lb")
+    heavy = Snapshot("rest-pause", Phase.DONE, 0, 4, 2, None, (Bout(0, 0.0, 102.0582, None, None,
+                     (0.0, 2.0), 3.0, "fail"),), 2, 0.0, None, None, 0.0, None, None, False,
+                     102.0582, None, None, None, None, "complete", False, False)
+    assert "squat  225 lb" in summary_model(heavy, lb).lines

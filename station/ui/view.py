@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 from station.core.events import Bout, Phase
+from station.core.loads import Units
 from station.core.methods import PRESETS
 from station.core.snapshot import Snapshot
 
@@ -90,6 +91,9 @@ class Context:
     - ``lateness_ms``: the worst cue lateness of the set so far, ms.
     - ``count_in_s``: the last this many s of a rest are emphasised.
     - ``next_set``: the summary's suggestion, e.g. "next: 102.5 kg x 5".
+    - ``units``: "kg" or "lb", how loads are shown (they stay kg inside).
+    - ``per_dumbbell``: the exercise is a dumbbell one: every load is per
+      dumbbell, and the screen says so.
     """
 
     exercise: str | None = None
@@ -103,6 +107,8 @@ class Context:
     lateness_ms: float | None = None
     count_in_s: int = 3
     next_set: str | None = None
+    units: str = "kg"
+    per_dumbbell: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,6 +228,15 @@ def fmt_kg(kg: float | None) -> str:
     return f"{kg:.0f} kg" if float(kg).is_integer() else f"{kg:.2f}".rstrip("0").rstrip(".") + " kg"
 
 
+def fmt_load(kg: float | None, ctx: Context) -> str:
+    """A load in the context's units: "100 kg", "225 lb"; "" when unknown."""
+    if kg is None:
+        return ""
+    if ctx.units == "kg":
+        return fmt_kg(kg)
+    return Units(ctx.units).show(kg)
+
+
 def fmt_clock(seconds: float) -> str:
     """Whole seconds as m:ss (rounded up: a cap shows 0:00 only once passed)."""
     s = max(0, math.ceil(seconds - 1e-9))
@@ -270,7 +285,10 @@ def bout_label(snap: Snapshot, index: int | None = None) -> str:
 
 
 def _what(snap: Snapshot, ctx: Context, load_kg: float | None) -> str:
-    parts = [p for p in (ctx.exercise, fmt_kg(load_kg)) if p]
+    load = fmt_load(load_kg, ctx)
+    if load and ctx.per_dumbbell:
+        load += " per dumbbell"
+    parts = [p for p in (ctx.exercise, load) if p]
     return "  ".join(parts)
 
 
@@ -319,7 +337,7 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
             lines = _clean(first, what, _finished_reps(snap), total)
             word, shape = "SWITCH", "switch"
         else:
-            first = f"next: {fmt_kg(snap.next_load_kg)}" if snap.next_load_kg is not None else "strip the weight"
+            first = f"next: {fmt_load(snap.next_load_kg, ctx)}" if snap.next_load_kg is not None else "strip the weight"
             strip = ctx.strips[snap.bout_index] if snap.bout_index < len(ctx.strips) else ctx.strip
             lines = _clean(first, strip or "", ctx.exercise or "", _finished_reps(snap), total)
             word, shape = "STRIP", "strip"
@@ -467,9 +485,10 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
         span = f" in {fmt_clock(end - snap.set_started_at)}"
     lines.append(f"{n} {noun}{plural if n != 1 else ''}{span}")
     if snap.method == "drop-set":
-        loads = [fmt_kg(b.load_kg) for b in bouts if b.load_kg is not None]
+        loads = [fmt_load(b.load_kg, ctx) for b in bouts if b.load_kg is not None]
         if loads:
-            lines.append(" > ".join(x.replace(" kg", "") for x in loads) + " kg")
+            unit = f" {ctx.units}"
+            lines.append(" > ".join(x.replace(unit, "") for x in loads) + unit)
     if rests:
         avg = sum(rests) / len(rests)
         lines.append(f"{pause} avg {avg:.0f} s" + (f" (plan {_num(planned)} s)" if planned else ""))
