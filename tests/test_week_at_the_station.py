@@ -109,3 +109,24 @@ def test_again_after_a_drop_set_asks_first_and_names_the_set_of_the_day(week):
         cluster, _ = compile_plan("cluster", {}, 100.0)
         n = len(screen.shown)
         assert st._confirm_again(cluster, "squat") is True and len(screen.shown) == n  # no question
+
+
+def test_station_history_shows_loads_in_the_configs_units(tmp_path, capsys):
+    import argparse
+
+    from station.commands import history as history_cmd
+
+    with History.open(tmp_path / "h.sqlite3", time.time()) as h:
+        h.begin_session("cluster", "squat", 102.0582, {}, "", at=-60.0)  # 225 lb, stored in kg
+        h.apply(SetChanged("running", -59.0))
+        h.apply(BoutChanged(Bout(0, -59.0, 102.0582, rep_times=(-59.0,))))
+        h.end_session("completed", -50.0)
+    cfg = tmp_path / "station.toml"
+    cfg.write_text('units = "lb"\n')
+    parser = argparse.ArgumentParser()
+    history_cmd.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["history", "--db", str(tmp_path / "h.sqlite3")])
+    args.config = cfg
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    assert "  225 lb  " in out and "kg" not in out

@@ -13,6 +13,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from station.core.loads import Units
+
 from station.store import History, HistoryError
 
 
@@ -88,7 +90,7 @@ def _num(x: float | None) -> str:
     return f"{x:g}"
 
 
-def _row(s: dict) -> list[str]:
+def _row(s: dict, units: str = "kg") -> list[str]:
     bouts = s["bouts"]
     reps = "+".join(str(b["reps"]) for b in bouts) or "0"
     total = sum(b["reps"] for b in bouts)
@@ -100,7 +102,7 @@ def _row(s: dict) -> list[str]:
         _local(s["started_at"]),
         s["method"],
         s["exercise"] or "-",
-        "-" if s["load_kg"] is None else f"{s['load_kg']:g} kg",
+        "-" if s["load_kg"] is None else Units(units).show(s["load_kg"]),
         s["status"],
         reps,
         "yes" if s["spotter_confirmed"] else "-",
@@ -112,9 +114,10 @@ _HEADER = ["id", "started (local)", "method", "exercise", "load", "status", "rep
            "spotter", "cue late ms med/max"]
 
 
-def format_table(sessions: list[dict]) -> str:
-    """A plain-text table, one line per session, columns aligned."""
-    rows = [_HEADER] + [_row(s) for s in sessions]
+def format_table(sessions: list[dict], units: str = "kg") -> str:
+    """A plain-text table, one line per session, columns aligned; loads in
+    ``units`` ("kg" or "lb": the history keeps kg)."""
+    rows = [_HEADER] + [_row(s, units) for s in sessions]
     widths = [max(len(r[i]) for r in rows) for i in range(len(_HEADER))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -137,5 +140,16 @@ def run(args: argparse.Namespace) -> int:
     elif not sessions:
         print("no sets recorded yet")
     else:
-        print(format_table(sessions))
+        print(format_table(sessions, _units(args)))
     return 0
+
+
+def _units(args: argparse.Namespace) -> str:
+    """The config's ``units`` for showing loads; kg when the config cannot be
+    read (the history is shown anyway: --db works without a config)."""
+    from station import config as station_config
+
+    try:
+        return station_config.load_config(getattr(args, "config", None)).units
+    except Exception:
+        return "kg"
