@@ -427,8 +427,12 @@ class Station:
         except ValueError:
             kit = None
         one_rm = (ex.one_rm_kg or self._learnt_1rm(exercise)) if ex is not None and exercise else None
-        return advice.next_set(result.snapshot, plan.target_reps or plan.first_target_reps, kit,
-                               exercise=exercise, one_rm_kg=one_rm, units=units)
+        a = advice.advise(result.snapshot, plan.target_reps or plan.first_target_reps, kit,
+                          exercise=exercise, one_rm_kg=one_rm, units=units)
+        if a is None:
+            return None
+        self.say(f"station: {a.text}")
+        return "\n".join(a.lines)  # the summary shows what to do, then why, a line each
 
     def _menu_loop(self) -> int:
         from .ui.menu import build_menu

@@ -57,7 +57,7 @@ def test_a_rest_pause_first_set_off_the_10rm_moves_by_the_brzycki_relation(first
 
 def test_a_rest_pause_first_set_near_10_keeps_the_load():
     assert next_set(snap("rest-pause", [11, 5, 3, 1], ends=["fail"] * 4), None, BAR) == \
-        "next time the same 100 kg: first set 11 reps; a 10RM load makes 9-11"
+        "next time the same 100 kg: first set 11 reps, on target for a 10RM load (9-11)"
 
 
 def test_drop_sets_and_the_myo_reps_activation_set_use_their_load_rules():
@@ -125,3 +125,11 @@ def test_without_a_kit_the_line_says_heavier_or_lighter_and_no_rep_says_nothing(
         f"next time heavier: activation set {rule.high + 1} reps, a {rule.text} load makes "
         f"{rule.low}-{rule.high}")
     assert next_set(snap("cluster", [], reason="abort"), 5, BAR) is None
+
+
+def test_the_summary_shows_what_to_do_then_why_each_on_its_own_line():
+    a = advise(snap("sport-cluster", [3] * 10, load=100.0), 3, BAR, one_rm_kg=140)
+    assert a.lines == ("next time 17.5 kg lighter (82.5 kg)", "all 10 clusters made 3 reps",
+                       "sport clusters stay within 40-60 % of your 140 kg 1RM")
+    ended = advise(snap("cluster", [5, 2], reason="end"), 5, BAR)
+    assert ended.lines == (ended.text,)

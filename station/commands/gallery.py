@@ -118,7 +118,7 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
     loads = list(plan.loads_kg) or [None]
     variations = list(plan.variations)
     ctx = Context(exercise=exercise, rest_s=plan.rest_s, eccentric_s=plan.eccentric_s,
-                  lateness_ms=7, next_set="next: same load, aim for 46 reps" if method == "cluster" else None)
+                  lateness_ms=7)
     out: list[tuple[str, Snapshot, float, Context]] = []
     if plan.spotter:
         out.append(("confirm", _base(method, Phase.CONFIRM, (), 0.0), 0.0, ctx))
@@ -152,7 +152,13 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
     done = _bouts(reps, 100.0, rest, loads, variations, False)
     reason = {"cluster": "cap", "myo-reps": "min-reps", "strength-rest-pause": "fail"}.get(method, "bouts")
     dsnap = _base(method, Phase.DONE, done, (done[-1].ended_at or 0) + 1, done_reason=reason)
-    out.append(("done", dsnap, (done[-1].ended_at or 0) + 1, ctx))
+    from station.core import advice
+    from station.core.loads import Kit
+
+    a = advice.advise(dsnap, plan.target_reps or plan.first_target_reps, Kit(),
+                      exercise=exercise, one_rm_kg=140.0)
+    nxt = None if a is None else "\n".join(a.lines)
+    out.append(("done", dsnap, (done[-1].ended_at or 0) + 1, replace(ctx, next_set=nxt)))
     return out
 
 

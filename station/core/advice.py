@@ -47,7 +47,7 @@ NEGATIVES_TOP_PERCENT = 120
 
 _NOUN = {"cluster": ("cluster", "clusters"), "sport-cluster": ("cluster", "clusters"),
          "forced-negatives": ("negative", "negatives")}
-_FIRST = {"rest-pause": "first set", "drop-set": "first set (before the drops)",
+_FIRST = {"rest-pause": "first set", "drop-set": "top set",
           "mechanical-drop-set": "first variation", "myo-reps": "activation set"}
 
 
@@ -57,7 +57,8 @@ class Advice:
 
     ``change``: +1 heavier, 0 the same load, -1 lighter, None no load advice.
     ``load_kg``: the next load rounded to the kit, kg (None: unknown).
-    ``reason``: why, in plain words. ``text``: the summary's line.
+    ``reason``: why, in plain words. ``text``: the whole advice on one
+    line. :attr:`lines`: the same for a narrow screen.
     """
 
     method: str
@@ -66,6 +67,15 @@ class Advice:
     load_kg: float | None
     reason: str
     text: str
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The text as the summary shows it: what to do, then why (each
+        part on its own line, so neither is cut or shrunk)."""
+        head, sep, why = self.text.partition(": ")
+        if head.endswith("next time") or not sep:  # "next time: no load advice (...)"
+            return (self.text,)
+        return (head, *why.split("; "))
 
 
 def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
@@ -110,7 +120,7 @@ def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
         if note:
             wanted, new, change = change, kept, _sign(kept - start)
             reason += f"; {note}"
-            if wanted > 0 and change <= 0:
+            if wanted > 0 and change == 0:
                 extra = "make every rep faster instead"
     if method == "forced-negatives" and one_rm_kg and new > start:
         top = one_rm_kg * NEGATIVES_TOP_PERCENT / 100
@@ -135,7 +145,7 @@ def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
 
 
 def next_set(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, **kw: object) -> str | None:
-    """:func:`advise`'s one line for the summary, or None."""
+    """:func:`advise`'s text for the summary, or None."""
     a = advise(snap, target_reps, kit, **kw)  # type: ignore[arg-type]
     return None if a is None else a.text
 
@@ -151,7 +161,7 @@ def _first_bout(method: str, reps: int, load: float | None) -> tuple[int, str, f
     what = f"{_FIRST[method]} {reps} rep{'s' if reps != 1 else ''}"
     aim = f"a {rule.text} load makes {low}-{high}"
     if low <= reps <= high:
-        return 0, f"{what}; {aim}", load
+        return 0, f"{what}, on target for a {rule.text} load ({low}-{high})", load
     raw = None if load is None else loads.reload_for_reps(load, reps, rule.suggested)
     more = " (at least: past 20 reps the relation stops)" if reps > loads.MAX_EXTRAPOLATED_REPS else ""
     return (1 if reps > high else -1), f"{what}, {aim}{more}", raw
@@ -168,7 +178,7 @@ def _singles(snap: Snapshot, bouts: list, load: float | None) -> tuple[int, str,
         return 1, f"{singles} to the time cap without a failure", up
     if failed and n < MIN_SINGLES:
         return -1, f"{singles} before a failure; aim for {MIN_SINGLES}-10", down
-    return 0, f"{singles}; {MIN_SINGLES}-10 is the aim", load
+    return 0, f"{singles}, within the {MIN_SINGLES}-10 aim", load
 
 
 def _targets(method: str, snap: Snapshot, bouts: list, target: int) -> tuple[int, str]:

@@ -90,7 +90,8 @@ class Context:
     - ``notes``: short status notes (remote lost, no sound, mock pins...).
     - ``lateness_ms``: the worst cue lateness of the set so far, ms.
     - ``count_in_s``: the last this many s of a rest are emphasised.
-    - ``next_set``: the summary's suggestion, e.g. "next: 102.5 kg x 5".
+    - ``next_set``: the summary's advice, one line per part, e.g.
+      "next time 2.5 kg lighter (97.5 kg)\n1 of 5 clusters fell short of 5 reps".
     - ``units``: "kg" or "lb", how loads are shown (they stay kg inside).
     - ``per_dumbbell``: the exercise is a dumbbell one: every load is per
       dumbbell, and the screen says so.
@@ -497,7 +498,7 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
     if ctx.lateness_ms is not None:
         lines.append(f"worst cue {ctx.lateness_ms:.0f} ms late")
     if ctx.next_set:
-        lines.append(ctx.next_set)
+        lines.extend(ctx.next_set.splitlines())  # advice: what to do, then why
     lines.append("press: again   hold: leave")
     gaps = [g for b in bouts for g in cadence(b)]
     top = max(1.0, math.ceil(max(gaps))) if gaps else 1.0
