@@ -19,6 +19,11 @@ _EXAMPLE = """\
 # are the defaults. Unknown keys are errors. Check a file with `station config check`.
 # Durations are in seconds (*_s), loads in kilograms (*_kg).
 
+units = "kg"              # "kg" | "lb", at the top of the file: with "lb" every weight key is
+                          # spelled *_lb (one_rm_lb, bar_lb, plates_lb, dumbbells_lb, increment_lb,
+                          # load_lb) and given in pounds; screen, `station load` and `station history`
+                          # show pounds. The history always stores kg.
+
 [pins]
 factory = "auto"          # "auto" (real pins on a Pi, else mock) | "gpio" | "mock"
 button = 17               # BCM pin (2-27) of the big button, wired to GND (internal pull-up)
@@ -53,9 +58,16 @@ db = ""                   # the history database; "" = $XDG_DATA_HOME/station/hi
                           # (~/.local/share/...); a relative path is relative to this file
 
 [guardrails]
-overuse_sessions = 2      # 0-100: warn when the same method + exercise ran more than this
-overuse_days = 7          # 1-365: ...many sessions within this many days
-warn_consecutive_days = true  # warn when an intensification method runs on consecutive days
+overuse_sessions = 2      # warn when more intensification sets than this (any method, each set
+                          # counts) ran on one exercise, or on one muscle group (see muscles),
+overuse_days = 7          # 1-365: ...within this many days (today's set included)
+warn_consecutive_days = true  # warn when the exercise or its muscle group was trained so yesterday
+
+# A training block (optional; no block, no block note): drop sets before its last
+# four weeks get a note. The week of the block counts from block_start.
+# [training]
+# block_weeks = 10        # 2-52
+# block_start = 2026-10-05  # a TOML date: the block's first day
 
 # Exercises: any name. kind = "barbell" | "dumbbell" | "machine". Loads are rounded to
 # what the equipment allows.
@@ -64,10 +76,14 @@ kind = "barbell"
 one_rm_kg = 140.0         # optional, over 0 and at most 1000: your 1RM, for %1RM loads
 bar_kg = 20.0             # barbell only, 0-50
 plates_kg = [25, 25, 25, 25, 20, 15, 10, 5, 2.5, 1.25]  # barbell only: plates PER SIDE, any order
+muscles = ["quads", "glutes"]  # optional: the muscle groups the guardrails count it for
+# variations = ["high bar", "low bar"]  # optional: a mechanical drop set's variations in order
+                          # (built in: triceps extensions and the leg press; others: numbered)
 
 # [exercises.curl]
 # kind = "dumbbell"
-# dumbbells_kg = [5, 7.5, 10, 12.5, 15]   # dumbbell only: the weights on the rack
+# dumbbells_kg = [5, 7.5, 10, 12.5, 15]   # dumbbell only: the weights on the rack; one_rm_kg
+#                         # and every load of a dumbbell exercise are per dumbbell
 #
 # [exercises.leg-press]
 # kind = "machine"
