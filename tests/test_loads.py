@@ -482,3 +482,13 @@ def test_dumbbell_loads_say_they_are_per_dumbbell_and_out_of_reach_says_so(capsy
     rows = table_rows(out)
     assert rows["sport-cluster"][1:3] == ["12.5-17.5", "15 kg"]  # within reach: a start
     assert rows["forced-negatives"][2] == "out of reach"
+
+
+def test_pound_plates_add_up_and_show_as_whole_pounds():
+    from station.core.loads import LB, LB_KG
+
+    kit = Kit(bar_kg=45 * LB_KG, plates_kg=tuple(p * LB_KG for p in [45] * 8 + [1.25]))
+    top = kit.round(kit.max_kg)
+    assert LB.show(top.total_kg) == "767.5 lb"  # 45 + 2 x (8 x 45 + 1.25)
+    assert top.describe(LB) == "767.5 lb: 45 lb bar + 8 x 45 + 1.25 lb each side"
+    assert LB.show(kit.round(405 * LB_KG).total_kg) == "405 lb"

@@ -153,9 +153,14 @@ class Units:
         return value if self.name == "kg" else value * LB_KG
 
     def num(self, kg: float) -> str:
-        """``kg`` as a number in these units, without trailing zeros
-        (pounds to 0.01 lb: the kit's whole grams convert back cleanly)."""
-        return fmt_kg(kg) if self.name == "kg" else f"{round(kg / LB_KG, 2):g}"
+        """``kg`` as a number in these units, without trailing zeros. Pounds
+        to the nearest 0.05 lb: the kit works in whole grams, so a 45 lb
+        plate is 20412 g (0.34 g over) and nine of them would show 405.01 lb
+        at 0.01 lb; at 0.05 lb it takes some 70 plates to show an error, and
+        1.25 and 0.25 lb plates still show as they are."""
+        if self.name == "kg":
+            return fmt_kg(kg)
+        return f"{round(round(kg / LB_KG * 20) / 20, 2):g}"
 
     def show(self, kg: float) -> str:
         """``kg`` with its unit: "102.5 kg", "225 lb"."""
