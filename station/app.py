@@ -550,6 +550,7 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
 
         params["variations"] = variations_for(exercise, ex.variations if ex is not None else ())
     info: list[str] = []
+    reach_warning = ""
     units = loads.Units(getattr(config, "units", "kg"))
     show = units.show
     kit = loads.Kit.of(ex) if ex is not None else None
@@ -565,6 +566,11 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
         info.append(f"starting load {show(load_kg)}{each} = {start.suggested} of a "
                     f"{units.of_kg(one_rm):.1f} {units.name} {dumbbell}1RM, "
                     f"{source} ({start.rule}: {lo:.1f}-{hi:.1f} {units.name})")
+        far = kit.out_of_reach(start.low_kg, start.high_kg, units)
+        if far:  # the heaviest (or lightest) the kit has is not this method's load
+            reach_warning = (f"{base}: {start.rule} of your {show(one_rm)} {dumbbell}1RM is "
+                             f"{lo:.1f}-{hi:.1f} {units.name}{each} and {far}: out of reach; "
+                             f"{show(load_kg)} is not this method's load")
     elif load_kg is not None and kit is not None:
         load_kg = kit.round(load_kg).total_kg
     loading = kit.round(load_kg) if load_kg is not None and kit is not None else None
@@ -585,6 +591,8 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     if loading is not None:
         info.insert(len(info) - (1 if strips else 0), loading.describe(units))
     plan, warnings = compile_plan(base, params, load_kg, drop_loads)
+    if reach_warning:
+        warnings.append(reach_warning)
     if not plan.spotter and guardrails.spotter_required(base, ex.kind if ex is not None else None):
         plan = dataclasses.replace(plan, spotter=True)  # barbell drop sets
     return Prepared(plan, warnings, exercise, load_kg, info, strips)

@@ -103,3 +103,18 @@ def test_mechanical_drop_sets_switch_to_the_exercises_own_variations():
     # A list given for the set wins.
     p = prepare(MECH, "mechanical-drop-set", {"variations": ("a", "b")}, None, "leg-press")
     assert p.plan.variations == ("a", "b")
+
+
+def test_a_rack_that_cannot_reach_the_methods_load_says_so():
+    cfg = parse_config("""
+[exercises.curl]
+kind = "dumbbell"
+one_rm_kg = 30
+dumbbells_kg = [10, 12.5, 15, 17.5, 20]
+""")
+    heavy = prepare(cfg, "strength-rest-pause", {}, None, "curl")
+    [w] = heavy.warnings
+    assert w.startswith("strength-rest-pause: 2-3RM of your 30 kg dumbbell 1RM is 28.3-29.2 kg"
+                        " per dumbbell and the kit tops out at 20 kg: out of reach")
+    assert "per dumbbell = 3RM of a 30.0 kg dumbbell 1RM" in heavy.info[0]
+    assert prepare(cfg, "sport-cluster", {}, None, "curl").warnings == []  # 12-18 kg: on the rack

@@ -140,10 +140,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> None:
         start = loads.starting_load("drop-set", one_rm)
         drop = kit.round(start.suggested_kg)
         lo, hi = kit.round(start.low_kg), kit.round(start.high_kg)
-        if lo == hi and _edge(kit, start.low_kg, lo, units) and _edge(kit, start.high_kg, hi, units):
+        far = kit.out_of_reach(start.low_kg, start.high_kg, units)
+        if far:
             print(file=out)
             print(f"drop set from {units.of_kg(start.suggested_kg):.1f} {units.name}: out of reach, "
-                  f"{_edge(kit, start.low_kg, lo, units)}", file=out)
+                  f"{far}", file=out)
             return
         _print_drops(out, drop, kit, args, strict=args.drops is not None or args.drop_percent is not None,
                      units=units)
@@ -262,14 +263,8 @@ def _target(args: argparse.Namespace, one_rm: float, units: Units) -> tuple[floa
 
 
 def _edge(kit: Kit, target: float, loading: Loading, units: Units = loads.KG) -> str:
-    """Say so when the kit cannot come near (more than half its finest step
-    away): above its top or below its bottom."""
-    top, slack = kit.max_kg, kit.step_kg / 2
-    if top is not None and loading.total_kg == top and target > top + slack:
-        return f"the kit tops out at {units.show(top)}"
-    if loading.total_kg == kit.min_kg and target < kit.min_kg - slack:
-        return f"the lightest the kit makes is {units.show(kit.min_kg)}"
-    return ""
+    """Say so when the kit cannot come near ``target`` (see :meth:`Kit.edge`)."""
+    return kit.edge(target, units)
 
 
 def _print_table(out: TextIO, one_rm: float, kit: Kit, units: Units = loads.KG) -> None:
@@ -286,8 +281,7 @@ def _print_table(out: TextIO, one_rm: float, kit: Kit, units: Units = loads.KG) 
             mark += "*"
         edge = _edge(kit, s.high_kg, hi, units) or _edge(kit, s.low_kg, lo, units)
         # Not even the rule's nearest end is within reach: no start to give.
-        reach = not (_edge(kit, s.low_kg, lo, units) and _edge(kit, s.high_kg, hi, units)
-                     and lo == hi)
+        reach = not kit.out_of_reach(s.low_kg, s.high_kg, units)
         if edge:
             edges.setdefault(edge, []).append(name)
             mark += "!"

@@ -367,6 +367,23 @@ class Kit:
             return _kg(min((b - a for a, b in zip(rack, rack[1:])), default=rack[0]))
         return float(self.increment_kg)
 
+    def edge(self, target_kg: float, units: Units = KG) -> str:
+        """What to say when the kit cannot come near ``target_kg`` (more than
+        half its finest step away): "the kit tops out at 20 kg", "the
+        lightest the kit makes is 10 kg"; "" when it can."""
+        got, top, slack = self.round(target_kg).total_kg, self.max_kg, self.step_kg / 2
+        if top is not None and got == top and target_kg > top + slack:
+            return f"the kit tops out at {units.show(top)}"
+        if got == self.min_kg and target_kg < self.min_kg - slack:
+            return f"the lightest the kit makes is {units.show(self.min_kg)}"
+        return ""
+
+    def out_of_reach(self, low_kg: float, high_kg: float, units: Units = KG) -> str:
+        """Why no load of ``low_kg``-``high_kg`` can be made (both ends past
+        the same edge of the kit), or "" when one can."""
+        lo, hi = self.edge(low_kg, units), self.edge(high_kg, units)
+        return lo if lo and lo == hi else ""
+
     def describe(self, units: Units = KG) -> str:
         """One line: the bar and plates, the rack, or the stack step."""
         if self.kind == "barbell":
