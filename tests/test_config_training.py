@@ -38,3 +38,10 @@ def test_muscles_variations_and_pound_presets_are_read():
     assert sq.muscles == ("quads", "glutes") and sq.variations == ("high bar", "low bar")
     assert cfg.presets["p"].load_kg == pytest.approx(102.06, abs=0.01)
     assert sq.bar_kg == pytest.approx(45 * 0.45359237)  # a pound gym's default bar
+
+
+def test_station_presets_shows_a_pound_presets_load_in_pounds():
+    from station.commands.presets import format_user_presets
+
+    cfg = parse_config('units = "lb"\n[presets.p]\nmethod = "cluster"\nload_lb = 225\n')
+    assert "cluster · 225 lb" in format_user_presets(cfg)

@@ -52,7 +52,9 @@ def format_user_presets(config) -> str:
         if up.exercise:
             what.append(up.exercise)
         if up.load_kg is not None:
-            what.append(f"{up.load_kg:g} kg")
+            from station.core.loads import Units
+
+            what.append(Units(getattr(config, "units", "kg")).show(up.load_kg))
         params = ", ".join(f"{k}={', '.join(v) if isinstance(v, tuple) else v}"
                            for k, v in up.params.items())
         lines.append(f"{name}  —  {' · '.join(what)}" + (f"  ({params})" if params else ""))

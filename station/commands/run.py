@@ -68,7 +68,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     for name, (meta, _, help_) in METHOD_OPTIONS.items():
         g.add_argument(f"--{name}", dest=f"opt_{name}", metavar=meta, default=None, help=help_)
     p.add_argument("--exercise", metavar="NAME", help="the exercise (an [exercises.NAME] of the config)")
-    p.add_argument("--load", type=_kg, metavar="KG", dest="load_kg", help="the starting load, kg")
+    p.add_argument("--load", type=_kg, metavar="KG", dest="load_kg", help="the starting load, in the config's units (kg unless units = \"lb\")")
     p.add_argument("--sets", type=int, metavar="N", default=None,
                    help="stop after N sets (default: press for another set until quit)")
     add_device_options(p)
@@ -102,10 +102,14 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"station run: {exc}", file=sys.stderr)
         return 2
-    if args.method is not None:  # refuse nonsense before opening any device
-        from ..app import load_config_or_defaults, prepare
+    from ..app import load_config_or_defaults, prepare
 
-        config, _ = load_config_or_defaults(getattr(args, "config", None))
+    config, _ = load_config_or_defaults(getattr(args, "config", None))
+    if args.load_kg is not None:  # given in the config's units; kg from here on
+        from ..core.loads import Units
+
+        args.load_kg = Units(config.units).to_kg(args.load_kg)
+    if args.method is not None:  # refuse nonsense before opening any device
         try:
             prepare(config, args.method, overrides, args.load_kg, args.exercise)
         except PlanError as exc:
