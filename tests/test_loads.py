@@ -492,3 +492,12 @@ def test_pound_plates_add_up_and_show_as_whole_pounds():
     assert LB.show(top.total_kg) == "767.5 lb"  # 45 + 2 x (8 x 45 + 1.25)
     assert top.describe(LB) == "767.5 lb: 45 lb bar + 8 x 45 + 1.25 lb each side"
     assert LB.show(kit.round(405 * LB_KG).total_kg) == "405 lb"
+
+
+def test_a_pound_rack_that_cannot_reach_says_so():
+    from station.core.loads import LB, LB_KG
+
+    rack = Kit(kind="dumbbell", dumbbells_kg=tuple(d * LB_KG for d in (10, 15, 20, 25, 30, 35)))
+    assert rack.edge(38 * LB_KG, LB) == "the kit tops out at 35 lb"
+    assert rack.out_of_reach(37.8 * LB_KG, 38.9 * LB_KG, LB) == "the kit tops out at 35 lb"
+    assert rack.edge(36 * LB_KG, LB) == ""  # within half a step of the top pair

@@ -343,7 +343,7 @@ class Kit:
         if self.kind == "barbell":
             return _kg(_g(self.bar_kg) + 2 * sum(_plates_g(self.plates_kg)))
         if self.kind == "dumbbell":
-            return max(self.dumbbells_kg)
+            return _kg(max(_g(d) for d in self.dumbbells_kg))  # as round() gives it: whole grams
         return None
 
     @property
@@ -351,10 +351,10 @@ class Kit:
         """The lightest load the kit makes, kg: the bar, the lightest dumbbell,
         or one step of the stack."""
         if self.kind == "barbell":
-            return float(self.bar_kg)
+            return _kg(_g(self.bar_kg))  # whole grams, as round() gives it
         if self.kind == "dumbbell":
-            return float(min(self.dumbbells_kg))
-        return float(self.increment_kg)
+            return _kg(min(_g(d) for d in self.dumbbells_kg))
+        return _kg(_g(self.increment_kg))
 
     @property
     def step_kg(self) -> float:
