@@ -346,7 +346,7 @@ class Station:
     def _guardrails(self, plan: Plan, exercise: str | None, warnings: list[str]) -> bool:
         """Show range and overuse warnings; a press acknowledges (never
         blocks). They are recorded with the set. False on quit."""
-        lines = list(warnings)
+        lines, found = list(warnings), []
         g, cfg = self.config.guardrails, self.config
         now_utc, offset_s = _now_utc_and_offset()
         t = cfg.training
@@ -360,13 +360,14 @@ class Station:
                                           muscles={n: e.muscles for n, e in cfg.exercises.items()},
                                           block=block):
             lines.append(w.text)
-        self._pending_warnings = lines
+            found.append(w)
+        self._pending_warnings = lines  # recorded with the set, in full
         if not lines:
             return True
         for line in lines:
             self.say(f"station: warning: {line}")
-        self.loop.present("warning", title="WARNING", lines=tuple(lines),
-                          prompt="press to continue")
+        shown = tuple(warnings) + guardrails.screen_lines(found)  # short lines: big text
+        self.loop.present("warning", title="WARNING", lines=shown, prompt="press to continue")
         self._warn_cue()
         return self.loop.wait_gesture() not in ("quit",)
 

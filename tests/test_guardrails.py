@@ -10,6 +10,7 @@ from station.core.guardrails import (
     again_prompt,
     check_overuse,
     lookback_start,
+    screen_lines,
     sets_today,
     spotter_required,
 )
@@ -156,8 +157,8 @@ def test_drop_sets_before_the_last_four_weeks_of_a_block_get_the_articles_note()
     early = Block(10, date(2026, 11, 9))  # week 3
     [w] = check([], block=early)
     assert w.rule == "block"
-    assert w.text == ("drop-set: week 3 of 10 — drop sets fit best in the last 4 weeks of a block"
-                      " (weeks 7-10); used all the time they add nothing")
+    assert w.text == ("drop-set: week 3 of 10 — drop sets fit best in the last 4 weeks of a block;"
+                      " weeks 7-10 here; used all the time they add nothing")
     assert check([], "cluster", block=early) == []  # only drop sets
     assert rules(check([], "mechanical-drop-set", block=early)) == ["block"]
 
@@ -218,3 +219,16 @@ def test_spotter_required(method, kind, required):
 def test_spotter_required_names_an_unknown_method():
     with pytest.raises(PlanError, match="no-such-method"):
         spotter_required("no-such-method", "barbell")
+
+
+def test_the_screen_gets_short_lines_and_the_reason_once():
+    history = (past(MON, exercise="leg-press") + past(TUE, exercise="leg-extension")
+               + past(WED, exercise="lunge"))
+    ws = check(history, muscles=LEGS, block=Block(10, date(2026, 11, 9)))
+    lines = screen_lines(ws)
+    assert all(len(ln) <= 40 for ln in lines), lines
+    assert lines[0] == "quads muscles: 4 sets in 7 days"
+    assert lines[-1] == "these methods are occasional tools"
+    assert lines.count("these methods are occasional tools") == 1
+    assert "drop-set: week 3 of 10" in lines
+    assert "drop-set leg-press Mon, drop-set" in " ".join(lines)

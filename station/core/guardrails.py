@@ -35,6 +35,8 @@ CONFIRM_AGAIN_METHODS = ("drop-set", "mechanical-drop-set", "forced-negatives")
 DROP_SET_LAST_WEEKS = 4
 
 _OCCASIONAL = "these methods are occasional tools"
+#: Characters per line on the rack's screen warning (800 px wide stays legible).
+SCREEN_WIDTH = 40
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -70,7 +72,8 @@ class OveruseWarning:
     block). ``subject``: the exercise or muscle group counted (None: no
     exercise). ``sets``: the sets counted, oldest first, the one about to
     start last. ``days``: their local training days, oldest first. ``text``:
-    one line for the screen and the history.
+    one line for the history and the log. ``lines``: the same in short
+    lines for the screen (see :func:`screen_lines`).
     """
 
     rule: str
@@ -79,6 +82,7 @@ class OveruseWarning:
     sets: tuple[PastSession, ...]
     days: tuple[date, ...]
     text: str
+    lines: tuple[str, ...] = ()
 
     @property
     def exercise(self) -> str | None:
@@ -161,10 +165,12 @@ def check_overuse(
         name = subject or "no exercise"
         where = f"{name} (muscle group)" if rule == "muscle" else name
         listed = ", ".join(_set_name(s, rule, day(s), s is this) for s in sets)
+        head = f"{name}{' muscles' if rule == 'muscle' else ''}: {len(sets)} sets in {overuse_days} days"
         warnings.append(OveruseWarning(
             rule, method, subject, key, days,
             f"{where}: {len(sets)} intensification sets in the last {overuse_days} days"
-            f" on {_days(days)}: {listed} — {_OCCASIONAL}"))
+            f" on {_days(days)}: {listed} — {_OCCASIONAL}",
+            (head, *_wrap(listed))))
     if warn_consecutive_days:
         for rule, subject, sets in groups:
             before = [s for s in sets if day(s) == yesterday]
@@ -174,12 +180,52 @@ def check_overuse(
                 warnings.append(OveruseWarning(
                     "consecutive", method, subject, tuple(before) + (this,), (yesterday, today),
                     f"{name}: also yesterday ({_weekday(yesterday)}: {what}) — {_OCCASIONAL};"
-                    " give it a day or more to recover"))
+                    " give it a day or more to recover",
+                    (f"{name}: also yesterday", *_wrap(f"{_weekday(yesterday)}: {what}"),
+                     "give it a day or more to recover")))
                 break  # one "yesterday" line is enough
     note = block_note(method, block, today)
-    if note:
-        warnings.append(OveruseWarning("block", method, exercise, (this,), (today,), note))
+    if note and block is not None:
+        week, last = block.week_of(today), max(1, block.weeks - DROP_SET_LAST_WEEKS + 1)
+        short = ((f"{method}: week {week} of {block.weeks}", f"drop sets fit best in weeks {last}-{block.weeks}",
+                  "used all the time they add nothing") if 1 <= week < last
+                 else tuple(_wrap(note, sep="; ")))
+        warnings.append(OveruseWarning("block", method, exercise, (this,), (today,), note, short))
     return warnings
+
+
+def screen_lines(warnings: Iterable[OveruseWarning], width: int = SCREEN_WIDTH) -> tuple[str, ...]:
+    """The warnings as short lines for the rack's screen (each at most about
+    ``width`` characters, so the text stays big), with the reason they exist
+    said once at the end."""
+    out: list[str] = []
+    overuse = False
+    for w in warnings:
+        out += [ln for part in (w.lines or (w.text,)) for ln in _wrap(part, width)]
+        overuse = overuse or w.rule in ("exercise", "muscle")
+    if overuse:
+        out.append(_OCCASIONAL)
+    return tuple(out)
+
+
+def _wrap(text: str, width: int = SCREEN_WIDTH, sep: str = ", ") -> list[str]:
+    """``text`` cut at ``sep`` (else at spaces) into lines of about ``width``."""
+    parts = text.split(sep)
+    lines: list[str] = []
+    for i, part in enumerate(parts):
+        piece = part + (sep.rstrip() if i < len(parts) - 1 else "")
+        if lines and len(lines[-1]) + 1 + len(piece) <= width:
+            lines[-1] += " " + piece
+        else:
+            lines.append(piece)
+    final: list[str] = []
+    for ln in lines:  # a single part longer than the width: cut at spaces
+        while len(ln) > width and " " in ln[:width]:
+            cut = ln.rfind(" ", 0, width + 1)
+            final.append(ln[:cut])
+            ln = ln[cut + 1:]
+        final.append(ln)
+    return final
 
 
 def block_note(method: str, block: Block | None, today: date) -> str | None:
@@ -199,8 +245,8 @@ def block_note(method: str, block: Block | None, today: date) -> str | None:
     if week >= last:
         return None
     return (f"{method}: week {week} of {block.weeks} — drop sets fit best in the last"
-            f" {DROP_SET_LAST_WEEKS} weeks of a block (weeks {last}-{block.weeks}); used all the"
-            " time they add nothing")
+            f" {DROP_SET_LAST_WEEKS} weeks of a block; weeks {last}-{block.weeks} here; used all"
+            " the time they add nothing")
 
 
 def sets_today(past: Iterable[PastSession], method: str, exercise: str | None, now: datetime,
