@@ -387,7 +387,7 @@ class Station:
         lines = guardrails.again_prompt(plan.method, exercise, done)
         if lines is None:
             return True
-        self.say(f"station: {lines[0]}")
+        self.say(f"station: {lines[0]} ({lines[1]})")
         self.loop.present("warning", title="AGAIN?", lines=lines[:-1], prompt=lines[-1])
         self._warn_cue()
         return self.loop.wait_gesture() == "press"

@@ -189,10 +189,10 @@ def test_again_after_a_drop_set_or_negatives_asks_and_names_the_set_of_the_day()
     today = past(local(2026, 11, 27, 17, 0)) + past(MON)
     n = sets_today(today, "drop-set", "squat", NOW, OFFSET_S)
     assert n == 1
-    assert again_prompt("drop-set", "squat", n)[0] == \
-        "another drop-set on squat? It would be your 2nd today."
-    assert again_prompt("forced-negatives", None, 2)[0] == \
-        "another forced-negatives? It would be your 3rd today."
+    assert again_prompt("drop-set", "squat", n)[:2] == ("another drop-set on squat?",
+                                                         "it would be your 2nd today")
+    assert again_prompt("forced-negatives", None, 2)[:2] == ("another forced-negatives?",
+                                                             "it would be your 3rd today")
     assert again_prompt("cluster", "squat", 1) is None
 
 

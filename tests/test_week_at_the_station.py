@@ -104,7 +104,8 @@ def test_again_after_a_drop_set_asks_first_and_names_the_set_of_the_day(week):
         assert st._confirm_again(plan, "squat") is False  # a hold: no, leave
         kind, data = screen.shown[-1]
         assert (kind, data["title"]) == ("warning", "AGAIN?")
-        assert data["lines"][0] == "another drop-set on squat? It would be your 2nd today."
+        assert data["lines"][:2] == ("another drop-set on squat?", "it would be your 2nd today")
+        assert data["prompt"] == "press: yes   hold: leave"
         st.loop.wait_gesture = lambda until=None: "press"
         assert st._confirm_again(plan, "squat") is True
         cluster, _ = compile_plan("cluster", {}, 100.0)

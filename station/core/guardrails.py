@@ -266,9 +266,8 @@ def again_prompt(method: str, exercise: str | None, done_today: int) -> tuple[st
         return None
     on = f" on {exercise}" if exercise else ""
     nth = _ordinal(done_today + 1)
-    return (f"another {method}{on}? It would be your {nth} today.",
-            "it counts toward this week's intensification sets",
-            "press: yes, go again   hold: no, leave")
+    return (f"another {method}{on}?", f"it would be your {nth} today",
+            "and counts toward this week's sets", "press: yes   hold: leave")
 
 
 def _ordinal(n: int) -> str:
