@@ -133,3 +133,17 @@ def test_the_summary_shows_what_to_do_then_why_each_on_its_own_line():
                        "sport clusters stay within 40-60 % of your 140 kg 1RM")
     ended = advise(snap("cluster", [5, 2], reason="end"), 5, BAR)
     assert ended.lines == (ended.text,)
+
+
+def test_a_sport_cluster_load_the_rack_cannot_lower_keeps_the_lightest_pair():
+    rack = Kit(kind="dumbbell", dumbbells_kg=(20, 22.5))
+    a = advise(snap("sport-cluster", [3] * 10, load=20.0), 3, rack, one_rm_kg=30)  # 40-60 %: 12-18
+    assert a.load_kg == 20 and a.change == 0  # nothing lighter on the rack: said, not looped
+
+
+def test_a_kit_that_cannot_make_the_step_keeps_the_load_and_says_why():
+    rack = Kit(kind="dumbbell", dumbbells_kg=(20, 22.5))
+    assert advise(snap("cluster", [2] * 10, load=20.0), 5, rack).text.endswith(
+        "; the lightest the kit makes is 20 kg")
+    assert advise(snap("cluster", [5] * 10, load=22.5, reason="cap"), 5, rack).text.endswith(
+        "; the kit tops out at 22.5 kg")

@@ -138,9 +138,14 @@ def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
         extra = f"the kit tops out at {units.show(kit.max_kg)}"
     if change and _sign(new - start) != change:
         new = start  # the kit cannot go that way from here
-    if kit is not None and new == start and change:
-        change = 0  # the kit cannot make the step
-        extra = extra or "the kit has no load in between"
+    if kit is not None and new == start and change:  # the kit cannot make the step
+        if change < 0 and start <= kit.min_kg + 1e-9:
+            extra = f"the lightest the kit makes is {units.show(kit.min_kg)}"
+        elif change > 0 and kit.max_kg is not None and start >= kit.max_kg - 1e-9:
+            extra = f"the kit tops out at {units.show(kit.max_kg)}"
+        else:
+            extra = extra or "the kit has no load in between"
+        change = 0
     return made(change, new, reason, extra)
 
 
@@ -217,8 +222,13 @@ def _round_down(kit: Kit | None, kg: float) -> float:
     """The heaviest load the kit makes at or below ``kg`` (near it)."""
     got = _round(kit, kg)
     step = _step(kit) or 0.5
-    while got is not None and got > kg + 1e-9 and step:
-        got = _round(kit, got - step)
+    for _ in range(100):
+        if got is None or got <= kg + 1e-9:
+            break
+        lower = _round(kit, got - step)
+        if lower is None or lower >= got:
+            break  # the kit's lightest: nothing below
+        got = lower
     return got if got is not None else kg
 
 
