@@ -132,3 +132,28 @@ def test_station_history_shows_loads_in_the_configs_units(tmp_path, capsys):
     assert args.func(args) == 0
     out = capsys.readouterr().out
     assert "  225 lb  " in out and "kg" not in out
+
+
+def test_press_again_after_a_drop_set_runs_another_only_when_confirmed(week):
+    from station.app import prepare
+
+    st, screen, _ = station(week, datetime.now().date() - timedelta(weeks=8))
+    with st:
+        prep = prepare(st.config, "drop-set", {}, 100.0, "squat")
+        ran: list[str] = []
+
+        def one_set(plan, exercise, load, prep=None):  # a set on disk, as run_set leaves it
+            with History.open(week / "h.sqlite3", time.time()) as h:
+                record(h, 0.0001, plan.method, exercise)
+            ran.append(plan.method)
+
+        st.run_set = one_set
+        answers = iter(["press",            # the overuse warning (legs this week): go on
+                        "press",            # the summary: again
+                        "press", "press",   # AGAIN? yes; the warning: go on
+                        "press", "hold"])   # the summary: again; AGAIN? no
+        st.loop.wait_gesture = lambda until=None: next(answers)
+        assert st._sets(prep) == 0
+    assert ran == ["drop-set", "drop-set"]
+    asked = [d["lines"][1] for k, d in screen.shown if d.get("title") == "AGAIN?"]
+    assert asked == ["it would be your 2nd today", "it would be your 3rd today"]
