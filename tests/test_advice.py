@@ -132,7 +132,8 @@ def test_the_summary_shows_what_to_do_then_why_each_on_its_own_line():
     assert a.lines == ("next time 17.5 kg lighter (82.5 kg)", "all 10 clusters made 3 reps",
                        "sport clusters stay within 40-60 % of your 140 kg 1RM")
     ended = advise(snap("cluster", [5, 2], reason="end"), 5, BAR)
-    assert ended.lines == (ended.text,)
+    assert ended.text == "next time: no load advice (you ended the set early)"
+    assert ended.lines == ("next time: no load advice", "you ended the set early")
 
 
 def test_a_sport_cluster_load_the_rack_cannot_lower_keeps_the_lightest_pair():

@@ -72,10 +72,10 @@ class Advice:
     def lines(self) -> tuple[str, ...]:
         """The text as the summary shows it: what to do, then why (each
         part on its own line, so neither is cut or shrunk)."""
+        if self.change is None:
+            return ("next time: no load advice", self.reason)
         head, sep, why = self.text.partition(": ")
-        if head.endswith("next time") or not sep:  # "next time: no load advice (...)"
-            return (self.text,)
-        return (head, *why.split("; "))
+        return (head, *why.split("; ")) if sep else (self.text,)
 
 
 def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
@@ -101,7 +101,7 @@ def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
                                                                      extra, units))
 
     if snap.done_reason == "end":
-        return made(None, None, "you ended the set early, so it says nothing about the load")
+        return made(None, None, "you ended the set early")
     if method == "strength-rest-pause":
         change, reason, raw = _singles(snap, bouts, start)
     elif method in FIRST_BOUT_TO_FAILURE:
