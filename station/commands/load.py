@@ -139,7 +139,6 @@ def _run(args: argparse.Namespace, out: TextIO) -> None:
         _print_table(out, one_rm, kit, units)
         start = loads.starting_load("drop-set", one_rm)
         drop = kit.round(start.suggested_kg)
-        lo, hi = kit.round(start.low_kg), kit.round(start.high_kg)
         far = kit.out_of_reach(start.low_kg, start.high_kg, units)
         if far:
             print(file=out)
