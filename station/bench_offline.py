@@ -1,70 +1,27 @@
 """The benchmark's checks that need no real time: drift through the real main
 loop on a jumping virtual clock, and the render cost of one frame.
 
-:class:`ScriptedClock` is trio's "autojump" idea for the station: whenever
-the main loop waits, virtual time jumps at once to the loop's own deadline or
-to the next scripted input, whichever comes first. A whole 4-minute cluster
-set runs through :class:`~station.loop.MainLoop` in milliseconds, on one
-thread, deterministically.
+:class:`~station.testing.clocks.ScriptedClock` (re-exported here) is
+trio's "autojump" idea for the station: whenever the main loop waits, virtual
+time jumps at once to the loop's own deadline or to the next scripted input,
+whichever comes first. A whole 4-minute cluster set runs through
+:class:`~station.loop.MainLoop` in milliseconds, on one thread,
+deterministically.
 """
 
 from __future__ import annotations
 
-import queue
 import time
-from collections import deque
-from typing import Iterable
 
-from .clock import FakeClock
 from .core.events import Cue
 from .core.gestures import Edge
+from .testing.clocks import FakeClock, ScriptedClock
+
+__all__ = ["ScriptedClock", "cluster_script", "drift_fast_forward", "frame_cost"]
 
 #: Press edges of a scripted lifter: 5 reps a second apart per cluster; a
 #: cluster starts ``AFTER_GO_S`` after its go (s).
 AFTER_GO_S = 1.5
-
-
-class ScriptedClock(FakeClock):
-    """Virtual time (s) that moves only when the main loop waits.
-
-    ``script``: ``(at_s, item)`` pairs in any order; each item is handed to
-    the waiting loop as if posted at ``at_s``; a callable item is called at
-    ``at_s`` instead (e.g. a mock pin's ``drive_low``, whose callback posts). When the script is used up and
-    the loop would wait for ever, ``on_empty()`` gives the item to return
-    (e.g. a ``Quit``); None raises RuntimeError (a script that stalls).
-    """
-
-    def __init__(self, script: Iterable[tuple[float, object]] = (), start: float = 1000.0,
-                 on_empty=None) -> None:
-        super().__init__(start)
-        self._script = deque(sorted(script, key=lambda p: p[0]))
-        self._on_empty = on_empty
-
-    def add(self, at: float, item: object) -> None:
-        """Schedule ``item`` at ``at`` (s, not before now)."""
-        self._script.append((max(at, self._now), item))
-        self._script = deque(sorted(self._script, key=lambda p: p[0]))
-
-    def get(self, q: "queue.SimpleQueue", timeout: float | None) -> object:
-        until = None if timeout is None else self._now + max(timeout, 0.0)
-        while True:
-            try:
-                return q.get_nowait()
-            except queue.Empty:
-                pass
-            if not self._script or (until is not None and self._script[0][0] > until):
-                break
-            at, item = self._script.popleft()
-            self.set(max(at, self._now))
-            if not callable(item):
-                return item
-            item()
-        if until is None:
-            if self._on_empty is None:
-                raise RuntimeError(f"the script ran out at {self._now} s with nothing to wait for")
-            return self._on_empty()
-        self.set(until)
-        raise queue.Empty
 
 
 def cluster_script(first_at: float, clusters: int, rest_s: float = 15.0, reps: int = 5,

@@ -8,11 +8,8 @@ taken once at start (a later NTP step does not move recorded instants).
 from __future__ import annotations
 
 import queue
-import threading
 import time
 from datetime import datetime, timezone
-
-_SLICE_S = 0.002  # FakeClock: how often a waiting loop looks at virtual time (real s)
 
 
 class Clock:
@@ -42,47 +39,11 @@ class Clock:
         return q.get(timeout=timeout)
 
 
-class FakeClock(Clock):
-    """Virtual time for tests and fast-forward runs: moves only when told.
+def __getattr__(name: str) -> object:
+    # FakeClock lives with the other test doubles in station.testing; it is
+    # still importable from here (lazily: station.testing imports Clock).
+    if name == "FakeClock":
+        from .testing.clocks import FakeClock
 
-    ``sleep`` advances it at once. Starts at ``start`` s (default 1000, so an
-    instant of 0 is never mistaken for "unset").
-    """
-
-    def __init__(self, start: float = 1000.0, offset_s: float = 1.7e9) -> None:
-        self._now = start
-        self.offset_s = offset_s
-        self._moved = threading.Condition()
-
-    def now(self) -> float:
-        return self._now
-
-    def advance(self, seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError(f"a clock cannot go back ({seconds} s)")
-        self.set(self._now + seconds)
-
-    def set(self, at: float) -> None:
-        if at < self._now:
-            raise ValueError(f"a clock cannot go back from {self._now} to {at}")
-        with self._moved:
-            self._now = at
-            self._moved.notify_all()
-
-    def get(self, q: "queue.SimpleQueue", timeout: float | None) -> object:
-        """Wait for an item, or until the clock is *moved* past ``timeout``
-        (by another thread, a test): virtual time never passes by itself."""
-        until = None if timeout is None else self._now + timeout
-        while True:
-            try:
-                return q.get_nowait()
-            except queue.Empty:
-                pass
-            if until is not None and self._now >= until:
-                raise queue.Empty
-            with self._moved:
-                self._moved.wait(_SLICE_S)
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            self._now += seconds
+        return FakeClock
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

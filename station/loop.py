@@ -3,9 +3,12 @@
 gpiozero callbacks, the serial reader and the display's keyboard only put
 ``(Edge | Event | RemoteStatus | Quit)`` values on :attr:`MainLoop.queue`.
 Each pass: wait on the queue until the next deadline (no busy waiting),
-drain it, tick the session, sound cues first (they are what must be on
-time), then hand records to the recorder thread and the new state to the
-screen, and ping the systemd watchdog.
+drain it, tick the session once, and carry out every effect of the items
+and of that tick: sound cues first (they are what must be on time), then
+hand records to the recorder thread and the new state to the screen, and
+ping the systemd watchdog. No effect is ever dropped: time moves while the
+loop works, so a deadline may fall due between two reads of the clock, and
+its cues are carried out in the same pass as the items before it.
 """
 
 from __future__ import annotations
@@ -112,6 +115,9 @@ class MainLoop:
         self.last_snapshot: Snapshot | None = None  # the latest published (any thread may read)
         self.next_deadline_at: float | None = None  # when the loop must next act, s (any thread may read)
         self.after_records: Callable[[Callable[[], object]], None] | None = None
+        # Items drained but not yet handled (wait_gesture returned before
+        # them): the next wait hands them out first, so none is lost.
+        self._backlog: list[object] = []
 
     # -------------------------------------------------------------- input side
 
@@ -121,8 +127,10 @@ class MainLoop:
 
     def _wait(self, deadline: float | None) -> list[object]:
         """Block until an item arrives or ``deadline`` (s) passes, then drain."""
-        items: list[object] = []
+        items, self._backlog = self._backlog, []
         self.next_deadline_at = deadline
+        if items:
+            return self._drain(items)
         # Never block for ever: a SIGTERM delivered to another thread only runs
         # its Python handler once this thread runs bytecode again.
         timeout = MAX_WAIT_S if deadline is None else min(deadline - self.now(), MAX_WAIT_S)
@@ -134,6 +142,10 @@ class MainLoop:
             items.append(self.clock.get(self.queue, timeout))
         except queue.Empty:
             return items
+        return self._drain(items)
+
+    def _drain(self, items: list[object]) -> list[object]:
+        """``items`` and then whatever else is queued now, without waiting."""
         while True:
             try:
                 items.append(self.queue.get_nowait())
@@ -162,36 +174,59 @@ class MainLoop:
         sess = session.start(plan, self.gesture_config)
         result = SetResult(sess, snapshot(sess.set, self.now()))
         last_key = None
+        items: list[object] = []
         while True:
+            # One tick a pass. First everything that came in up to this
+            # instant, the items of the wait and those queued while the loop
+            # worked (time moves meanwhile), each at its own instant; then
+            # the deadlines up to ``now``. Every effect of every item and tick
+            # is carried out: none is thrown away, none goes before the press
+            # that came first.
             now = self.now()
-            sess, fx = session.tick(sess, now), []
+            items.extend(self._ready())
+            fx: list = []
+            for item in items:
+                sess = self._feed(sess, item, now, fx)
+            sess = session.tick(sess, now, fx)
+            self._carry_out(fx, result)
             last_key = self._publish(sess, now, context, last_key)
             if sess.set.phase is Phase.DONE or (until is not None and now >= until):
                 break
             items = self._wait(_min(session.next_deadline(sess), until))
-            now = self.now()
-            for item in items:
-                if isinstance(item, Edge):
-                    # up to the edge's own instant only: a release later in
-                    # this batch must not find its hold already decided
-                    sess, more = session.feed_edge(sess, item, min(item.at, now))
-                elif isinstance(item, (Rep, Fail, Undo, End, Abort)):
-                    sess, more = session.feed(sess, item, now)
-                elif isinstance(item, Quit):
-                    self.quit = item
-                    sess, more = session.feed(sess, Abort(now), now)
-                elif isinstance(item, Note):
-                    self.note(item)
-                    continue
-                else:
-                    raise TypeError(f"main loop got an unknown item {item!r}")
-                fx.extend(more)
-            sess = session.tick(sess, now, fx)
-            self._carry_out(fx, result)
         result.session = sess
         result.snapshot = snapshot(sess.set, self.now())
         result.quit = self.quit
         return result
+
+    def _feed(self, sess: session.Session, item: object, now: float,
+              fx: list) -> session.Session:
+        """One queued item into the session at ``now`` (s); effects to ``fx``."""
+        if isinstance(item, Edge):
+            # up to the edge's own instant only: a release later in this
+            # batch must not find its hold already decided
+            sess, more = session.feed_edge(sess, item, min(item.at, now))
+        elif isinstance(item, (Rep, Fail, Undo, End, Abort)):
+            sess, more = session.feed(sess, item, now)
+        elif isinstance(item, Quit):
+            self.quit = item
+            sess, more = session.feed(sess, Abort(now), now)
+        elif isinstance(item, Note):
+            self.note(item)
+            return sess
+        else:
+            raise TypeError(f"main loop got an unknown item {item!r}")
+        fx.extend(more)
+        return sess
+
+    def _ready(self) -> list[object]:
+        """What is queued by now, without waiting (through the clock, so a
+        scripted clock hands over what is due by its current instant)."""
+        out: list[object] = []
+        while True:
+            try:
+                out.append(self.clock.get(self.queue, 0.0))
+            except queue.Empty:
+                return out
 
     def _carry_out(self, effects: list, result: SetResult) -> None:
         cues = [e for e in effects if isinstance(e, Cue)]
@@ -258,31 +293,49 @@ class MainLoop:
             due = [d for g in trackers.values() if (d := gestures.next_deadline(g)) is not None]
             items = self._wait(_min(min(due) if due else None, until))
             now = self.now()
-            for item in items:
+            for i, item in enumerate(items):
+                answer = None
                 if isinstance(item, Quit):
                     self.quit = item
-                    return "quit"
-                if isinstance(item, Note):
+                    answer = "quit"
+                elif isinstance(item, Note):
                     self.note(item)
                 elif isinstance(item, (Rep, Fail, End)):  # decoded by a remote
-                    return {Rep: "press", Fail: "hold", End: "long"}[type(item)]
+                    answer = {Rep: "press", Fail: "hold", End: "long"}[type(item)]
                 elif isinstance(item, Edge):
                     g = trackers.get(item.source) or GestureState(self.gesture_config)
                     g, gs = gestures.on_edge(g, item)
                     trackers[item.source] = g
-                    if any(isinstance(x, Fail) for x in gs):
-                        return "hold"
-                    if any(isinstance(x, Rep) for x in gs):
-                        pressed.add(item.source)
+                    answer = _gesture_answer(gs, item.source, pressed)
+                    if answer is None and item.source in pressed and not g.level:
+                        answer = "press"  # released: the next press is the next answer's
+                if answer is not None:
+                    self._backlog = items[i + 1:] + self._backlog  # for whoever waits next
+                    return answer
             for src, g in list(trackers.items()):
                 g, gs = gestures.on_time(g, now)
                 trackers[src] = g
-                if any(isinstance(x, Fail) for x in gs):
-                    return "hold"
+                answer = _gesture_answer(gs, src, pressed)
+                if answer is not None:
+                    return answer
             if any(not trackers[src].level for src in pressed):
                 return "press"
             if until is not None and now >= until:
                 return "timeout"
+
+
+def _gesture_answer(gs: list, source: str, pressed: set[str]) -> str | None:
+    """"hold" for a failure hold, "long" for an end hold; a rep (decided at
+    the press edge or when its debounce window closed) is noted in
+    ``pressed`` and becomes "press" at its release."""
+    for x in gs:
+        if isinstance(x, Fail):
+            return "hold"
+        if isinstance(x, End):
+            return "long"
+        if isinstance(x, Rep):
+            pressed.add(source)
+    return None
 
 
 def _min(a: float | None, b: float | None) -> float | None:

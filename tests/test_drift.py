@@ -3,6 +3,8 @@ have with perfect ticks (deadlines come from deadlines, never from ``now``)."""
 
 from __future__ import annotations
 
+import pytest
+
 import random
 
 from scripting import presses, run_script
@@ -10,6 +12,9 @@ from station.core.events import Cue, Phase
 from station.core.methods import compile_plan
 
 START = 7.3  # an awkward first-rep instant, so float sums are really exercised
+
+#: every scripted set here also runs through the real main loop on creeping clocks
+pytestmark = pytest.mark.usefixtures("shell")
 
 
 def cluster_presses(start: float, bouts: int, after_go_s: float = 1.0) -> list:

@@ -7,6 +7,8 @@ remote's FAIL); the spotter's confirming press is a Rep in CONFIRM.
 
 from __future__ import annotations
 
+import pytest
+
 from scripting import presses, run_script
 from station.core import engine
 from station.core.events import Fail, Phase, Rep, Tick
@@ -14,6 +16,9 @@ from station.core.methods import compile_plan
 
 C, RD, W, RS, S, L, D = (Phase.CONFIRM, Phase.READY, Phase.WORK, Phase.REST, Phase.STRIP,
                          Phase.LOWER, Phase.DONE)
+
+#: every scripted set here also runs through the real main loop on creeping clocks
+pytestmark = pytest.mark.usefixtures("shell")
 
 
 def reps(*ats: float) -> list:

@@ -1,0 +1,17 @@
+"""Test doubles that ship with the station, as gpiozero ships ``MockFactory``.
+
+- :class:`~station.testing.clocks.FakeClock`: virtual time that moves only when told.
+- :class:`~station.testing.clocks.ScriptedClock`: "autojump" virtual time that
+  hands a script of inputs to the waiting main loop.
+- :class:`~station.testing.clocks.CreepingClock`: a scripted clock whose time
+  also moves a little on every read, as real time does while the loop works.
+- :class:`~station.testing.sinks.CueLog`: a cue output that notes what it was told.
+
+Nothing here reads real time except the short real waits of
+:meth:`FakeClock.get` (it polls for a test thread moving the clock).
+"""
+
+from .clocks import CreepingClock, FakeClock, ScriptedClock
+from .sinks import CueLog
+
+__all__ = ["CreepingClock", "CueLog", "FakeClock", "ScriptedClock"]
