@@ -144,18 +144,6 @@ def test_each_press_between_sets_is_one_answer(step_s):
     assert answers == ["press", "press", "timeout"]
 
 
-@pytest.mark.parametrize("step_s", (0.0,) + STEPS_S)
-def test_a_press_decided_when_its_debounce_window_closes_counts_between_sets(step_s):
-    # chatter inside the release's debounce window leaves the contact pressed:
-    # the press is accepted when the window closes, then released: "press"
-    clock = ScriptedClock([(1001.0, Edge(True, 1001.0)), (1001.2, Edge(False, 1001.2)),
-                           (1001.21, Edge(True, 1001.21)), (1001.5, Edge(False, 1001.5))],
-                          step_s=step_s, on_empty=lambda: Quit("end"))
-    loop = loop_on(clock)
-    assert loop.wait_gesture(until=1005.0) == "press"
-    assert loop.wait_gesture(until=1005.0) == "press"
-
-
 def test_clocks_ship_in_the_package_and_keep_their_old_home():
     from station.bench_offline import ScriptedClock as FromBench
     from station.clock import FakeClock as FromClock

@@ -17,6 +17,8 @@ import pytest
 
 from station.app import Options, Station
 from station.clock import FakeClock
+from scripting import run_script
+from station.core.events import Rep
 from station.core.methods import compile_plan
 from station.loop import Quit
 from station.store import History
@@ -60,6 +62,16 @@ class PtyRemote:
                 os.close(fd)
             except OSError:
                 pass
+
+
+#: The threaded tests run on a clock that stands still while the loop works
+#: and on ones that move this much (s) on every read, as a Pi's does.
+STEPS_S = (0.0, 0.0005, 0.001, 0.002, 0.005)
+
+
+@pytest.fixture(params=STEPS_S, ids=lambda s: f"step-{s * 1000:g}ms")
+def clock(request):
+    return FakeClock(step_s=request.param)
 
 
 @pytest.fixture
@@ -130,9 +142,49 @@ def test_a_whole_cluster_set_driven_by_rep_lines(tmp_path, remote):
     assert session["exercise"] == "squat" and session["load_kg"] == 100.0
 
 
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("step_s", STEPS_S[1:], ids=lambda s: f"step-{s * 1000:g}ms")
+def test_a_cluster_set_by_rep_lines_on_a_creeping_clock_sounds_what_the_engine_says(
+        tmp_path, remote, step_s):
+    # Time moves on every read (the loop's, the serial reader's stamps): the
+    # test moves it on to each instant the rest has something due, and at
+    # the end the remote must have heard exactly the cues the pure engine
+    # gives for the press instants on disk: none lost, doubled or reordered.
+    clock = FakeClock(step_s=step_s)
+    plan, _ = compile_plan("cluster")
+    heard: list[str] = []
+    with make_station(tmp_path, clock, remote.path) as station:
+        remote.until("HELLO station")
+        t, result = run_in_thread(station, plan)
+        remote.until("STATE READY")
+        done = False
+        while not done:
+            for _ in range(5):
+                remote.send("REP")
+            got = remote.until("STATE REST")
+            heard += cues(got)
+            snap = station.loop.last_snapshot
+            rest_end, cap_at = snap.phase_ends_at, snap.cap_at
+            for at, want in [(rest_end - 3, "CUE count"), (rest_end - 2, "CUE count"),
+                             (rest_end - 1, "CUE count"), (rest_end, "STATE WORK")]:
+                if cap_at <= at:
+                    at, want, done = cap_at, "CUE done", True
+                clock.set(max(at, clock.now()))
+                heard += cues(remote.until(want))
+                if done:
+                    break
+        t.join(timeout=10)
+        assert not t.is_alive()
+    set_state = result[0].session.set
+    presses = [(at, Rep(at)) for b in set_state.bouts for at in b.rep_times]
+    pure = run_script(plan, presses, until=set_state.set_ended_at + 1)
+    assert heard == [name for name, _, _ in pure.cues]
+    gos = [i for i, name in enumerate(heard) if name == "go"]
+    assert len(gos) >= 14 and all(heard[i - 3:i] == ["count"] * 3 for i in gos)
+
+
 @pytest.mark.timeout(30)
-def test_gpio_button_edges_reach_the_engine_and_chatter_is_one_rep(tmp_path):
-    clock = FakeClock()
+def test_gpio_button_edges_reach_the_engine_and_chatter_is_one_rep(tmp_path, clock):
     plan, _ = compile_plan("rest-pause")
     with make_station(tmp_path, clock) as station:
         pin = station.button.pin
