@@ -253,10 +253,10 @@ class Station:
         self.loop._status = self.notifier.status
 
     def close(self) -> None:
-        """Let the last cue ("done") finish (1.5 s at most), then close all."""
+        """Let the last cues finish (fail then done: 3 s at most), then close all."""
         for dev in (getattr(self, "buzzer", None), getattr(self, "speaker", None)):
             if dev is not None and self.loop.quit is None:
-                dev.wait_idle(1.5)
+                dev.wait_idle(3.0)
         self._stack.close()
 
     def __enter__(self) -> "Station":

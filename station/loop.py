@@ -232,8 +232,8 @@ class MainLoop:
         cues = [e for e in effects if isinstance(e, Cue)]
         told: list[Cue] = []
         # Cues of one instant (rep + rest at the fifth rep, fail + done) all
-        # go out: the outputs let the newer pre-empt the older, so the one that
-        # says more is what the lifter hears in full.
+        # go out in order: each output plays them one after the other, each
+        # in full (see station.core.cues.skip_queued for the only skips).
         for cue in cues:
             if self.now() - cue.at > STALE_S and cue.name in _SKIPPABLE:
                 self._rec(cue, None)  # after a stall: a pile of stale pips would confuse

@@ -12,8 +12,8 @@ from gpiozero.pins.mock import MockFactory, MockPWMPin
 from station.config import PinsConfig, SoundConfig
 from station.core.cues import pattern_for
 from station.core.events import CUE_NAMES, Cue
+from station.core.cues import CHAIN_GAP_S, pattern_duration_s
 from station.hw.buzzer import (
-    PREEMPT_GAP_S,
     REBASE_LATE_S,
     BuzzerOutput,
     pattern_edges,
@@ -142,25 +142,61 @@ def test_tonal_buzzer_plays_pitch_and_rhythm(pwm_factory) -> None:
         assert played == [round(hz) for _, _, hz in pattern_for(cue)]  # falling: 1760, 1175
 
 
+def chained(*cues: Cue, on_state=True) -> list[tuple[float, object]]:
+    """The pin changes of ``cues`` played one after the other, each in full,
+    CHAIN_GAP_S apart, as (offset s, state)."""
+    out, start = [], 0.0
+    for cue in cues:
+        out += [(start + t, st) for t, st in expected(pattern_for(cue), on_state)]
+        start += pattern_duration_s(pattern_for(cue)) + CHAIN_GAP_S
+    return out
+
+
 @pytest.mark.realtime
-def test_a_newer_cue_preempts_a_sounding_pattern_with_a_short_gap(factory) -> None:
+def test_a_failure_hold_sounds_fail_then_rest_each_in_full(factory) -> None:
+    # fail and rest come at the same instant: the lifter hears both, in order
     with BuzzerOutput(PIN, pin_factory=factory) as buzzer:
         pin = factory.pin(PIN)
         pin.clear_states()
-        buzzer.play(Cue("done", 0.0))  # 1.12 s, three pulses
-        buzzer.play(Cue("rep", 0.0))  # cuts it short
         started = time.monotonic()
+        buzzer.play(Cue("fail", 0.0))
+        buzzer.play(Cue("rest", 0.0))
+        assert pin.state is True  # fail sounds at once: its lateness is unchanged
         assert buzzer.wait_idle(IDLE_TIMEOUT_S)
-        assert time.monotonic() - started < 0.4  # done's tail was dropped
-        rep_s = pattern_for(Cue("rep", 0.0))[0][0]
-        assert_edges(
-            edge_times(pin),
-            [(0.0, True), (0.0, False), (PREEMPT_GAP_S, True), (PREEMPT_GAP_S + rep_s, False)],
-        )
+        took_s = time.monotonic() - started
+        assert_edges(edge_times(pin), chained(Cue("fail", 0.0), Cue("rest", 0.0)))
+        assert took_s >= 1.2 + CHAIN_GAP_S + 0.63 - TOLERANCE_S
 
 
 @pytest.mark.realtime
-def test_a_cue_during_a_gap_starts_at_once(factory) -> None:
+def test_a_tonal_buzzer_plays_fail_low_then_rest_falling(pwm_factory) -> None:
+    with BuzzerOutput(PIN, "tonal", pin_factory=pwm_factory) as buzzer:
+        pin = pwm_factory.pin(PIN)
+        pin.clear_states()
+        pin.frequencies.clear()
+        buzzer.play(Cue("fail", 0.0))
+        buzzer.play(Cue("done", 0.0, "fail"))
+        assert buzzer.wait_idle(IDLE_TIMEOUT_S)
+        assert_edges(edge_times(pin), chained(Cue("fail", 0.0), Cue("done", 0.0), on_state=0.5))
+        played = [round(f) for f in pin.frequencies if f is not None]
+        assert played == [440, 1760, 1319, 880]
+
+
+@pytest.mark.realtime
+def test_only_a_stale_count_in_behind_a_long_cue_is_skipped(factory) -> None:
+    with BuzzerOutput(PIN, pin_factory=factory) as buzzer:
+        pin = factory.pin(PIN)
+        pin.clear_states()
+        buzzer.play(Cue("go", 0.0))  # 600 ms
+        buzzer.play(Cue("count", 0.0, 1))  # its moment will have passed
+        buzzer.play(Cue("rep", 0.0))  # a press: always acknowledged
+        assert buzzer.wait_idle(IDLE_TIMEOUT_S)
+        assert buzzer.skipped == [Cue("count", 0.0, 1)]
+        assert_edges(edge_times(pin), chained(Cue("go", 0.0), Cue("rep", 0.0)))
+
+
+@pytest.mark.realtime
+def test_a_cue_during_a_gap_waits_for_the_rest_of_the_pattern(factory) -> None:
     with BuzzerOutput(PIN, pin_factory=factory) as buzzer:
         pin = factory.pin(PIN)
         buzzer.play(Cue("undo", 0.0))  # on 100, off 100, on 100 ms
@@ -170,7 +206,9 @@ def test_a_cue_during_a_gap_starts_at_once(factory) -> None:
             time.sleep(0.002)
         pin.clear_states()
         play_and_wait(buzzer, Cue("tempo", 0.0))
-        assert_edges(edge_times(pin), expected(pattern_for(Cue("tempo", 0.0)), True))
+        # undo's second pulse, then the tick CHAIN_GAP_S after it
+        tick = [(t + 0.1 + CHAIN_GAP_S, st) for t, st in expected(pattern_for(Cue("tempo", 0.0)), True)]
+        assert_edges(edge_times(pin), [(0.0, True), (0.1, False)] + tick)
 
 
 def test_close_switches_off_mid_pattern_and_joins_the_worker(factory) -> None:
@@ -220,10 +258,17 @@ def test_unknown_kind_is_an_error_naming_it(factory) -> None:
         BuzzerOutput(PIN, "piezo", pin_factory=factory)
 
 
+@pytest.mark.realtime
 def test_rapid_cues_never_leave_the_pin_on(factory) -> None:
     with BuzzerOutput(PIN, pin_factory=factory) as buzzer:
         pin = factory.pin(PIN)
-        for name in itertools.islice(itertools.cycle(CUE_NAMES), 40):
+        names = ("rep", "count", "tempo", "rep", "warn", "count", "rep", "tempo") * 3
+        for name in names:
             buzzer.play(Cue(name, 0.0, 1 if name == "count" else None))
         assert buzzer.wait_idle(IDLE_TIMEOUT_S)
         assert pin.state is False
+        # every rep (1 pulse) and warn (6) in full; count-ins and ticks with
+        # a newer cue behind them (or gone stale) skipped
+        assert {c.name for c in buzzer.skipped} == {"count", "tempo"}
+        assert len(buzzer.skipped) == 12
+        assert [s.state for s in pin.states[1:]].count(True) == 9 * 1 + 3 * 6

@@ -36,10 +36,13 @@ from station.core.events import Cue
 from station.hw.speaker import Speaker
 import pygame
 kwargs, cues = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+together = sys.argv[3] == "together"  # all at one instant, as the loop hands them over
 with Speaker(**kwargs) as speaker:
     for name, value in cues:
         speaker.play(Cue(name, 0.0, value))
-        assert speaker.wait_idle(10.0), "cue still sounding after 10 s"
+        if not together:
+            assert speaker.wait_idle(10.0), "cue still sounding after 10 s"
+    assert speaker.wait_idle(10.0), "cue still sounding after 10 s"
     print(json.dumps({"available": speaker.available, "reason": speaker.reason,
                       "speech": speaker.speech_available, "init": pygame.mixer.get_init()}))
 """
@@ -56,8 +59,11 @@ FORMATS = {
 WINDOW_S = 0.005
 
 
-def run_child(tmp_path: Path, kwargs: dict, cues: list, driver: str = "disk"):
-    """Play ``cues`` in a fresh process; return (report, mono samples in -1..1, rate_hz)."""
+def run_child(tmp_path: Path, kwargs: dict, cues: list, driver: str = "disk",
+              together: bool = False):
+    """Play ``cues`` in a fresh process, each after the one before ended (or
+    ``together``: all at once, as the main loop hands over cues of one
+    instant); return (report, mono samples in -1..1, rate_hz)."""
     out = tmp_path / "out.raw"
     env = dict(os.environ)
     env.update(
@@ -68,7 +74,8 @@ def run_child(tmp_path: Path, kwargs: dict, cues: list, driver: str = "disk"):
         PYTHONPATH=os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]),
     )
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(kwargs), json.dumps(cues)],
+        [sys.executable, "-c", CHILD, json.dumps(kwargs), json.dumps(cues),
+         "together" if together else "apart"],
         check=False,
         env=env,
         capture_output=True,
@@ -134,6 +141,24 @@ def test_tones_reach_the_sdl_output_at_the_cues_pitch_and_rhythm(tmp_path: Path)
     for (start, end), (_, _, tone_hz) in zip(found, cap):
         assert_tone(mono[start + margin : end - margin], rate_hz, tone_hz)
     assert max(map(abs, mono)) == pytest.approx(TONE_AMPLITUDE, abs=0.03)
+
+
+def test_a_failure_hold_sounds_fail_in_full_then_rest_on_the_output(tmp_path: Path) -> None:
+    # fail and rest are handed over at one instant: both are heard, in order,
+    # fail's 1.2 s low tone in full, then rest's two falling pulses
+    report, mono, rate_hz = run_child(tmp_path, {"volume": 1.0, "speech": False},
+                                      [["fail", None], ["rest", None]], together=True)
+    assert report["available"], report["reason"]
+    found = bursts(mono, rate_hz)
+    lengths_s = [(end - start) / rate_hz for start, end in found]
+    wanted = pattern_for(Cue("fail", 0.0)) + pattern_for(Cue("rest", 0.0))
+    assert lengths_s == pytest.approx([on_s for on_s, _, _ in wanted], abs=0.015)
+    # the disk driver runs faster than real time: the gap before rest is
+    # CHAIN_GAP_S of real time, longer in the captured audio; never none
+    assert (found[1][0] - found[0][1]) / rate_hz >= 0.02
+    margin = round(0.005 * rate_hz)
+    for (start, end), (_, _, tone_hz) in zip(found, wanted):
+        assert_tone(mono[start + margin : end - margin], rate_hz, tone_hz)
 
 
 def test_quiet_mode_plays_tones_softly_and_never_speaks(tmp_path: Path) -> None:

@@ -130,6 +130,28 @@ _PHRASES: Mapping[str, str | None] = MappingProxyType(
 
 STRIP_VARIATION_PHRASE = "switch variation"
 
+CHAIN_GAP_S = 0.03
+"""Silence between a cue and the next one queued behind it, s: two cues of
+one instant (``fail`` then ``rest``) are heard as two, each in full."""
+
+STALE_QUEUED_S = 0.3
+"""A queued count-in or tempo tick that would start more than this after
+it was handed to the output is skipped, s: "three" a second late misleads."""
+
+SKIPPABLE_WHEN_LATE = frozenset({"count", "tempo"})
+"""The only cues an output may skip (when stale); every other cue carries
+meaning and is played in order and in full."""
+
+
+def skip_queued(cue: Cue, waited_s: float, newer_waiting: bool) -> bool:
+    """Whether an output skips ``cue``, queued behind another, when its turn
+    comes after ``waited_s`` s; ``newer_waiting``: another cue is queued
+    behind it. Only count-ins and tempo ticks are ever skipped: when their
+    moment has passed (:data:`STALE_QUEUED_S`) or a newer cue is waiting."""
+    if cue.name not in SKIPPABLE_WHEN_LATE:
+        return False
+    return newer_waiting or waited_s > STALE_QUEUED_S
+
 
 def pattern_for(cue: Cue) -> Pattern:
     """The buzzer pattern of ``cue``. Only ``count`` depends on the value

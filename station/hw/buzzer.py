@@ -5,10 +5,11 @@ so the press-to-acknowledgement latency is the loop's, not a thread's); one
 long-lived worker thread plays the rest of the pattern on absolute deadlines
 (``time.monotonic`` instants computed from the moment ``play()`` started it,
 so small wake-up delays never add up; a large one shifts the rest of the
-pattern rather than cutting a pulse short, see :func:`rebased_start`). A newer cue pre-empts
-the pattern in progress. If the buzzer is sounding when that happens it is
-silenced at once and the new pattern starts :data:`PREEMPT_GAP_S` later, so
-the new cue is heard as its own pulse rather than as a longer old one.
+pattern rather than cutting a pulse short, see :func:`rebased_start`). A cue
+that comes while another is playing waits for it: cues are chained, each
+played in full and in order, :data:`CHAIN_GAP_S` apart (``fail`` and ``rest``
+of one failure hold are both heard). Only a stale count-in or tempo tick is
+skipped (:func:`station.core.cues.skip_queued`).
 
 An active buzzer (``kind="active"``, gpiozero ``Buzzer``) has one pitch and
 plays the rhythm; a passive piezo (``kind="tonal"``, gpiozero ``TonalBuzzer``
@@ -19,19 +20,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Self
 
 from gpiozero import Buzzer, TonalBuzzer
 from gpiozero.tones import Tone
 
-from ..core.cues import TONAL_MID_HZ, TONAL_OCTAVES, Pattern, pattern_for
+from ..core.cues import CHAIN_GAP_S, TONAL_MID_HZ, TONAL_OCTAVES, Pattern, pattern_for, skip_queued
 from ..core.events import Cue
 
 KINDS = ("active", "tonal")
-
-PREEMPT_GAP_S = 0.03
-"""Silence between a pattern cut short while sounding and the new one, s."""
 
 REBASE_LATE_S = 0.015
 """An edge applied later than this shifts the rest of its pattern by as much, s."""
@@ -75,6 +74,14 @@ class _Job:
     next: int = 0
 
 
+@dataclass(frozen=True)
+class _Queued:
+    """A cue waiting for the one in progress; ``queued_at``: monotonic s."""
+
+    cue: Cue
+    queued_at: float
+
+
 class BuzzerOutput:
     """Plays cues on a buzzer on BCM ``pin``.
 
@@ -112,8 +119,9 @@ class BuzzerOutput:
                 octaves=TONAL_OCTAVES,
                 pin_factory=pin_factory,
             )
-        self._sounding = False
         self._job: _Job | None = None
+        self._waiting: deque[_Queued] = deque()
+        self.skipped: list[Cue] = []  # stale count-ins / tempo ticks not played
         self._closed = False
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="buzzer", daemon=True)
@@ -134,37 +142,36 @@ class BuzzerOutput:
     # ------------------------------------------------------------ public
 
     def play(self, cue: Cue) -> None:
-        """Start playing ``cue`` now, pre-empting any pattern in progress.
-        Returns at once; the first step is already sounding when it does
-        (unless it pre-empted a sounding pattern: then it starts
-        :data:`PREEMPT_GAP_S` later). No-op when muted or closed."""
+        """Play ``cue``: at once when nothing is playing (the first step is
+        already sounding when this returns), else after the cues before it,
+        :data:`CHAIN_GAP_S` after the previous one ends. Returns at once.
+        No-op when muted or closed."""
         if self.muted:
             return
-        edges = pattern_edges(pattern_for(cue))
         with self._cond:
             if self._closed:
                 return
             now = time.monotonic()
-            if self._sounding:
-                self._write(None)
-                self._job = _Job(edges, start_at=now + PREEMPT_GAP_S)
-            else:
+            if self._job is None and not self._waiting:
+                edges = pattern_edges(pattern_for(cue))
                 self._write(edges[0][1])
                 self._job = _Job(edges, start_at=now, next=1)
+            else:
+                self._waiting.append(_Queued(cue, now))
             self._cond.notify_all()
 
     @property
     def busy(self) -> bool:
-        """True while a pattern is in progress."""
+        """True while a pattern is in progress or a cue is waiting."""
         with self._cond:
-            return self._job is not None
+            return self._job is not None or bool(self._waiting)
 
     def wait_idle(self, timeout_s: float) -> bool:
-        """Wait up to ``timeout_s`` for the pattern in progress to finish
-        (e.g. "done" before close()). True if idle."""
+        """Wait up to ``timeout_s`` for the pattern in progress and every cue
+        queued behind it to finish (e.g. "done" before close()). True if idle."""
         deadline = time.monotonic() + timeout_s
         with self._cond:
-            while self._job is not None and not self._closed:
+            while (self._job is not None or self._waiting) and not self._closed:
                 remaining_s = deadline - time.monotonic()
                 if remaining_s <= 0:
                     return False
@@ -179,6 +186,7 @@ class BuzzerOutput:
                 return
             self._closed = True
             self._job = None
+            self._waiting.clear()
             self._write(None)
             self._cond.notify_all()
         self._thread.join(timeout=2.0)
@@ -209,7 +217,6 @@ class BuzzerOutput:
             device = self._device
             low, high = device.min_tone.frequency, device.max_tone.frequency
             device.play(Tone(frequency=min(max(tone_hz, low), high)))
-        self._sounding = tone_hz is not None
 
     def _run(self) -> None:
         with self._cond:
@@ -230,5 +237,17 @@ class BuzzerOutput:
                 )
                 job.next += 1
                 if job.next == len(job.edges):
-                    self._job = None
+                    self._job = self._next_job(job.start_at + job.edges[-1][0] + CHAIN_GAP_S)
                     self._cond.notify_all()
+
+    def _next_job(self, start_at: float) -> _Job | None:
+        """The first queued cue not skipped, to start at ``start_at`` (s)
+        (later if the worker is already past it). Called with the lock held."""
+        while self._waiting:
+            item = self._waiting.popleft()
+            begins_at = max(start_at, time.monotonic())
+            if skip_queued(item.cue, begins_at - item.queued_at, bool(self._waiting)):
+                self.skipped.append(item.cue)
+                continue
+            return _Job(pattern_edges(pattern_for(item.cue)), start_at=begins_at)
+        return None

@@ -13,8 +13,11 @@ a reserved mixer channel (SDL mixes in its own thread; nothing here blocks):
 What a cue sounds like is decided in :func:`station.core.cues.speaker_tone`:
 with speech, a short lead tone at once and the phrase right after it on the
 same channel; without speech (quiet mode, speech off, no espeak-ng), the
-cue's whole buzzer pattern as tones. A newer cue cuts off the one in progress,
-as on the buzzer.
+cue's whole buzzer pattern as tones. A cue that comes while another is
+sounding waits for it, as on the buzzer: a worker thread starts the next
+:data:`~station.core.cues.CHAIN_GAP_S` after the channel falls silent, so
+cues of one instant (``fail`` then ``rest``) are each heard in full, in
+order; only a stale count-in or tempo tick is skipped.
 
 No mixer (no audio device, no pygame) is not an error: ``available`` is False,
 ``reason`` says why, and ``play()`` does nothing.
@@ -30,13 +33,23 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Self
 
-from ..core.cues import Pattern, all_patterns, all_phrases, phrase_for, speaker_tone
+from ..core.cues import (
+    CHAIN_GAP_S,
+    Pattern,
+    all_patterns,
+    all_phrases,
+    phrase_for,
+    skip_queued,
+    speaker_tone,
+)
 from ..core.events import CUE_NAMES, Cue
 
 log = logging.getLogger(__name__)
@@ -50,6 +63,10 @@ TONE_AMPLITUDE = 0.6
 
 FADE_S = 0.004
 """Fade in and out of each pulse, s: long enough to avoid a click."""
+
+POLL_S = 0.003
+"""How often the chaining worker looks whether the channel fell silent, s
+(pygame has no blocking wait on a channel)."""
 
 ESPEAK = "espeak-ng"
 ESPEAK_TIMEOUT_S = 10.0
@@ -182,10 +199,16 @@ class Speaker:
         self._phrases: dict[str, Any] = {}
         self._speech_dir: Path | None = None
         self._closed = False
+        self._cond = threading.Condition()
+        self._waiting: deque[tuple[Cue, float]] = deque()  # (cue, queued at, monotonic s)
+        self._worker: threading.Thread | None = None
+        self.skipped: list[Cue] = []  # stale count-ins / tempo ticks not played
         try:
             self._open_mixer(buffer_samples)
             if self.available:
                 self._prepare(speech and not quiet)
+                self._worker = threading.Thread(target=self._chain, name="speaker", daemon=True)
+                self._worker.start()
         except Exception:
             self.close()
             raise
@@ -200,26 +223,72 @@ class Speaker:
     # ------------------------------------------------------------ public
 
     def play(self, cue: Cue) -> None:
-        """Start sounding ``cue`` now, cutting off the cue in progress.
-        Returns at once. No-op when not available or closed; never raises
-        for an audio problem (it is logged)."""
+        """Sound ``cue``: at once when the speaker is silent, else after the
+        cues before it (each in full). Returns at once. No-op when not
+        available or closed; never raises for an audio problem (it is logged)."""
         if not self.available or self._closed:
             return
-        try:
-            tone = self._tone(speaker_tone(cue, speech=self.speech_available))
-            self._channel.play(tone)
-            phrase = phrase_for(cue) if self.speech_available else None
-            if phrase is not None and phrase in self._phrases:
-                self._channel.queue(self._phrases[phrase])
-        except self._pygame.error as exc:  # e.g. the mixer was closed under us
-            log.warning("speaker: cannot play cue %r: %s", cue.name, exc)
+        with self._cond:
+            try:
+                if not self._waiting and not self._channel.get_busy():
+                    self._start(cue)
+                    return
+            except self._pygame.error as exc:  # e.g. the mixer was closed under us
+                log.warning("speaker: cannot play cue %r: %s", cue.name, exc)
+                return
+            self._waiting.append((cue, time.monotonic()))
+            self._cond.notify_all()
+
+    def _start(self, cue: Cue) -> None:
+        """Put ``cue``'s tone (and phrase) on the channel. Lock held."""
+        tone = self._tone(speaker_tone(cue, speech=self.speech_available))
+        self._channel.play(tone)
+        phrase = phrase_for(cue) if self.speech_available else None
+        if phrase is not None and phrase in self._phrases:
+            self._channel.queue(self._phrases[phrase])
+
+    def _chain(self) -> None:
+        """Worker: start each waiting cue once the channel has been silent
+        for CHAIN_GAP_S, skipping stale count-ins and ticks."""
+        silent_since: float | None = None
+        with self._cond:
+            while not self._closed:
+                if not self._waiting:
+                    silent_since = None
+                    self._cond.wait()
+                    continue
+                try:
+                    busy = self._channel.get_busy()
+                except self._pygame.error as exc:
+                    log.warning("speaker: cannot chain cues: %s", exc)
+                    self._waiting.clear()
+                    continue
+                now = time.monotonic()
+                if busy:
+                    silent_since = None
+                    self._cond.wait(POLL_S)
+                    continue
+                silent_since = now if silent_since is None else silent_since
+                if now < silent_since + CHAIN_GAP_S:
+                    self._cond.wait(silent_since + CHAIN_GAP_S - now)
+                    continue
+                cue, queued_at = self._waiting.popleft()
+                if skip_queued(cue, now - queued_at, bool(self._waiting)):
+                    self.skipped.append(cue)
+                    continue
+                try:
+                    self._start(cue)
+                except self._pygame.error as exc:
+                    log.warning("speaker: cannot play cue %r: %s", cue.name, exc)
+                silent_since = None
 
     @property
     def busy(self) -> bool:
-        """True while a cue (tone or phrase) is sounding."""
+        """True while a cue (tone or phrase) is sounding or waiting its turn."""
         if not self.available or self._closed:
             return False
-        return bool(self._channel.get_busy())
+        with self._cond:
+            return bool(self._waiting) or bool(self._channel.get_busy())
 
     def wait_idle(self, timeout_s: float) -> bool:
         """Wait up to ``timeout_s`` for the cue in progress to finish (e.g.
@@ -237,7 +306,12 @@ class Speaker:
         pre-rendered speech. Safe to call twice."""
         if self._closed:
             return
-        self._closed = True
+        with self._cond:
+            self._closed = True
+            self._waiting.clear()
+            self._cond.notify_all()
+        if self._worker is not None:
+            self._worker.join(timeout=2.0)
         if self._channel is not None:
             with contextlib.suppress(self._pygame.error):  # the mixer may already be gone
                 self._channel.stop()
