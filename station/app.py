@@ -399,7 +399,8 @@ class Station:
                            title=self.opts.method if self.opts.method in self.config.presets else None,
                            strips=prep.strips if prep else (),
                            units=getattr(self.config, "units", "kg"),
-                           per_dumbbell=ex is not None and ex.kind == "dumbbell")
+                           per_dumbbell=ex is not None and ex.kind == "dumbbell",
+                           plates=prep.plates if prep else ())
         self.recorder.call("begin_session", plan.method, exercise, load, dict(plan.params),
                            _plan_summary(plan), self.clock.now())
         for w in getattr(self, "_pending_warnings", []):
@@ -510,6 +511,8 @@ class Prepared:
     ``warnings``: out-of-range values (acknowledged with a press).
     ``info``: the starting load and how it was found, the plates.
     ``strips``: drop sets: what to take off at each drop.
+    ``plates``: how to load each bout ("20 kg bar + 25 + 10 + 5 kg each
+    side"), for the screen; empty without an exercise's kit.
     """
 
     plan: Plan
@@ -518,6 +521,7 @@ class Prepared:
     load_kg: float | None
     info: list[str] = field(default_factory=list)
     strips: tuple[str, ...] = ()
+    plates: tuple[str, ...] = ()
 
 
 def prepare(config, method: str, overrides: dict[str, object], load_kg: float | None,
@@ -575,7 +579,7 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     elif load_kg is not None and kit is not None:
         load_kg = kit.round(load_kg).total_kg
     loading = kit.round(load_kg) if load_kg is not None and kit is not None else None
-    drop_loads, strips = None, ()
+    drop_loads, strips, chain = None, (), None
     if base == "drop-set" and load_kg is not None and kit is not None:
         pre = PRESETS["drop-set"]
         drops = int(params.get("drops", pre.param("drops").default))  # type: ignore[arg-type]
@@ -591,12 +595,14 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
                     + "; ".join(strips))
     if loading is not None:
         info.insert(len(info) - (1 if strips else 0), loading.describe(units))
+    plates = tuple(x.layout(units) for x in chain) if chain else (
+        (loading.layout(units),) if loading is not None else ())
     plan, warnings = compile_plan(base, params, load_kg, drop_loads)
     if reach_warning:
         warnings.append(reach_warning)
     if not plan.spotter and guardrails.spotter_required(base, ex.kind if ex is not None else None):
         plan = dataclasses.replace(plan, spotter=True)  # barbell drop sets
-    return Prepared(plan, warnings, exercise, load_kg, info, strips)
+    return Prepared(plan, warnings, exercise, load_kg, info, strips, plates)
 
 
 def _plan_summary(plan: Plan) -> str:

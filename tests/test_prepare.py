@@ -48,6 +48,16 @@ def test_barbell_drop_set_needs_a_spotter_and_strips_real_plates():
     assert p.strips == ("take off 1 x 10 kg each side", "take off 1 x 5 kg each side")
 
 
+def test_the_screen_gets_the_plates_of_every_bout():
+    p = prepare(CONFIG, "drop-set", {}, 100.0, "squat")
+    assert p.plates == ("20 kg bar + 25 + 10 + 5 kg each side", "20 kg bar + 25 + 5 kg each side",
+                        "20 kg bar + 25 kg each side")
+    assert prepare(CONFIG, "cluster", {}, None, "squat").plates == (
+        "20 kg bar + 25 + 10 + 2.5 + 1.25 kg each side",)
+    assert prepare(CONFIG, "rest-pause", {}, 14.0, "curl").plates == ("14 kg per dumbbell (a pair)",)
+    assert prepare(CONFIG, "rest-pause", {}, 14.0, None).plates == ()
+
+
 def test_machine_drop_set_needs_no_spotter():
     p = prepare(CONFIG, "drop-set", {"drops": 3}, 100.0, "leg-press")
     assert not p.plan.spotter

@@ -109,6 +109,18 @@ _REPS = {
 }
 
 
+def _plates(method: str, plan: Any) -> tuple[str, ...]:
+    """How each bout is loaded, as the station shows it (barbell exercises:
+    the default bar and plates; the others on a machine's stack)."""
+    from station.core import loads
+
+    barbell = method in ("cluster", "sport-cluster", "strength-rest-pause", "drop-set",
+                         "forced-negatives")
+    kit = loads.Kit() if barbell else loads.Kit(kind="machine", increment_kg=2.5)
+    kgs = plan.loads_kg or (_EXERCISE[method][1],)
+    return tuple(kit.round(kg).layout() for kg in kgs)
+
+
 def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
     """(name, snapshot, now s, context) for every phase ``method`` has."""
     plan, _ = compile_plan(method, load_kg=_EXERCISE[method][1])
@@ -118,7 +130,7 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
     loads = list(plan.loads_kg) or [None]
     variations = list(plan.variations)
     ctx = Context(exercise=exercise, rest_s=plan.rest_s, eccentric_s=plan.eccentric_s,
-                  lateness_ms=7)
+                  plates=_plates(method, plan), lateness_ms=7)
     out: list[tuple[str, Snapshot, float, Context]] = []
     if plan.spotter:
         out.append(("confirm", _base(method, Phase.CONFIRM, (), 0.0), 0.0, ctx))
@@ -146,7 +158,7 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
                          phase_ends_at=end + rest, seconds_left=left)
             out.append((name, snap, now, ctx))
     elif method in ("drop-set", "mechanical-drop-set"):
-        sctx = replace(ctx, strip="strip 1 x 10 kg each side") if method == "drop-set" else ctx
+        sctx = replace(ctx, strip="take off 1 x 10 kg each side") if method == "drop-set" else ctx
         snap = _base(method, Phase.STRIP, finished[:1], end + 4.2, phase_started_at=finished[0].ended_at)
         out.append(("strip", snap, (finished[0].ended_at or 0) + 4.2, sctx))
     done = _bouts(reps, 100.0, rest, loads, variations, False)
@@ -178,6 +190,8 @@ def scenes() -> list[tuple[str, Model]]:
     name, snap, now, ctx = method_scenes("cluster")[2]
     noted = replace(ctx, notes=("remote lost: retrying", "no sound", "mock pins", "config: unknown key 'rset_s'"))
     out.append(("status-notes", view.model_for(snap, now, noted)))
+    name, snap, now, ctx = method_scenes("cluster")[-1]
+    out.append(("late-cue-summary", view.model_for(snap, now, replace(ctx, lateness_ms=34.0))))
     return out
 
 

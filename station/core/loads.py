@@ -204,14 +204,22 @@ class Loading:
     def describe(self, units: Units = KG) -> str:
         """One line: "102.5 kg: 20 kg bar + 25 + 15 + 1.25 kg each side";
         dumbbells: "22.5 kg per dumbbell (a pair)"."""
+        if self.kind in ("dumbbell", "machine"):
+            return self.layout(units)
+        return f"{units.show(self.total_kg)}: {self.layout(units)}"
+
+    def layout(self, units: Units = KG) -> str:
+        """How to load it, for the screen: "20 kg bar + 25 + 15 + 1.25 kg
+        each side", "the empty 20 kg bar", "22.5 kg per dumbbell (a pair)",
+        "80 kg on the stack"."""
         total = units.show(self.total_kg)
         if self.kind == "dumbbell":
             return f"{total} per dumbbell (a pair)"
         if self.kind == "machine":
             return f"{total} on the stack"
         if not self.per_side:
-            return f"{total}: the empty {units.show(self.bar_kg)} bar"
-        return (f"{total}: {units.show(self.bar_kg)} bar + {describe_plates(self.per_side, units)}"
+            return f"the empty {units.show(self.bar_kg)} bar"
+        return (f"{units.show(self.bar_kg)} bar + {describe_plates(self.per_side, units)}"
                 " each side")
 
 

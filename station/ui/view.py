@@ -46,6 +46,10 @@ SHAPES = ("ready", "work", "rest", "strip", "switch", "lower", "done", "alert", 
 
 PULSE_STEPS = 4  # the count-in pulse is quantised so its frames can be cached
 
+#: A cue later than this (ms) is late enough to be noticed: only then does
+#: the summary say so. Smaller figures are for the history.
+LATE_NOTICE_MS = 20.0
+
 
 def _luminance(c: RGB) -> float:
     def lin(v: int) -> float:
@@ -88,7 +92,10 @@ class Context:
       shows ``strips[k]``); wins over ``strip`` when it has that entry.
     - ``next_variation``: mechanical drop sets: overrides the snapshot's.
     - ``notes``: short status notes (remote lost, no sound, mock pins...).
-    - ``lateness_ms``: the worst cue lateness of the set so far, ms.
+    - ``plates``: how to load each bout ("20 kg bar + 25 + 10 + 5 kg each
+      side"): READY shows ``plates[0]``, the STRIP after bout k ``plates[k + 1]``.
+    - ``lateness_ms``: the worst cue lateness of the set so far, ms; the
+      summary warns only above :data:`LATE_NOTICE_MS` (history keeps it all).
     - ``count_in_s``: the last this many s of a rest are emphasised.
     - ``next_set``: the summary's advice, one line per part, e.g.
       "next time 2.5 kg lighter (97.5 kg)\n1 of 5 clusters fell short of 5 reps".
@@ -103,6 +110,7 @@ class Context:
     eccentric_s: float | None = None
     strip: str | None = None
     strips: tuple[str, ...] = ()
+    plates: tuple[str, ...] = ()
     next_variation: str | None = None
     notes: tuple[str, ...] = ()
     lateness_ms: float | None = None
@@ -340,7 +348,8 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
         else:
             first = f"next: {fmt_load(snap.next_load_kg, ctx)}" if snap.next_load_kg is not None else "strip the weight"
             strip = ctx.strips[snap.bout_index] if snap.bout_index < len(ctx.strips) else ctx.strip
-            lines = _clean(first, strip or "", ctx.exercise or "", _finished_reps(snap), total)
+            plates = _plates(ctx, snap.bout_index + 1)
+            lines = _clean(first, strip or "", plates, ctx.exercise or "", _finished_reps(snap), total)
             word, shape = "STRIP", "strip"
         bg = VERMILLION
         fg = text_on(bg)
@@ -385,7 +394,8 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
         bg = SLATE
         fg = text_on(bg)
         hint = "press after each rep"
-        lines = _clean(what, title, hint, cap if snap.set_started_at is not None else "")
+        lines = _clean(what, _plates(ctx, 0), title, hint,
+                       cap if snap.set_started_at is not None else "")
         return ScreenModel("READY", "ready", bg, fg, fg, bg, str(snap.reps_in_bout), label,
                            bout=bout_label(snap), lines=lines, notes=notes)
     bg = GREEN
@@ -395,6 +405,11 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
     index = snap.bout_index + 1 if _next_is_new(snap) else None
     return ScreenModel("WORK", "work", bg, fg, fg, bg, str(snap.reps_in_bout), label,
                        bout=bout_label(snap, index), lines=lines, notes=notes)
+
+
+def _plates(ctx: Context, index: int) -> str:
+    """How to load bout ``index`` (0-based), "" when not known."""
+    return ctx.plates[index] if 0 <= index < len(ctx.plates) else ""
 
 
 def _next_is_new(snap: Snapshot) -> bool:
@@ -495,8 +510,8 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
         lines.append(f"{pause} avg {avg:.0f} s" + (f" (plan {_num(planned)} s)" if planned else ""))
     if snap.done_reason:
         lines.append(_done_reason(snap.done_reason))
-    if ctx.lateness_ms is not None:
-        lines.append(f"worst cue {ctx.lateness_ms:.0f} ms late")
+    if ctx.lateness_ms is not None and ctx.lateness_ms > LATE_NOTICE_MS:
+        lines.append(f"timing: a cue sounded {ctx.lateness_ms:.0f} ms late")
     if ctx.next_set:
         lines.extend(ctx.next_set.splitlines())  # advice: what to do, then why
     lines.append("press: again   hold: leave")
