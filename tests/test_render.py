@@ -8,9 +8,11 @@ import pygame
 import pytest
 
 from station.commands import gallery
+from station.core.events import End, Fail, Undo
 from station.core.gestures import Edge
 from station.ui import layout, view
 from station.ui.display import DisplayError, PygameDisplay, Quit, needs_animation
+from station.ui.keys import KEY_LEGEND
 from station.ui import render
 from station.ui.render import DrawnText, Renderer
 from station.ui.screen_thread import COUNT_IN_FPS, FPS, IDLE_POLL_S, frame_wait_s
@@ -244,6 +246,33 @@ def test_escape_and_closing_the_window_quit(display):
     assert display.poll() == [Quit(100.0), Quit(100.0)]
 
 
+def test_q_quits_and_u_f_e_are_undo_failure_end_as_in_the_terminal(display):
+    key(pygame.KEYDOWN, pygame.K_q)
+    key(pygame.KEYDOWN, pygame.K_u)
+    key(pygame.KEYDOWN, pygame.K_f)
+    key(pygame.KEYDOWN, pygame.K_e)
+    assert display.poll() == [Quit(100.0), Undo(100.0), Fail(100.0), End(100.0)]
+
+
+def test_the_window_shows_the_terminals_key_legend_under_the_notes(display, tmp_path):
+    for stem in ("cluster-work", "status-notes", "cluster-done", "menu", "warning"):
+        model = scene(stem)
+        display.show(model)
+        keys = [d for d in display.drawn if d.role == "keys"]
+        assert [d.text for d in keys] == [KEY_LEGEND], stem
+        x, y, w, h = keys[0].rect
+        assert y >= 480 * 0.9 and w > 0.5 * 800 and h >= 8, (stem, keys[0].rect)  # bottom, readable
+        for other in display.drawn:
+            if other is not keys[0]:
+                assert pygame.Rect(other.rect).colliderect(keys[0].rect) == 0, (stem, other)
+    display.show(scene("status-notes"))
+    display.save(tmp_path / "legend.png")
+    assert any(d.role == "notes" for d in display.drawn)
+    with PygameDisplay("fullscreen", clock=FakeClock()) as full:  # a rack screen: no keyboard
+        full.show(scene("cluster-work"))
+        assert not any(d.role == "keys" for d in full.drawn)
+
+
 def test_show_draws_only_when_the_model_changes_and_saves_a_png(display, tmp_path):
     work = scene("cluster-work")
     assert display.show(work) is True
@@ -368,7 +397,7 @@ def test_the_display_sends_only_what_changed(display, monkeypatch):
     assert [d for d in display.drawn if d.role == "big"] == [d for d in Renderer().draw(pygame.Surface(display.size), tick)
                                                            if d.role == "big"]
     drawn = pygame.Surface(display.size)
-    Renderer().draw(drawn, tick)
+    Renderer(legend=KEY_LEGEND).draw(drawn, tick)  # a window shows the key legend
     assert same_pixels(pygame.display.get_surface(), drawn)
     # Other colours (the count-in): everything.
     assert display.show(scene("cluster-rest-countin")) and calls[3] == "flip"

@@ -25,12 +25,16 @@ from typing import Self
 
 import pygame
 
+from station.core.events import End, Fail, Undo
 from station.core.gestures import Edge
 from station.ui import view
+from station.ui.keys import KEY_LEGEND
 from station.ui.render import DrawnText, Renderer
 from station.ui.view import Model, ScreenModel
 
 BUTTON_KEYS = (pygame.K_SPACE, pygame.K_RETURN, pygame.K_KP_ENTER)
+#: Keys that are one event each, as in the terminal display (see KEY_LEGEND).
+EVENT_KEYS = {pygame.K_u: Undo, pygame.K_f: Fail, pygame.K_e: End}
 MODES = ("fullscreen", "window")
 
 
@@ -53,17 +57,22 @@ def needs_animation(model: Model | None) -> bool:
 class PygameDisplay:
     """A pygame display. ``clock``: returns station-clock seconds, used to
     stamp key edges. ``size``: the window size in px (fullscreen uses the
-    screen's own size)."""
+    screen's own size). ``legend``: the key legend at the bottom of every
+    screen; by default the terminal's in a window, none fullscreen (a rack
+    screen has a button, seldom a keyboard)."""
 
     def __init__(self, mode: str = "fullscreen", size: tuple[int, int] = (800, 480),
-                 clock: Callable[[], float] | None = None, title: str = "station") -> None:
+                 clock: Callable[[], float] | None = None, title: str = "station",
+                 legend: str | None = "") -> None:
         if mode not in MODES:
             raise ValueError(f"display mode must be one of {', '.join(MODES)}, got {mode!r}")
         if clock is None:
             raise ValueError("PygameDisplay needs a clock callable returning seconds")
         self.mode = mode
         self._clock = clock
-        self._renderer = Renderer()
+        if legend == "":
+            legend = KEY_LEGEND if mode == "window" else None
+        self._renderer = Renderer(legend=legend)
         self._last: Model | None = None
         self._keys_down: set[int] = set()
         self.drawn: list[DrawnText] = []
@@ -116,17 +125,19 @@ class PygameDisplay:
         """See :func:`needs_animation`; defaults to the model last shown."""
         return needs_animation(self._last if model is None else model)
 
-    def poll(self) -> list[Edge | Quit]:
+    def poll(self) -> list[Edge | Undo | Fail | End | Quit]:
         """Pending input: Space/Enter down/up as keyboard :class:`Edge` values
-        (key repeat ignored; several button keys act as one button), Esc or
-        closing the window as :class:`Quit`."""
-        out: list[Edge | Quit] = []
+        (key repeat ignored; several button keys act as one button), u / f /
+        e as Undo / Fail / End, q, Esc or closing the window as :class:`Quit`."""
+        out: list[Edge | Undo | Fail | End | Quit] = []
         for ev in pygame.event.get():
             if ev.type == pygame.QUIT:
                 out.append(Quit(self._clock()))
             elif ev.type == pygame.KEYDOWN:
-                if ev.key == pygame.K_ESCAPE:
+                if ev.key in (pygame.K_ESCAPE, pygame.K_q):
                     out.append(Quit(self._clock()))
+                elif ev.key in EVENT_KEYS:
+                    out.append(EVENT_KEYS[ev.key](self._clock()))
                 elif ev.key in BUTTON_KEYS and ev.key not in self._keys_down:
                     if not self._keys_down:
                         out.append(Edge(pressed=True, at=self._clock(), source="keyboard"))

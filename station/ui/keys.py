@@ -21,6 +21,10 @@ from ..core.gestures import Edge
 
 TAP_S = 0.05  # the duration given to a tap whose real release is unknowable
 
+#: The keys of the terminal display and of the window, as both show them.
+KEY_LEGEND = ("space = rep (hold 1 s = failure, 3 s = end, 2 taps = undo) | u undo | f failure"
+              " | e end | q quit")
+
 
 @dataclass
 class SpaceDecoder:

@@ -133,7 +133,10 @@ class Renderer:
     """Draws models; holds the font and text caches (no other state)."""
 
     def __init__(self, max_texts: int = 512, text_bytes: int = TEXT_CACHE_BYTES,
-                 big_bytes: int = BIG_CACHE_BYTES) -> None:
+                 big_bytes: int = BIG_CACHE_BYTES, legend: str | None = None) -> None:
+        #: A key legend drawn in the bottom strip of every screen (the
+        #: window's keys), under the status notes when there are any.
+        self.legend = legend
         if not pygame.font.get_init():
             pygame.font.init()
         self.fonts: LRU[pygame.font.Font] = LRU(MAX_FONTS)
@@ -291,7 +294,24 @@ class Renderer:
 
     # ------------------------------------------------------------ parts
 
-    def _notes(self, surface: pygame.Surface, notes: tuple[str, ...], box: Box) -> list[DrawnText]:
+    def _notes(self, surface: pygame.Surface, notes: tuple[str, ...], box: Box,
+               colour: RGB) -> list[DrawnText]:
+        """The bottom strip: status notes, and the key legend (in ``colour``
+        on the screen's own background when there is no note) below them."""
+        if not self.legend:
+            return self._note_rows(surface, notes, box)
+        x, y, w, h = box
+        legend_h = round(h * 0.4)
+        legend_box = (x + max(2, h // 10) * 3, y + h - legend_h, w - max(2, h // 10) * 6, legend_h)
+        out = []
+        if notes:
+            surface.fill(NOTE_BACKGROUND, box)
+            out = self._note_rows(surface, notes, (x, y, w, h - legend_h))
+            colour = NOTE_FOREGROUND
+        d = self.text(surface, self.legend, legend_box, colour, "keys", align="center")
+        return out + ([d] if d else [])
+
+    def _note_rows(self, surface: pygame.Surface, notes: tuple[str, ...], box: Box) -> list[DrawnText]:
         if not notes:
             return []
         surface.fill(NOTE_BACKGROUND, box)
@@ -356,7 +376,7 @@ class Renderer:
         elif region == "lines":
             out.extend(self._lines(surface, m.lines, b.lines, m.foreground, 5 if b.landscape else 4))
         elif region == "notes":
-            out.extend(self._notes(surface, m.notes, b.notes))
+            out.extend(self._notes(surface, m.notes, b.notes, m.foreground))
         return [d for d in out if d]
 
     def update(self, surface: pygame.Surface, before: ScreenModel, after: ScreenModel,
@@ -433,7 +453,7 @@ class Renderer:
         pad = max(2, h // 6)
         out.append(self.text(surface, m.hint, (x + pad * 2, y + pad, w - pad * 4, h - pad * 2),
                              _readable_on(m.accent, m.background, m.foreground), "hint", align="center"))
-        out.extend(self._notes(surface, m.notes, b.notes))
+        out.extend(self._notes(surface, m.notes, b.notes, m.foreground))
         return [d for d in out if d]
 
     def _menu(self, surface: pygame.Surface, m: MenuModel) -> list[DrawnText]:
@@ -459,7 +479,7 @@ class Renderer:
         detail = m.details[m.selected] if m.selected < len(m.details) else ""
         out.extend(self._wrapped(surface, detail, b.detail, m.foreground, "detail"))
         out.append(self.text(surface, m.hint, b.hint, m.foreground, "hint", align="center"))
-        out.extend(self._notes(surface, m.notes, b.notes))
+        out.extend(self._notes(surface, m.notes, b.notes, m.foreground))
         return [d for d in out if d]
 
     def _wrapped(self, surface: pygame.Surface, text: str, box: Box, colour: RGB,
@@ -507,7 +527,7 @@ class Renderer:
         out.extend(self._bar_chart(surface, m.titles[2], rest_box, m.rest_taken_s, m.rest_labels,
                                    m.second, m.foreground, faint, m.rest_planned_s))
         out.extend(self._lines(surface, m.lines, b.lines, m.foreground, 6 if b.landscape else 5))
-        out.extend(self._notes(surface, m.notes, b.notes))
+        out.extend(self._notes(surface, m.notes, b.notes, m.foreground))
         return [d for d in out if d]
 
     def _bar_chart(self, surface: pygame.Surface, title: str, box: Box, values: tuple[float, ...],

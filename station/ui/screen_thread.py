@@ -136,7 +136,7 @@ class ScreenThread(Presented):
                     data, notes, saves = self._data, self._notes, self._saves
                     self._saves = []
                 for item in display.poll():
-                    self.post(Quit("Esc") if isinstance(item, DisplayQuit) else item)
+                    self.post(Quit("window: q, Esc or closed") if isinstance(item, DisplayQuit) else item)
                 if self._stand_clear():
                     with self._cv:  # what is due now may change the picture: take the newest
                         data, notes = self._data, self._notes

@@ -22,7 +22,7 @@ from ..core.events import End, Fail, Phase, Undo
 from ..core.snapshot import Snapshot
 from . import view
 from .presented import Presented
-from .keys import SpaceDecoder
+from .keys import KEY_LEGEND, SpaceDecoder
 from .screen_thread import model_of
 
 _FONT = {  # 3x5 block digits
@@ -43,7 +43,7 @@ _COLOURS = {  # ANSI background per phase (the word carries the meaning too)
     Phase.CONFIRM: "45", Phase.READY: "44", Phase.WORK: "42", Phase.REST: "43",
     Phase.STRIP: "45", Phase.LOWER: "46", Phase.DONE: "47",
 }
-KEY_HELP = "space = rep (hold 1 s = failure, 3 s = end, 2 taps = undo) | u undo | f failure | e end | q quit"
+KEY_HELP = KEY_LEGEND
 
 
 def big(text: str) -> list[str]:
