@@ -327,3 +327,49 @@ def test_dumbbell_loads_say_per_dumbbell_and_a_pound_gym_sees_pounds():
                      (0.0, 2.0), 3.0, "fail"),), 2, 0.0, None, None, 0.0, None, None, False,
                      102.0582, None, None, None, None, "complete", False, False)
     assert "squat  225 lb" in summary_model(heavy, lb).lines
+
+
+# ---------------------------------------------------------------- the terminal display
+
+REMOTE_LOST = ("remote lost: [Errno 2] could not open port /dev/serial/by-id/usb-Arduino_Nano_1234-if00: "
+               "No such file or directory; retrying in 8 s")
+CONFIG_ERROR = ("config error, defaults in use: /home/lifter/.config/station/station.toml line 4: "
+                "unknown key 'rset_s' in [presets.squat] (did you mean 'rest_s'?)")
+
+
+@pytest.mark.parametrize("cols", [40, 60, 80])
+def test_the_terminal_never_cuts_a_note_it_wraps_it_on_its_own_lines(cols):
+    from station.ui.terminal import fit_lines, model_lines
+
+    s = snap("cluster", Phase.REST, bouts=(B0,), total_reps=5, phase_started_at=4.0,
+             phase_ends_at=19.0, load_kg=100.0)
+    m = screen_model(s, 10.0, Context(exercise="back squat", notes=(REMOTE_LOST, CONFIG_ERROR)))
+    shown = fit_lines(model_lines(m), cols)
+    assert all(len(line) <= cols for line in shown)
+    text = "".join("".join(shown).split())  # a path longer than a line is broken, not cut
+    for note in (REMOTE_LOST, CONFIG_ERROR):
+        assert "!" + "".join(note.split()) in text  # every character, in order
+    first = next(i for i, line in enumerate(shown) if line.strip().startswith("!"))
+    assert first <= 2  # at the top, where a terminal is always in view
+
+
+def test_a_terminal_log_prints_each_new_note_whole_on_its_own_line():
+    import io
+    import time
+
+    from station.ui.terminal import TerminalScreen
+
+    out = io.StringIO()
+    s = snap("cluster", Phase.READY)
+    with TerminalScreen(lambda: 0.0, lambda item: None, out=out, keyboard=False) as screen:
+        screen.present("notes", notes=(CONFIG_ERROR,))
+        screen.present("set", snapshot=s, context=Context())
+        deadline = time.monotonic() + 5
+        while CONFIG_ERROR not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        screen.present("notes", notes=(CONFIG_ERROR, REMOTE_LOST))
+        while REMOTE_LOST not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    lines = out.getvalue().splitlines()
+    assert f"! {CONFIG_ERROR}" in lines and f"! {REMOTE_LOST}" in lines
+    assert lines.count(f"! {CONFIG_ERROR}") == 1  # said once, not at every change

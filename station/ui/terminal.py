@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import select
 import sys
+import textwrap
 import threading
 from typing import Callable, TextIO
 
@@ -69,6 +70,7 @@ class TerminalScreen(Presented):
         Presented.__init__(self)
         self._stop = threading.Event()
         self._last_line = ""
+        self._said_notes: tuple[str, ...] = ()
         self._term_attrs = None
         self._keys_thread = None
         if keyboard and sys.stdin.isatty():
@@ -134,17 +136,23 @@ class TerminalScreen(Presented):
         if self.tty:
             cols = os.get_terminal_size(self.out.fileno()).columns if self.out.isatty() else 80
             colour = _COLOURS.get(data["snapshot"].phase, "0") if kind == "set" else "0"
-            body = "".join(f"\x1b[{colour};30m{line[:cols].ljust(cols)}\x1b[0m\n" for line in lines[:-1])
-            self.out.write("\x1b[H" + body + lines[-1][:cols] + "\x1b[J")
+            lines = fit_lines(lines, cols)
+            body = "".join(f"\x1b[{colour};30m{line.ljust(cols)}\x1b[0m\n" for line in lines[:-1])
+            self.out.write("\x1b[H" + body + lines[-1] + "\x1b[J")
             self.out.flush()
         else:
+            # A log: each new status note on its own line, whole; then the state.
+            for note in notes:
+                if note not in self._said_notes:
+                    self.out.write(f"! {note}\n")
+            self._said_notes = notes
             line = " | ".join(x.strip() for x in lines if x.strip() and not x.startswith(("█", " ")))
             if kind == "set":
                 line = _plain(data["snapshot"], self.now())
             if line != self._last_line:
                 self._last_line = line
                 self.out.write(line + "\n")
-                self.out.flush()
+            self.out.flush()
 
     def _lines(self, kind: str, data: dict, notes: tuple[str, ...]) -> list[str]:
         """The screen as text lines, from the same view models as the pygame screen."""
@@ -182,8 +190,13 @@ class TerminalScreen(Presented):
 
 
 def model_lines(m: view.Model) -> list[str]:
-    """A screen model as terminal lines (the big number in block digits)."""
+    """A screen model as terminal lines (the big number in block digits).
+    Status notes come first, each on its own line: a remote that is missing
+    or a config error is the message that matters, and the top of a
+    terminal is always in view."""
     lines: list[str] = [""]
+    if m.notes:
+        lines += [f"  ! {note}" for note in m.notes] + [""]
     if isinstance(m, view.ScreenModel):
         lines += [f"  {m.word}   {m.bout}", ""]
         if len(m.big) <= 4:
@@ -208,10 +221,30 @@ def model_lines(m: view.Model) -> list[str]:
         lines += [("  > " if i == m.selected else "    ") + x for i, x in enumerate(m.items)]
     else:
         lines += [f"  {m.word}", ""] + [f"  {x}" for x in m.lines] + ["", f"  {m.hint}"]
-    if m.notes:
-        lines += ["", "  ! " + " | ".join(m.notes)]
     lines += ["", "  " + KEY_HELP]
     return lines
+
+
+def _graphic(line: str) -> bool:
+    """Block digits or a progress bar: drawn, not read."""
+    return "█" in line or line.lstrip().startswith("[")
+
+
+def fit_lines(lines: list[str], cols: int) -> list[str]:
+    """``lines`` for a terminal ``cols`` wide: text is wrapped (indent kept,
+    continuations indented two more), never cut; only block digits and the
+    bar are cut to the width, as pictures."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= cols or _graphic(line):
+            out.append(line[:cols])
+            continue
+        indent = line[:len(line) - len(line.lstrip())]
+        if len(indent) + 10 > cols:
+            indent = ""
+        out += textwrap.wrap(line.strip(), width=max(10, cols), initial_indent=indent,
+                             subsequent_indent=indent + "  ", break_on_hyphens=False)
+    return out
 
 
 def _plain(s: Snapshot, now: float) -> str:
