@@ -143,9 +143,11 @@ def test_a_whole_cluster_set_driven_by_rep_lines(tmp_path, remote):
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("step_s", STEPS_S[1:], ids=lambda s: f"step-{s * 1000:g}ms")
+@pytest.mark.parametrize("step_s", [pytest.param(s, marks=pytest.mark.slow) for s in STEPS_S[1:-1]]
+                         + [STEPS_S[-1]], ids=lambda s: f"step-{s * 1000:g}ms")
 def test_a_cluster_set_by_rep_lines_on_a_creeping_clock_sounds_what_the_engine_says(
         tmp_path, remote, step_s):
+    # (3 s of real time each: the 5 ms step runs by default, the others with -m slow.)
     # Time moves on every read (the loop's, the serial reader's stamps): the
     # test moves it on to each instant the rest has something due, and at
     # the end the remote must have heard exactly the cues the pure engine
