@@ -42,8 +42,8 @@ class Sink:
 class Rig:
     """A main loop, a mock-pin button and a scripted clock."""
 
-    def __init__(self) -> None:
-        self.clock = ScriptedClock(start=T0, on_empty=lambda: Quit("script ended"))
+    def __init__(self, step_s: float = 0.0) -> None:
+        self.clock = ScriptedClock(start=T0, on_empty=lambda: Quit("script ended"), step_s=step_s)
         self.sink = Sink(self.clock)
         self.loop = MainLoop(self.clock, sinks=[self.sink])
         self.factory = MockFactory()
@@ -85,11 +85,27 @@ class Rig:
         self.factory.close()
 
 
+@pytest.fixture(params=[0.0, 0.0005, 0.005], ids=lambda s: f"step-{s * 1000:g}ms")
+def rig(request):
+    """A rig on a clock that stands still while the loop works, and on ones
+    that move this much (s) on every read."""
+    r = Rig(step_s=request.param)
+    yield r
+    r.close()
+
+
 @pytest.fixture
-def rig():
+def still_rig():
+    """A rig whose clock stands still while the loop works: for offsets of
+    1 ms, finer than a creeping clock's steps."""
     r = Rig()
     yield r
     r.close()
+
+
+def near(values):
+    """Instants as a creeping clock stamps them: a few reads late at most."""
+    return pytest.approx(values, abs=0.03)
 
 
 def cluster(reps: int = 3, rest: float = 10.0, duration: float = 180.0):
@@ -97,12 +113,15 @@ def cluster(reps: int = 3, rest: float = 10.0, duration: float = 180.0):
 
 
 def test_a_chattering_contact_counts_each_press_once(rig):
+    if rig.clock.step_s * 10 > 0.03:
+        pytest.skip("each mock-pin stamp reads the clock: 5 ms a read spreads 1 ms of chatter "
+                    "past the 30 ms debounce window, which real edges never do")
     rng = random.Random(7)
     for i in range(3):
         rig.bouncy_press(T0 + 1 + i, rng)
     res = rig.run(cluster(reps=3), until=T0 + 8)
     assert res.snapshot.reps_per_bout[0] == 3
-    assert [c[1] for c in rig.sink.named("rep")] == pytest.approx([T0 + 1, T0 + 2, T0 + 3])
+    assert [c[1] for c in rig.sink.named("rep")] == near([T0 + 1, T0 + 2, T0 + 3])
     assert res.snapshot.phase is Phase.REST  # the third rep ended the cluster
     assert not rig.sink.named("undo")  # chatter is not a double press
 
@@ -115,7 +134,7 @@ def test_missed_edges_from_a_flaky_source_never_add_or_lose_reps(rig):
         rig.clock.add(T0 + at, Edge(pressed, T0 + at, "remote"))
     rig.press(T0 + 4.0)  # the real button counts alongside
     res = rig.run(cluster(reps=5), until=T0 + 6)
-    assert [c[1] for c in rig.sink.named("rep")] == [T0 + 1.0, T0 + 3.0, T0 + 4.0]
+    assert [c[1] for c in rig.sink.named("rep")] == near([T0 + 1.0, T0 + 3.0, T0 + 4.0])
     assert res.snapshot.reps_per_bout == (3,)
     assert not rig.sink.named("undo") and not rig.sink.named("fail")
 
@@ -132,13 +151,15 @@ def test_a_button_stuck_down_in_a_rest_ends_the_set_and_keeps_the_reps(rig):
     names = [(c[0], c[1] - T0) for c in rig.sink.cues]
     # the press is an early start (rep), at 1 s a hold takes it back (warn:
     # nothing to fail in a bout with no rep), at 3 s the long hold ends the set
-    assert names[-3:] == [("rep", 4.0), ("warn", 5.0), ("done", 7.0)]
+    assert [n for n, _ in names[-3:]] == ["rep", "warn", "done"]
+    assert [t for _, t in names[-3:]] == near([4.0, 5.0, 7.0])
     assert res.snapshot.phase is Phase.DONE
     assert res.snapshot.reps_per_bout == (3,)  # nothing lost, nothing added
 
 
 @pytest.mark.parametrize("offset_s", [-0.5, -0.001, 0.0, 0.001, 0.03])
-def test_presses_at_the_moment_a_rest_ends_all_count(rig, offset_s):
+def test_presses_at_the_moment_a_rest_ends_all_count(still_rig, offset_s):
+    rig = still_rig
     for i in range(3):
         rig.press(T0 + 1 + i)
     rig.press(T0 + 13 + offset_s)  # the go is due at T0+13
@@ -163,8 +184,8 @@ def test_presses_in_the_count_in_start_the_next_cluster_and_the_cap_still_ends_t
     res = rig.run(cluster(reps=3, duration=12.0), until=T0 + 20)
     assert res.snapshot.phase is Phase.DONE
     assert res.snapshot.reps_per_bout == (3, 3)
-    assert [(c[0], c[1] - T0) for c in rig.sink.cues][-3:] == [("rest", 12.5), ("cap", 13.0),
-                                                               ("done", 13.0)]
+    assert [c[0] for c in rig.sink.cues][-3:] == ["rest", "cap", "done"]
+    assert [c[1] - T0 for c in rig.sink.cues][-3:] == near([12.5, 13.0, 13.0])
 
 
 @pytest.mark.parametrize("method", ["cluster", "rest-pause", "myo-reps", "drop-set",
