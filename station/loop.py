@@ -61,7 +61,10 @@ class Screen(Protocol):
 
 @dataclass
 class SetResult:
-    """What a finished set leaves behind. Lateness in s per sink name."""
+    """What a finished set leaves behind. ``lateness``: s per sink name,
+    from each cue's due instant to the loop's call of that output (a cue
+    queued behind another one on the output starts later by design: that
+    wait is not lateness)."""
 
     session: session.Session
     snapshot: Snapshot

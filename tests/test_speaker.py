@@ -161,6 +161,26 @@ def test_a_failure_hold_sounds_fail_in_full_then_rest_on_the_output(tmp_path: Pa
         assert_tone(mono[start + margin : end - margin], rate_hz, tone_hz)
 
 
+@needs_espeak
+def test_with_speech_fail_is_said_in_full_before_rests_lead_tone(tmp_path: Path) -> None:
+    report, mono, rate_hz = run_child(tmp_path, {"volume": 1.0, "speech": True},
+                                      [["fail", None], ["rest", 15]], together=True)
+    assert report["speech"]
+    found = bursts(mono, rate_hz, threshold=0.05)
+    starts = [a for a, _ in found]
+    _, lead_s = tone_for(Cue("fail", 0.0))
+    n = round(lead_s * rate_hz)
+    margin = round(0.01 * rate_hz)
+    fail_at = starts[0]
+    assert_tone(mono[fail_at + margin: fail_at + n - margin], rate_hz, 440.0)
+    # rest's lead tone (1760 Hz) comes only after "failure" was spoken
+    rest_at = next(a for a in starts if a > fail_at + n + round(0.2 * rate_hz)
+                   and goertzel_power(mono[a + margin: a + n - margin], rate_hz, 1760.0) > 0.01)
+    spoken = mono[fail_at + n + margin: rest_at - margin]
+    assert max(map(abs, spoken)) > 0.1 and (rest_at - fail_at) / rate_hz > lead_s + 0.25
+    assert_tone(mono[rest_at + margin: rest_at + n - margin], rate_hz, 1760.0)
+
+
 def test_quiet_mode_plays_tones_softly_and_never_speaks(tmp_path: Path) -> None:
     report, mono, rate_hz = run_child(
         tmp_path, {"volume": 1.0, "quiet": True, "speech": True}, [["count", 3]]
