@@ -19,16 +19,18 @@ from typing import Callable, Iterable, Protocol
 
 from .clock import Clock
 from .core import gestures, session
+from .core.cues import SKIPPABLE_WHEN_LATE
 from .core.engine import snapshot
 from .core.events import Abort, BoutChanged, BoutRemoved, Cue, End, Fail, Phase, Rep, SetChanged, Undo
 from .core.gestures import Edge, GestureConfig, GestureState
 from .core.methods import Plan
 from .core.snapshot import Snapshot
 
-#: Cues this late (s) are not sounded any more: a pile of stale count-ins
-#: after a stall would only confuse. They are still recorded.
+#: Count-ins and tempo ticks this late (s) are not sounded any more: a pile
+#: of stale pips after a stall would only confuse. They are still recorded.
+#: Every other cue carries meaning (a rep was counted) and is always sounded.
 STALE_S = 1.0
-_SKIPPABLE = {"count", "tempo", "rep"}
+_SKIPPABLE = SKIPPABLE_WHEN_LATE
 #: The longest the loop blocks without looking up (s): signals, see _wait.
 MAX_WAIT_S = 0.5
 
