@@ -112,6 +112,7 @@ class Station:
         loop.sinks = self._open_sinks(pins.factory)
         self._open_remote()
         self._open_history()
+        self._open_mqtt()
         self._open_notifier()
 
     def _open_display(self):
@@ -226,6 +227,7 @@ class Station:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError:
             pass  # open_history will say what is wrong
+        self.history_path = path
         self.recorder = Recorder(path, self.clock.offset_s)
         self._stack.callback(self.recorder.close)
         if self.recorder.off_reason:
@@ -236,6 +238,28 @@ class Station:
                 self.say(f"station: {n} set(s) cut off last time marked interrupted")
         self.loop._record = self.recorder.record
         self.loop.after_records = self.recorder.after
+
+    def _open_mqtt(self) -> None:
+        """``[mqtt]``: publish state, cues and finished sets (station.net);
+        hooks that only queue, so the loop never waits on the network."""
+        self.mqtt = None
+        cfg = self.config.mqtt
+        if cfg is None:
+            return
+        try:
+            from .net.publisher import Publisher
+
+            pub = Publisher(cfg, db_path=None if self.recorder.off_reason else self.history_path,
+                            offset_s=self.clock.offset_s, now=self.clock.now, version=__version__,
+                            say=lambda text: self.say(f"station: {text}"))
+        except Exception as exc:  # paho missing, a bad certificate file...
+            self._note("mqtt", f"gym network off: {exc}")
+            return
+        self._stack.callback(pub.close)
+        pub.start()
+        self.mqtt = pub
+        self.loop._on_cue = _chain(self.loop._on_cue, pub.on_cue)
+        self.loop._on_state = _chain(self.loop._on_state, pub.on_state)
 
     def _open_notifier(self) -> None:
         from .hw.notify import Notifier
@@ -405,11 +429,15 @@ class Station:
                            _plan_summary(plan), self.clock.now())
         for w in getattr(self, "_pending_warnings", []):
             self.recorder.call("record_warning", w, self.clock.now())
+        if getattr(self, "mqtt", None) is not None:
+            self.mqtt.context(exercise)
         result = self.loop.run_set(plan, context=ctx)
         status = result.session.set.status
         if status not in ("completed", "aborted", "interrupted"):
             status = "interrupted"
         self.recorder.call("end_session", status, self.clock.now() if result.snapshot.phase.value != "DONE" else None)
+        if getattr(self, "mqtt", None) is not None:  # once committed, the set goes to the outbox
+            self.recorder.after(self.mqtt.sets_changed)
         worst = result.worst_lateness_s
         ctx = dataclasses.replace(ctx, lateness_ms=None if worst is None else worst * 1000,
                                   next_set=self._advice(plan, exercise, result))
@@ -480,6 +508,18 @@ def _screen_here() -> bool:
     env = os.environ
     return bool(env.get("SDL_VIDEODRIVER") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")
                 or glob.glob("/dev/dri/card*"))
+
+
+def _chain(first: Callable | None, then: Callable) -> Callable:
+    """Both hooks, ``first`` (e.g. the remote) before ``then``."""
+    if first is None:
+        return then
+
+    def both(value: object) -> None:
+        first(value)
+        then(value)
+
+    return both
 
 
 class _Sink:

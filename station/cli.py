@@ -11,7 +11,7 @@ from . import __version__
 
 #: Subcommand modules, in the order ``station --help`` lists them.
 COMMANDS = ("run", "demo", "presets", "check", "history", "export", "load", "config_cmd",
-            "gallery", "bench")
+            "gallery", "bench", "coach")
 
 DESCRIPTION = """\
 A rack-side appliance for cluster sets, rest-pause, myo-reps, drop sets and

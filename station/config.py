@@ -31,6 +31,7 @@ from types import MappingProxyType
 from station.core.methods import PRESETS, Plan, PlanError, compile_plan
 from .config_example import example_config  # noqa: F401  (re-exported: `station config example`)
 from .config_lines import _find_line, key_path
+from .config_net import CoachConfig, MqttConfig, coach_section, mqtt_section
 
 SYSTEM_CONFIG_PATH = Path("/etc/station/station.toml")
 DEFAULT_PLATES_KG = (25.0, 25.0, 25.0, 25.0, 20.0, 15.0, 10.0, 5.0, 2.5, 1.25)
@@ -187,6 +188,8 @@ class Config:
     exercises: Mapping[str, Exercise] = field(default_factory=lambda: MappingProxyType({}))
     presets: Mapping[str, UserPreset] = field(default_factory=lambda: MappingProxyType({}))
     source: Path | None = None
+    mqtt: MqttConfig | None = None  # None: no [mqtt], nothing on the network
+    coach: CoachConfig | None = None
 
 
 # -- where the files are ---------------------------------------------------
@@ -392,7 +395,7 @@ def _table(data: Mapping[str, object], key: str, path: tuple[str, ...] = ()) -> 
 # -- the sections -------------------------------------------------------------
 
 _SECTIONS = ("units", "pins", "gestures", "sound", "serial", "display", "history", "guardrails",
-             "training", "exercises", "presets")
+             "training", "exercises", "presets", "mqtt", "coach")
 #: One pound, kg (as station.core.loads.LB_KG).
 _LB_KG = 0.45359237
 #: Defaults in pounds when ``units = "lb"``: a 45 lb bar, common plates.
@@ -637,6 +640,8 @@ def _build(data: Mapping[str, object], source: Path | None, env: Mapping[str, st
         exercises=MappingProxyType(exercises),
         presets=MappingProxyType(presets),
         source=source,
+        mqtt=mqtt_section(_table(data, "mqtt") if "mqtt" in data else None, source),
+        coach=coach_section(_table(data, "coach") if "coach" in data else None, source),
     )
 
 

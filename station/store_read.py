@@ -57,9 +57,13 @@ _SESSION_COLUMNS = (
 )
 
 
-def read_sessions(conn: sqlite3.Connection, limit: int | None = None) -> list[dict]:
-    """The newest ``limit`` sessions (all if None), newest first, as JSON-ready dicts."""
-    sql = f"SELECT {_SESSION_COLUMNS} FROM sessions ORDER BY started_at DESC, id DESC"
+def read_sessions(conn: sqlite3.Connection, limit: int | None = None, *,
+                  ids: list[int] | None = None) -> list[dict]:
+    """The newest ``limit`` sessions (all if None), newest first, as JSON-ready
+    dicts; only those with an id in ``ids`` when given (the MQTT outbox, the
+    coach's per-station history)."""
+    where = f" WHERE id IN ({','.join(str(int(i)) for i in ids)})" if ids is not None else ""
+    sql = f"SELECT {_SESSION_COLUMNS} FROM sessions{where} ORDER BY started_at DESC, id DESC"
     rows = conn.execute(sql + " LIMIT ?", (limit,)) if limit is not None else conn.execute(sql)
     out = []
     for (sid, method, exercise, load, params, summary, status, started, ended, spotter,

@@ -95,8 +95,23 @@ _V1 = Migration(
     ),
 )
 
+_V2 = Migration(
+    2,
+    "MQTT outbox: finished sets waiting for the broker's PUBACK (station.net.outbox)",
+    (
+        """CREATE TABLE outbox (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+            queued_at REAL NOT NULL                 -- when the set was queued
+        )""",
+        """CREATE TABLE outbox_mark (
+            one INTEGER PRIMARY KEY CHECK (one = 1),
+            through_session INTEGER NOT NULL        -- sessions up to this id were queued
+        )""",
+    ),
+)
+
 #: Every migration ever released, in order. Append; never edit a released one.
-MIGRATIONS: tuple[Migration, ...] = (_V1,)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
 
 
 def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -1,0 +1,106 @@
+"""What the board shows, kept up to date from MQTT, and the live event fan-out.
+
+The subscriber (paho's thread) calls :meth:`Board.state`, :meth:`Board.online`
+and :meth:`Board.new_set`; each board page's event stream is an asyncio
+queue fed with ``call_soon_threadsafe``, so no network thread ever waits on a
+browser. A browser that stops reading loses events beyond ``QUEUE_MAX`` and
+gets a fresh ``board`` event when it catches up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+from station.coach.store import CoachHistory, week_counts
+
+QUEUE_MAX = 2000
+WEEK_DAYS = 7
+
+
+def _summary(s: dict) -> dict:
+    return {"set_id": s.get("set_id"), "station": s.get("station"), "athlete": s.get("athlete"),
+            "method": s["method"], "exercise": s.get("exercise"), "load_kg": s.get("load_kg"),
+            "status": s["status"], "started_at": s["started_at"], "ended_at": s.get("ended_at"),
+            "reps_per_bout": [b["reps"] for b in s["bouts"]]}
+
+
+class Board:
+    """Tiles per station (last state, online) and the sets lists."""
+
+    def __init__(self, history: CoachHistory | None) -> None:
+        self.history = history
+        self._lock = threading.Lock()
+        self.tiles: dict[str, dict] = {}
+        self._listeners: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = []
+        self.events_sent = 0
+
+    # ------------------------------------------------ from MQTT (any thread)
+
+    def state(self, station: str, payload: dict) -> None:
+        with self._lock:
+            tile = self.tiles.setdefault(station, {"station": station, "online": True, "state": None})
+            tile["state"] = payload
+            tile["online"] = True
+            tile = dict(tile)
+        self._emit("tile", tile)
+
+    def online(self, station: str, up: bool) -> None:
+        with self._lock:
+            tile = self.tiles.setdefault(station, {"station": station, "online": up, "state": None})
+            tile["online"] = up
+            tile = dict(tile)
+        self._emit("tile", tile)
+
+    def new_set(self) -> None:
+        self._emit("sets", self.sets_lists())
+
+    # ------------------------------------------------ for the web app
+
+    def sets_lists(self, now_utc: datetime | None = None) -> dict:
+        """Today's finished sets (local day of the coach's machine) and the
+        week's counts per athlete and method."""
+        if self.history is None:
+            return {"today": [], "week": []}
+        now_utc = now_utc or datetime.now(timezone.utc)
+        local_midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        week = self.history.sets(since_utc=(now_utc - timedelta(days=WEEK_DAYS)).timestamp())
+        today = [_summary(s) for s in week
+                 if datetime.fromisoformat(s["started_at"].replace("Z", "+00:00")) >= local_midnight]
+        return {"today": today[:200], "week": week_counts(week, now_utc, WEEK_DAYS)}
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            tiles = sorted((dict(t) for t in self.tiles.values()), key=lambda t: t["station"])
+        return {"server_time_ms": round(time.time() * 1000), "tiles": tiles, **self.sets_lists()}
+
+    def listen(self) -> asyncio.Queue:
+        """A queue of (kind, data) events for one event stream (call in the loop)."""
+        q: asyncio.Queue = asyncio.Queue(QUEUE_MAX)
+        with self._lock:
+            self._listeners.append((asyncio.get_running_loop(), q))
+        return q
+
+    def unlisten(self, q: asyncio.Queue) -> None:
+        with self._lock:
+            self._listeners = [(lp, x) for lp, x in self._listeners if x is not q]
+
+    def _emit(self, kind: str, data: dict) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for loop, q in listeners:
+            try:
+                loop.call_soon_threadsafe(_offer, q, (kind, data))
+            except RuntimeError:  # that loop is closed
+                self.unlisten(q)
+
+
+def _offer(q: asyncio.Queue, item: tuple) -> None:
+    try:
+        q.put_nowait(item)
+    except asyncio.QueueFull:
+        while not q.empty():
+            q.get_nowait()
+        q.put_nowait(("resync", {}))
