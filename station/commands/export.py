@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from station.commands.history import open_for_reading
+from station.commands.history import add_station_option, open_for_reading, station_sessions
 
 #: The CSV columns, in order (documented in docs/history.md).
 COLUMNS = (
@@ -33,6 +33,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="the CSV file to write ('-' for standard output)")
     p.add_argument("--db", type=Path, metavar="PATH",
                    help="history file (default: [history] db in the config)")
+    add_station_option(p)
     p.set_defaults(func=run)
     return p
 
@@ -93,7 +94,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"station export: no history file yet ({path})", file=sys.stderr)
         return 1
     with history:
-        rows = bout_rows(history.sessions(None))
+        if getattr(args, "station", None):
+            sessions = station_sessions(history, args.station, None)
+            if isinstance(sessions, int):
+                return sessions
+        else:
+            sessions = history.sessions(None)
+        rows = bout_rows(sessions)
     if args.csv == "-":
         write_csv(rows, sys.stdout)
         return 0

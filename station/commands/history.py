@@ -74,8 +74,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="print a JSON array (see docs/history.md)")
     p.add_argument("--db", type=Path, metavar="PATH",
                    help="history file (default: [history] db in the config)")
+    add_station_option(p)
     p.set_defaults(func=run)
     return p
+
+
+def add_station_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--station", metavar="ID",
+                   help="only this station's sets, from the coach's history (--db of `station coach`)")
+
+
+def station_sessions(history: History, station: str, limit: int | None) -> list[dict] | int:
+    """One station's sessions from a coach history, or an exit code after
+    saying why not."""
+    from station.coach.store import CoachError, read_gym_sessions
+
+    try:
+        return read_gym_sessions(history._conn, station=station, limit=limit)
+    except CoachError as e:
+        print(f"station history: {history.path}: {e}", file=sys.stderr)
+        return 2
 
 
 def _local(iso: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -134,7 +152,12 @@ def run(args: argparse.Namespace) -> int:
         print("[]" if args.json else f"no history yet ({path})")
         return 0
     with history:
-        sessions = history.sessions(args.limit)
+        if getattr(args, "station", None):
+            sessions = station_sessions(history, args.station, args.limit)
+            if isinstance(sessions, int):
+                return sessions
+        else:
+            sessions = history.sessions(args.limit)
     if args.json:
         print(json.dumps(sessions, indent=2, ensure_ascii=False))
     elif not sessions:

@@ -1,0 +1,110 @@
+"""The station on the gym network, against a real mosquitto started by the
+test on a free loopback port (plain and TLS): what a subscriber sees is what
+the lifter did, and a finished set is what `station history --json` says."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from mqtt_support import Collector, need_mosquitto, wait_until
+from station.app import Options, Station
+from station.clock import FakeClock
+from station.core.events import End, Rep
+from station.core.methods import compile_plan
+from station.net.broker import Broker, make_tls
+
+pytestmark = pytest.mark.slow
+
+
+def _station(tmp_path, clock, mqtt_block: str) -> Station:
+    cfg = tmp_path / "station.toml"
+    cfg.write_text(mqtt_block)
+    opts = Options(pins="mock", display="none", db=tmp_path / "h.sqlite3", config=cfg, sound=False)
+    return Station(opts, clock=clock, out=lambda text: None)
+
+
+def _one_set(station: Station, clock: FakeClock) -> None:
+    plan, _ = compile_plan("rest-pause")
+    t = threading.Thread(target=lambda: station.run_set(plan, "squat", 100.0), daemon=True)
+    t.start()
+    wait_until(lambda: station.loop.last_snapshot is not None
+               and station.loop.last_snapshot.phase.value == "READY", what="READY")
+    for n in range(1, 4):
+        clock.advance(0.8)
+        station.loop.post(Rep(clock.now()))
+        wait_until(lambda: station.loop.last_snapshot.total_reps == n, what=f"rep {n}")
+    clock.advance(0.5)
+    station.loop.post(End(clock.now()))
+    t.join(timeout=20)
+    assert not t.is_alive()
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("tls", [False, True], ids=["mqtt", "mqtts"])
+def test_state_cues_and_the_finished_set_reach_a_subscriber(tmp_path, tls):
+    need_mosquitto()
+    certs = make_tls(tmp_path / "tls") if tls else None
+    with Broker(tmp_path / "broker", tls=certs) as broker:
+        sub = Collector(broker.port, "gym/#", tls_ca=certs[0] if certs else None)
+        block = (f'[mqtt]\nbroker = "{broker.url}"\nstation_id = "rack-7"\ntopic_prefix = "gym"\n'
+                 f'athlete = "Ada"\n' + (f'ca_file = "{certs[0]}"\n' if certs else ""))
+        clock = FakeClock()
+        try:
+            with _station(tmp_path, clock, block) as station:
+                wait_until(lambda: sub.on("gym/rack-7/online") == [True], what="online true")
+                _one_set(station, clock)
+                wait_until(lambda: sub.on("gym/rack-7/set"), what="the set")
+                wait_until(lambda: station.mqtt.idle.is_set(), what="the outbox to empty")
+            wait_until(lambda: sub.on("gym/rack-7/online")[-1:] == [False], what="online false")
+        finally:
+            sub.close()
+    states = sub.on("gym/rack-7/state")
+    phases = [s["phase"] for s in states]
+    assert phases[0] == "READY" and "WORK" in phases and phases[-1] == "DONE"
+    assert [s["total_reps"] for s in states if s["phase"] == "WORK"][-1] == 3
+    assert all(s["station"] == "rack-7" and s["athlete"] == "Ada" and s["exercise"] == "squat"
+               for s in states)
+    assert all(s["at"].endswith("Z") and len(s["at"]) == 24 for s in states)  # ms, UTC
+    assert [c["name"] for c in sub.on("gym/rack-7/cue")].count("rep") == 3
+    [posted] = sub.on("gym/rack-7/set")
+    out = subprocess.run([sys.executable, "-m", "station", "history", "--json", "--db",
+                          str(tmp_path / "h.sqlite3")], capture_output=True, text=True, check=True)
+    [recorded] = json.loads(out.stdout)
+    extra = {k: posted.pop(k) for k in ("set_id", "station", "athlete", "v")}
+    assert posted == recorded  # the same JSON as `station history --json`
+    assert extra["station"] == "rack-7" and len(extra["set_id"]) == 36
+    # the outbox is empty once the broker acknowledged
+    from station.net.outbox import pending_count
+    assert pending_count(tmp_path / "h.sqlite3") == 0
+
+
+@pytest.mark.timeout(90)
+def test_a_set_finished_while_the_broker_is_down_goes_out_after_a_restart(tmp_path):
+    """Never lost: the set waits in the outbox across a station restart and
+    a broker outage, and leaves it only on the broker's PUBACK."""
+    need_mosquitto()
+    from station.net.outbox import pending_count
+
+    broker = Broker(tmp_path / "broker")
+    block = f'[mqtt]\nbroker = "{broker.url}"\nstation_id = "rack-1"\n'
+    clock = FakeClock()
+    with _station(tmp_path, clock, block) as station:  # first start: no broker at all
+        _one_set(station, clock)
+        wait_until(lambda: pending_count(tmp_path / "h.sqlite3") == 1, what="the set queued")
+    assert pending_count(tmp_path / "h.sqlite3") == 1  # on disk, waiting
+    with broker:
+        sub = Collector(broker.port, "station/rack-1/set")
+        try:
+            with _station(tmp_path, FakeClock(), block) as station:  # the station restarts
+                wait_until(lambda: sub.on("station/rack-1/set"), what="the set after restart")
+                wait_until(lambda: station.mqtt.idle.is_set(), what="PUBACK")
+        finally:
+            sub.close()
+    assert pending_count(tmp_path / "h.sqlite3") == 0
+    [s] = sub.on("station/rack-1/set")
+    assert s["status"] == "completed" and [b["reps"] for b in s["bouts"]] == [3]
