@@ -102,4 +102,26 @@ load_kg = 100.0
 reps = 4                  # reps per cluster
 rest = 15.0               # s of rest after each cluster
 duration = 240.0          # s, time cap from the first rep
+
+# The gym network (docs/mqtt.md): off unless [mqtt] is here. Needs `pip install 'station[mqtt]'`.
+# [mqtt]
+# broker = "mqtts://broker.gym.lan:8883"  # mqtt://HOST[:PORT] (1883) or mqtts://HOST[:PORT] (8883, TLS)
+# station_id = "rack-1"   # this station's topic level; default: the host name
+# username = "rack-1"     # broker login; password is never printed
+# password = "..."
+# client_cert = ""        # mqtts only: PEM client certificate (and client_key) instead of a password
+# client_key = ""
+# ca_file = "/etc/station/gym-ca.crt"     # mqtts only: the CA of the broker's certificate ("" = system's)
+# topic_prefix = "station" # topics are <topic_prefix>/<station_id>/state|cue|set|online
+# athlete = ""            # shown on the coach's board
+# home_assistant = false  # publish Home Assistant MQTT discovery
+# discovery_prefix = "homeassistant"
+# keepalive_s = 30        # 5-3600
+#
+# `station coach` (the gym's board; needs `pip install 'station[coach]'` and [mqtt] above):
+# [coach]
+# listen = "127.0.0.1:8080" # any address but loopback needs a token
+# token = "..."           # 12 or more characters; open the board as /?token=...
+# db = ""                 # the coach's history; default $XDG_DATA_HOME/station/coach.sqlite3
+# client_id = "station-coach" # the broker session the coach resumes
 """

@@ -191,3 +191,18 @@ def coach_section(data, source: Path | None) -> CoachConfig | None:
             path = source.parent / path
         db = str(path)
     return CoachConfig(listen=listen, host=host, port=port, token=token, db=db, client_id=client_id)
+
+
+def describe(mqtt: MqttConfig | None, coach: CoachConfig | None) -> list[str]:
+    """Lines for ``station config check``: what is on, secrets only as "set"."""
+    out = []
+    if mqtt is not None:
+        login = (f", login {mqtt.username}" + (" (password set)" if mqtt.password else "")
+                 if mqtt.username else "")
+        cert = ", client certificate" if mqtt.client_cert else ""
+        ha = ", Home Assistant discovery" if mqtt.home_assistant else ""
+        out.append(f"mqtt: {mqtt.broker} as {mqtt.topic_prefix}/{mqtt.station_id}{login}{cert}{ha}")
+    if coach is not None:
+        out.append(f"coach: board on {coach.host}:{coach.port}"
+                   + (" (token set)" if coach.token else " (loopback only, no token)"))
+    return out

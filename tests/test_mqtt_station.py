@@ -72,6 +72,11 @@ def test_state_cues_and_the_finished_set_reach_a_subscriber(tmp_path, tls):
     assert all(s["at"].endswith("Z") and len(s["at"]) == 24 for s in states)  # ms, UTC
     assert [c["name"] for c in sub.on("gym/rack-7/cue")].count("rep") == 3
     [posted] = sub.on("gym/rack-7/set")
+    jsonschema = pytest.importorskip("jsonschema")
+    from station.net import schemas
+    for kind, schema in schemas.ALL.items():
+        for payload in sub.on(f"gym/rack-7/{kind}"):
+            jsonschema.validate(payload, schema)
     out = subprocess.run([sys.executable, "-m", "station", "history", "--json", "--db",
                           str(tmp_path / "h.sqlite3")], capture_output=True, text=True, check=True)
     [recorded] = json.loads(out.stdout)

@@ -72,6 +72,10 @@ def _check(explicit: Path | None, env: Mapping[str, str], system_path: Path) -> 
         return EXIT_BAD_CONFIG
     print(f"OK: {path}")
     print(summary(config))
+    from station.config_net import describe
+
+    for line in describe(config.mqtt, config.coach):
+        print(line)
     for name, preset in config.presets.items():
         for warning in preset.compile()[1]:
             print(f"warning: {path}: {key_path(('presets', name))}: {warning}", file=sys.stderr)
