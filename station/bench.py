@@ -44,6 +44,7 @@ class BenchOptions:
     memory_after_s: float | None = None
     switch_interval_s: float | None = None
     app: bool = True
+    mqtt_blackhole: bool = False  # also the live run publishing to a blackholed broker
 
 
 def headless_env() -> dict[str, str]:
@@ -107,6 +108,10 @@ def run_bench(opts: BenchOptions, say: Callable[[str], None] = lambda t: None) -
         figs += _frames(opts, say)
         figs += _drift_ff(say)
         figs += _live(opts, work, config, say, facts)
+        if opts.mqtt_blackhole:
+            from .bench_mqtt import blackholed
+
+            figs += blackholed(opts, work, config, say, facts)
         if opts.app:
             figs += _app(opts, work, config, idle_s, memory_after_s, env, say, facts)
     facts["machine"] = machine()

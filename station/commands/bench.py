@@ -47,6 +47,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="skip the station run child processes (start-up, idle CPU, memory)")
     p.add_argument("--switch-interval", type=float, default=None, metavar="S",
                    help="sys.setswitchinterval for the run, s (default: what station run sets, 0.0005)")
+    p.add_argument("--mqtt-blackhole", action="store_true",
+                   help="repeat the live run publishing to a broker that accepts and then never "
+                        "answers: cue lateness and press-to-ack side by side (needs paho-mqtt)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     p.set_defaults(func=run)
     return p
@@ -58,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
 
     seconds = 8.0 if args.quick and args.seconds == 30.0 else args.seconds
     opts = BenchOptions(seconds=seconds, quick=args.quick, size=args.size, sound=args.sound,
-                        switch_interval_s=args.switch_interval, app=args.app)
+                        switch_interval_s=args.switch_interval, app=args.app,
+                        mqtt_blackhole=args.mqtt_blackhole)
     say = (lambda text: print(text, file=sys.stderr)) if not args.json else (lambda text: None)
     figures, facts = run_bench(opts, say)
     report = report_json(figures, facts)
