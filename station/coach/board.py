@@ -44,14 +44,14 @@ class Board:
             tile = self.tiles.setdefault(station, {"station": station, "online": True, "state": None})
             tile["state"] = payload
             tile["online"] = True
-            tile = dict(tile)
+            tile = dict(tile, why="state")
         self._emit("tile", tile)
 
     def online(self, station: str, up: bool) -> None:
         with self._lock:
             tile = self.tiles.setdefault(station, {"station": station, "online": up, "state": None})
             tile["online"] = up
-            tile = dict(tile)
+            tile = dict(tile, why="online")
         self._emit("tile", tile)
 
     def new_set(self) -> None:

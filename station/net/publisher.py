@@ -54,6 +54,7 @@ class Publisher:
         self._thread = threading.Thread(target=self._run, name="mqtt-publisher", daemon=True)
         self._exercise: str | None = None
         self._seq = 0
+        self.sent = 0  # messages handed to paho (for benchmarks)
 
     # ------------------------------------------------ hooks (any thread, never block)
 
@@ -159,9 +160,11 @@ class Publisher:
             self._last_state = body
             if self.connected.is_set():
                 c.publish(t["state"], body, qos=0, retain=True)
+                self.sent += 1
         elif kind == "cue":
             cue = item[1]
             if self.connected.is_set():
+                self.sent += 1
                 c.publish(t["cue"], payloads.encode(payloads.cue(
                     cue.name, cue.value, cue.at, station_id=self.cfg.station_id,
                     offset_s=self.offset_s)), qos=0)

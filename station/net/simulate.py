@@ -119,8 +119,9 @@ class Gym:
     ``directory``, driven by one thread until :meth:`stop` or all are done."""
 
     def __init__(self, cfg: MqttConfig, directory: Path, n: int, script: Script = Script(),
-                 say: Callable[[str], None] = lambda text: None) -> None:
+                 say: Callable[[str], None] = lambda text: None, first: int = 1) -> None:
         self.cfg, self.dir, self.n, self.script, self.say = cfg, Path(directory), n, script, say
+        self.first = first
         self.clock = Clock()
         self.stations: list[SimStation] = []
         self._stop = threading.Event()
@@ -129,7 +130,7 @@ class Gym:
         self._thread = threading.Thread(target=self._run, name="sim-gym", daemon=True)
 
     def ids(self) -> list[str]:
-        return [f"sim-{i + 1:03d}" for i in range(self.n)]
+        return [f"sim-{i + self.first:03d}" for i in range(self.n)]
 
     def start(self) -> "Gym":
         self._thread.start()
