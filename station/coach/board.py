@@ -27,6 +27,10 @@ def _summary(s: dict) -> dict:
             "reps_per_bout": [b["reps"] for b in s["bouts"]]}
 
 
+def _at(summary: dict) -> datetime:
+    return datetime.fromisoformat(summary["started_at"].replace("Z", "+00:00"))
+
+
 class Board:
     """Tiles per station (last state, online) and the sets lists."""
 
@@ -36,6 +40,10 @@ class Board:
         self.tiles: dict[str, dict] = {}
         self._listeners: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = []
         self.events_sent = 0
+        # the week's sets, newest first, read once: later sets are added as they come,
+        # so a set arriving never costs a read of the history (the state messages wait)
+        since = (datetime.now(timezone.utc) - timedelta(days=WEEK_DAYS)).timestamp()
+        self._week = [_summary(x) for x in history.sets(since_utc=since)] if history else []
 
     # ------------------------------------------------ from MQTT (any thread)
 
@@ -54,22 +62,26 @@ class Board:
             tile = dict(tile, why="online")
         self._emit("tile", tile)
 
-    def new_set(self) -> None:
+    def new_set(self, payload: dict) -> None:
+        """A set newly stored in the coach history (its ``set`` payload)."""
+        with self._lock:
+            self._week.insert(0, _summary(payload))
+            self._week.sort(key=lambda x: x["started_at"], reverse=True)
         self._emit("sets", self.sets_lists())
 
     # ------------------------------------------------ for the web app
 
     def sets_lists(self, now_utc: datetime | None = None) -> dict:
-        """Today's finished sets (local day of the coach's machine) and the
-        week's counts per athlete and method."""
-        if self.history is None:
-            return {"today": [], "week": []}
+        """Today's finished sets (local day of the coach's machine, newest
+        first, 100 at most) and the week's counts per athlete and method."""
         now_utc = now_utc or datetime.now(timezone.utc)
         local_midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-        week = self.history.sets(since_utc=(now_utc - timedelta(days=WEEK_DAYS)).timestamp())
-        today = [_summary(s) for s in week
-                 if datetime.fromisoformat(s["started_at"].replace("Z", "+00:00")) >= local_midnight]
-        return {"today": today[:200], "week": week_counts(week, now_utc, WEEK_DAYS)}
+        since = now_utc - timedelta(days=WEEK_DAYS)
+        with self._lock:
+            self._week = [x for x in self._week if _at(x) >= since]
+            week = list(self._week)
+        today = [x for x in week if _at(x) >= local_midnight]
+        return {"today": today[:100], "week": week_counts(week, now_utc, WEEK_DAYS)}
 
     def snapshot(self) -> dict:
         with self._lock:

@@ -83,7 +83,7 @@ class Subscriber:
             try:
                 if self.history.add(payload):
                     self.stored += 1
-                    self.board.new_set()
+                    self.board.new_set(payload)
                 else:
                     self.duplicates += 1
             except ValueError as exc:
