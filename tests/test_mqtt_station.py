@@ -113,3 +113,61 @@ def test_a_set_finished_while_the_broker_is_down_goes_out_after_a_restart(tmp_pa
     assert pending_count(tmp_path / "h.sqlite3") == 0
     [s] = sub.on("station/rack-1/set")
     assert s["status"] == "completed" and [b["reps"] for b in s["bouts"]] == [3]
+
+
+@pytest.mark.timeout(90)
+def test_the_example_acl_lets_a_station_write_only_its_own_topics(tmp_path):
+    """docs/mosquitto/station.acl with a password file: rack-1 publishes its
+    state and Home Assistant discovery; what it tries to write as rack-2 never
+    arrives; the coach cannot write; Home Assistant reads it all."""
+    need_mosquitto()
+    from pathlib import Path
+    import shutil
+
+    acl = Path(__file__).parents[1] / "docs" / "mosquitto" / "station.acl"
+    passwd = tmp_path / "station.passwd"
+    tool = shutil.which("mosquitto_passwd")
+    if tool is None:
+        pytest.skip("mosquitto_passwd (Debian package mosquitto) is missing")
+    for user, pw in (("rack-1", "pw-rack-1-secret"), ("coach", "pw-coach-secret"),
+                     ("homeassistant", "pw-ha-secret")):
+        subprocess.run([tool, "-b", *(["-c"] if not passwd.exists() else []), str(passwd), user, pw],
+                       check=True, capture_output=True)
+    extra = f"password_file {passwd}\nacl_file {acl}\n"
+    with Broker(tmp_path / "broker", extra=extra, anonymous=False) as broker:
+        import paho.mqtt.client as mqtt
+
+        got: list[str] = []
+        bodies: list[tuple[str, bytes]] = []
+        ha = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="ha")
+        ha.username_pw_set("homeassistant", "pw-ha-secret")
+        ha.on_connect = lambda c, u, f, r, p: c.subscribe([("station/#", 1), ("homeassistant/#", 1)])
+        ha.on_message = lambda c, u, m: (got.append(m.topic), bodies.append((m.topic, m.payload)))
+        ha.connect("127.0.0.1", broker.port)
+        ha.loop_start()
+        coach = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="coach")
+        coach.username_pw_set("coach", "pw-coach-secret")
+        coach.connect("127.0.0.1", broker.port)
+        coach.loop_start()
+        block = (f'[mqtt]\nbroker = "{broker.url}"\nstation_id = "rack-1"\nusername = "rack-1"\n'
+                 f'password = "pw-rack-1-secret"\nhome_assistant = true\n')
+        clock = FakeClock()
+        try:
+            wait_until(lambda: coach.is_connected() and ha.is_connected(), what="the readers")
+            with _station(tmp_path, clock, block) as station:
+                wait_until(lambda: "station/rack-1/online" in got, what="rack-1 online")
+                _one_set(station, clock)
+                wait_until(lambda: "station/rack-1/set" in got, what="rack-1's set")
+                # rack-1 pretending to be rack-2, and the coach trying to write: both dropped
+                station.mqtt._client.publish("station/rack-2/state", b"{}", qos=1).wait_for_publish(5)
+                coach.publish("station/rack-1/state", b"{}", qos=1).wait_for_publish(5)
+                station.mqtt._client.publish("station/rack-1/cue", b"{}", qos=1).wait_for_publish(5)
+                wait_until(lambda: got.count("station/rack-1/cue") >= 4, what="the marker cue")
+        finally:
+            for c in (coach, ha):
+                c.disconnect()
+                c.loop_stop()
+    assert "station/rack-2/state" not in got
+    assert got.count("station/rack-1/state") >= 3
+    assert ("station/rack-1/state", b"{}") not in bodies  # the coach's write was dropped
+    assert "homeassistant/sensor/station_rack-1/phase/config" in got

@@ -49,11 +49,13 @@ class Broker:
     """``mosquitto`` in ``directory`` on ``port`` (a free one by default).
 
     ``tls``: (ca, cert, key) paths, or None for plain MQTT. ``extra``: more
-    config lines (password file, ACL). Persistence is on, so a restart keeps
+    config lines (password file, ACL); ``anonymous``: allow clients without
+    a login. Persistence is on, so a restart keeps
     retained messages, sessions and their queued messages."""
 
     def __init__(self, directory: Path, *, port: int | None = None,
-                 tls: tuple[Path, Path, Path] | None = None, extra: str = "") -> None:
+                 tls: tuple[Path, Path, Path] | None = None, extra: str = "",
+                 anonymous: bool = True) -> None:
         exe = mosquitto_path()
         if exe is None:
             raise BrokerError("mosquitto is not installed (Debian: apt-get install mosquitto)")
@@ -61,7 +63,8 @@ class Broker:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.tls = tls
-        lines = [f"listener {self.port} 127.0.0.1", "allow_anonymous true",
+        lines = [f"listener {self.port} 127.0.0.1",
+                 f"allow_anonymous {'true' if anonymous else 'false'}",
                  "persistence true", f"persistence_location {self.dir}/",
                  "autosave_interval 1", "max_queued_messages 100000",
                  "log_dest file " + str(self.dir / "mosquitto.log"), "log_type error",

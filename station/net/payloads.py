@@ -90,7 +90,7 @@ def discovery(prefix: str, station_id: str, discovery_prefix: str, version: str)
     t = topics(prefix, station_id)
     device = {"identifiers": [f"station-{station_id}"], "name": f"Station {station_id}",
               "manufacturer": "station", "model": "rack-side station", "sw_version": version}
-    node = f"station_{station_id}".replace("-", "_")
+    node = f"station_{station_id}"  # HA allows - in a node id; the example ACL matches it
     sensors = [
         ("phase", "Phase", "{{ value_json.phase }}", {}),
         ("reps", "Reps in bout", "{{ value_json.reps_in_bout }}", {"state_class": "measurement"}),
