@@ -138,3 +138,50 @@ def _http_ok(port: int) -> bool:
         return urllib.request.urlopen(f"http://127.0.0.1:{port}/api/board", timeout=1).status == 200
     except OSError:
         return False
+
+
+@pytest.mark.timeout(60)
+def test_a_board_with_a_token_lets_nobody_in_without_it(tmp_path):
+    pytest.importorskip("starlette")
+    pytest.importorskip("uvicorn")
+    pytest.importorskip("paho.mqtt.client")
+    token = "board-token-1234567"
+    port = free_port()
+    cfg = tmp_path / "station.toml"
+    cfg.write_text(f'[mqtt]\nbroker = "mqtt://127.0.0.1:{free_port()}"\n'
+                   f'[coach]\nlisten = "127.0.0.1:{port}"\ntoken = "{token}"\ndb = "coach.sqlite3"\n')
+    coach = subprocess.Popen([sys.executable, "-m", "station", "coach", "--config", str(cfg)],
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        def status(path: str, headers: dict | None = None) -> tuple[int, dict]:
+            req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+            try:
+                with urllib.request.urlopen(req, timeout=5) as r:
+                    return r.status, dict(r.headers)
+            except urllib.error.HTTPError as e:
+                return e.code, dict(e.headers)
+
+        wait_until(lambda: _listening(port), what="the board to listen")
+        assert status("/")[0] == 401
+        assert status("/api/board")[0] == 401
+        assert status("/static/board.js")[0] == 401
+        assert status("/?token=wrong-token-123456")[0] == 401
+        code, headers = status(f"/?token={token}")
+        assert code == 200 and "HttpOnly" in headers.get("set-cookie", "")
+        cookie = headers["set-cookie"].split(";")[0]
+        assert status("/api/board", {"Cookie": cookie})[0] == 200
+        assert status("/static/board.js", {"Authorization": f"Bearer {token}"})[0] == 200
+    finally:
+        coach.terminate()
+        _, err = coach.communicate(timeout=10)
+    assert token not in err  # never logged
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False

@@ -211,3 +211,15 @@ def test_the_coach_history_is_idempotent_on_set_id_and_reads_per_station(tmp_pat
     refused = subprocess.run([sys.executable, "-m", "station", "history", "--db", str(db),
                               "--station", "rack-1"], capture_output=True, text=True)
     assert refused.returncode == 2 and "not a coach history" in refused.stderr
+
+
+def test_the_coach_refuses_to_listen_beyond_this_machine_without_a_token(tmp_path) -> None:
+    cfg = tmp_path / "station.toml"
+    cfg.write_text('[mqtt]\nbroker = "mqtt://127.0.0.1:1"\n')
+    out = subprocess.run([sys.executable, "-m", "station", "coach", "--config", str(cfg),
+                          "--listen", "0.0.0.0:8080"], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 2 and "without a token" in out.stderr and "Traceback" not in out.stderr
+    cfg.write_text("")
+    out = subprocess.run([sys.executable, "-m", "station", "coach", "--config", str(cfg)],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 2 and "no [mqtt] section" in out.stderr

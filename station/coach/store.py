@@ -58,11 +58,12 @@ class CoachHistory:
             raise CoachError(f"{path}: {exc}") from None
         self._conn, self.path, self._lock = conn, path, threading.Lock()
 
-    def add(self, payload: dict) -> bool:
+    def add(self, payload: dict, station: str | None = None) -> bool:
         """Store a ``set`` payload; False if its set id is already stored.
-        Raises ValueError for a payload that is not a set."""
+        ``station``: the id from the topic (a bridge may have renamed it),
+        else the payload's. Raises ValueError for a payload that is not a set."""
         try:
-            set_id, station = str(payload["set_id"]), str(payload["station"])
+            set_id, station = str(payload["set_id"]), str(station or payload["station"])
             bouts = payload["bouts"]
             started = _t(payload["started_at"])
         except (KeyError, TypeError, ValueError) as exc:

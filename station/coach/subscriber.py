@@ -81,9 +81,9 @@ class Subscriber:
             if self.history is None:
                 return True
             try:
-                if self.history.add(payload):
+                if self.history.add(payload, station):
                     self.stored += 1
-                    self.board.new_set(payload)
+                    self.board.new_set(dict(payload, station=station))
                 else:
                     self.duplicates += 1
             except ValueError as exc:
