@@ -255,7 +255,13 @@ class Station:
         except Exception as exc:  # paho missing, a bad certificate file...
             self._note("mqtt", f"gym network off: {exc}")
             return
-        self._stack.callback(pub.close)
+        def close() -> None:  # the last set first reaches the outbox, then out
+            flushed = threading.Event()
+            self.recorder.after(flushed.set)
+            flushed.wait(2.0)
+            pub.close(timeout=2.0)
+
+        self._stack.callback(close)
         pub.start()
         self.mqtt = pub
         self.loop._on_cue = _chain(self.loop._on_cue, pub.on_cue)

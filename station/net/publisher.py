@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -55,6 +56,7 @@ class Publisher:
         self._exercise: str | None = None
         self._seq = 0
         self.sent = 0  # messages handed to paho (for benchmarks)
+        self._linger_s = 0.5
 
     # ------------------------------------------------ hooks (any thread, never block)
 
@@ -83,10 +85,12 @@ class Publisher:
         return self
 
     def close(self, timeout: float = 1.0) -> None:
-        """Say offline (if connected), disconnect; waits ``timeout`` s at most."""
+        """Publish what is queued, wait for the PUBACKs of sets in flight, say
+        offline (if connected) and disconnect; ``timeout`` s at most for each."""
         if self._thread.is_alive():
+            self._linger_s = timeout / 2
             self._q.put(_STOP)
-            self._thread.join(timeout)
+            self._thread.join(timeout + 0.5)
         try:
             self._client.disconnect()
         except Exception:
@@ -134,10 +138,13 @@ class Publisher:
                 item = self._q.get()
                 if item is _STOP:
                     break
-                try:
-                    self._handle(item)
-                except Exception as exc:  # a bad value must not stop publishing
-                    self.say(f"mqtt: {type(exc).__name__}: {exc}")
+                self._safely(item)
+            end = time.monotonic() + self._linger_s
+            while self._inflight and self.connected.is_set() and time.monotonic() < end:
+                try:  # a clean stop: the sets just sent leave the outbox now, not next start
+                    self._safely(self._q.get(timeout=max(0.0, end - time.monotonic())))
+                except queue.Empty:
+                    break
             if self.connected.is_set():
                 info = self._client.publish(self.topics["online"], b"false", qos=1, retain=True)
                 try:
@@ -147,6 +154,14 @@ class Publisher:
         finally:
             if outbox is not None:
                 outbox.close()
+
+    def _safely(self, item: tuple) -> None:
+        if item is _STOP:
+            return
+        try:
+            self._handle(item)
+        except Exception as exc:  # a bad value must not stop publishing
+            self.say(f"mqtt: {type(exc).__name__}: {exc}")
 
     def _handle(self, item: tuple) -> None:
         kind = item[0]
