@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,15 @@ from station.net import payloads, schemas
 from station.store import History
 
 jsonschema = pytest.importorskip("jsonschema")
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """`station ARGV` in this process: (exit code, stdout, stderr)."""
+    from station.cli import main
+
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 SECRET = "hunter2-very-secret"
 
@@ -74,20 +81,17 @@ def test_the_board_off_loopback_needs_a_token() -> None:
     assert (coach.host, coach.port) == ("0.0.0.0", 80) and SECRET not in repr(coach)
 
 
-def test_config_check_never_prints_a_secret(tmp_path) -> None:
+def test_config_check_never_prints_a_secret(tmp_path, capsys) -> None:
     path = tmp_path / "station.toml"
     path.write_text(f'[mqtt]\nbroker = "mqtt://10.0.0.2"\nusername = "rack-1"\npassword = "{SECRET}"\n'
                     f'[coach]\nlisten = "0.0.0.0:8080"\ntoken = "{SECRET}"\n')
-    ok = subprocess.run([sys.executable, "-m", "station", "config", "check", str(path)],
-                        capture_output=True, text=True)
-    assert ok.returncode == 0
-    assert "mqtt: mqtt://10.0.0.2:1883 as station/" in ok.stdout and "(password set)" in ok.stdout
-    assert SECRET not in ok.stdout + ok.stderr
+    code, out, err = _cli(capsys, "config", "check", str(path))
+    assert code == 0
+    assert "mqtt: mqtt://10.0.0.2:1883 as station/" in out and "(password set)" in out
+    assert SECRET not in out + err
     path.write_text(f'[mqtt]\nbroker = "mqtt://10.0.0.2"\nusername = "rack-1"\npassword = ["{SECRET}"]\n')
-    bad = subprocess.run([sys.executable, "-m", "station", "config", "check", str(path)],
-                         capture_output=True, text=True)
-    assert bad.returncode == 2 and "mqtt.password" in bad.stderr and SECRET not in bad.stderr
-    assert "Traceback" not in bad.stderr
+    code, out, err = _cli(capsys, "config", "check", str(path))
+    assert code == 2 and "mqtt.password" in err and SECRET not in err + out
 
 
 # ---------------------------------------------------------------- payloads
@@ -181,7 +185,7 @@ def test_the_outbox_queues_ended_sets_after_it_was_enabled_and_keeps_them_until_
 # ---------------------------------------------------------------- coach history
 
 
-def test_the_coach_history_is_idempotent_on_set_id_and_reads_per_station(tmp_path) -> None:
+def test_the_coach_history_is_idempotent_on_set_id_and_reads_per_station(tmp_path, capsys) -> None:
     from station.coach.store import CoachHistory
 
     db = tmp_path / "h.sqlite3"
@@ -200,26 +204,20 @@ def test_the_coach_history_is_idempotent_on_set_id_and_reads_per_station(tmp_pat
                                      "lateness_ms", "params")} == \
                {k: session[k] for k in ("method", "exercise", "status", "started_at", "ended_at",
                                         "lateness_ms", "params")}
-    out = subprocess.run([sys.executable, "-m", "station", "history", "--json", "--db", str(coach_db),
-                          "--station", "rack-2"], capture_output=True, text=True, check=True).stdout
+    code, out, _ = _cli(capsys, "history", "--json", "--db", str(coach_db), "--station", "rack-2")
     [row] = json.loads(out)
     assert row["station"] == "rack-2" and row["bouts"] == session["bouts"]
-    csv = subprocess.run([sys.executable, "-m", "station", "export", "--csv", "-", "--db",
-                          str(coach_db), "--station", "rack-1"], capture_output=True, text=True,
-                         check=True).stdout
-    assert len(csv.strip().splitlines()) == 1 + len(session["bouts"])
-    refused = subprocess.run([sys.executable, "-m", "station", "history", "--db", str(db),
-                              "--station", "rack-1"], capture_output=True, text=True)
-    assert refused.returncode == 2 and "not a coach history" in refused.stderr
+    code, csv, _ = _cli(capsys, "export", "--csv", "-", "--db", str(coach_db), "--station", "rack-1")
+    assert code == 0 and len(csv.strip().splitlines()) == 1 + len(session["bouts"])
+    code, _, err = _cli(capsys, "history", "--db", str(db), "--station", "rack-1")
+    assert code == 2 and "not a coach history" in err
 
 
-def test_the_coach_refuses_to_listen_beyond_this_machine_without_a_token(tmp_path) -> None:
+def test_the_coach_refuses_to_listen_beyond_this_machine_without_a_token(tmp_path, capsys) -> None:
     cfg = tmp_path / "station.toml"
     cfg.write_text('[mqtt]\nbroker = "mqtt://127.0.0.1:1"\n')
-    out = subprocess.run([sys.executable, "-m", "station", "coach", "--config", str(cfg),
-                          "--listen", "0.0.0.0:8080"], capture_output=True, text=True, timeout=30)
-    assert out.returncode == 2 and "without a token" in out.stderr and "Traceback" not in out.stderr
+    code, _, err = _cli(capsys, "coach", "--config", str(cfg), "--listen", "0.0.0.0:8080")
+    assert code == 2 and "without a token" in err
     cfg.write_text("")
-    out = subprocess.run([sys.executable, "-m", "station", "coach", "--config", str(cfg)],
-                         capture_output=True, text=True, timeout=30)
-    assert out.returncode == 2 and "no [mqtt] section" in out.stderr
+    code, _, err = _cli(capsys, "coach", "--config", str(cfg))
+    assert code == 2 and "no [mqtt] section" in err

@@ -321,7 +321,8 @@ def test_a_version_0_file_is_migrated_to_the_current_schema(tmp_path):
     c.close()
 
 
-V2 = Migration(2, "test: perceived exertion per session", (
+NOW = len(MIGRATIONS)  # the schema version this station writes
+V2 = Migration(NOW + 1, "test: perceived exertion per session", (
     "ALTER TABLE sessions ADD COLUMN rpe REAL",
     "UPDATE sessions SET rpe = 8 WHERE status = 'completed'",
 ))
@@ -332,11 +333,11 @@ def test_an_older_file_migrates_forward_keeping_its_data(tmp_path):
     with History.open(db, OFFSET_S) as h:
         record_cluster(h)
     conn = sqlite3.connect(db, isolation_level=None)
-    assert migrate(conn, MIGRATIONS + (V2,)) == (1, 2)
-    assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+    assert migrate(conn, MIGRATIONS + (V2,)) == (NOW, NOW + 1)
+    assert conn.execute("PRAGMA user_version").fetchone() == (NOW + 1,)
     assert conn.execute("SELECT rpe, method FROM sessions").fetchall() == [(8.0, "cluster")]
     assert conn.execute("SELECT COUNT(*) FROM reps").fetchone() == (14,)
-    assert migrate(conn, MIGRATIONS + (V2,)) == (2, 2)  # nothing left to do
+    assert migrate(conn, MIGRATIONS + (V2,)) == (NOW + 1, NOW + 1)  # nothing left to do
     conn.close()
 
 
@@ -344,12 +345,12 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path):
     db = tmp_path / "h.sqlite3"
     with History.open(db, OFFSET_S) as h:
         record_cluster(h)
-    broken = Migration(2, "broken", ("ALTER TABLE sessions ADD COLUMN rpe REAL",
+    broken = Migration(NOW + 1, "broken", ("ALTER TABLE sessions ADD COLUMN rpe REAL",
                                      "UPDATE no_such_table SET x = 1"))
     conn = sqlite3.connect(db, isolation_level=None)
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
         migrate(conn, MIGRATIONS + (broken,))
-    assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (NOW,)
     columns = [r[1] for r in conn.execute("PRAGMA table_info(sessions)")]
     assert "rpe" not in columns
     conn.close()
@@ -359,8 +360,8 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path):
 
 def test_migrations_must_be_numbered_in_order(tmp_path):
     conn = sqlite3.connect(tmp_path / "h.sqlite3", isolation_level=None)
-    with pytest.raises(ValueError, match="numbered 3, expected 2"):
-        migrate(conn, MIGRATIONS + (Migration(3, "skips 2", ()),))
+    with pytest.raises(ValueError, match=f"numbered {NOW + 2}, expected {NOW + 1}"):
+        migrate(conn, MIGRATIONS + (Migration(NOW + 2, "skips one", ()),))
     conn.close()
 
 

@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     with history:
         if getattr(args, "station", None):
-            sessions = station_sessions(history, args.station, None)
+            sessions = station_sessions(history, args.station, None, "export")
             if isinstance(sessions, int):
                 return sessions
         else:

@@ -84,7 +84,8 @@ def add_station_option(p: argparse.ArgumentParser) -> None:
                    help="only this station's sets, from the coach's history (--db of `station coach`)")
 
 
-def station_sessions(history: History, station: str, limit: int | None) -> list[dict] | int:
+def station_sessions(history: History, station: str, limit: int | None,
+                     command: str = "history") -> list[dict] | int:
     """One station's sessions from a coach history, or an exit code after
     saying why not."""
     from station.coach.store import CoachError, read_gym_sessions
@@ -92,7 +93,7 @@ def station_sessions(history: History, station: str, limit: int | None) -> list[
     try:
         return read_gym_sessions(history._conn, station=station, limit=limit)
     except CoachError as e:
-        print(f"station history: {history.path}: {e}", file=sys.stderr)
+        print(f"station {command}: {history.path}: {e}", file=sys.stderr)
         return 2
 
 
