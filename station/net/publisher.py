@@ -51,6 +51,7 @@ class Publisher:
         self._client.will_set(self.topics["online"], b"false", qos=1, retain=True)
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
+        self._client.on_connect_fail = lambda c, u: self._q.put(("down", "cannot connect"))
         self._client.on_publish = lambda c, u, mid, rc, props: self._q.put(("acked", mid))
         self._thread = threading.Thread(target=self._run, name="mqtt-publisher", daemon=True)
         self._exercise: str | None = None
@@ -209,8 +210,9 @@ class Publisher:
         elif kind in ("down", "refused"):
             self.connected.clear()
             if not self._told_down:
-                what = "refused the connection" if kind == "refused" else "lost"
-                self.say(f"mqtt: broker {self.cfg.broker} {what} ({item[1]}); "
+                what = ("refused the connection" if kind == "refused" else
+                        "unreachable" if item[1] == "cannot connect" else "lost")
+                self.say(f"mqtt: broker {self.cfg.broker} {what} ({item[1]}); retrying, "
                          "finished sets wait in the outbox")
                 self._told_down = True
 
