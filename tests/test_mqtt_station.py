@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from mqtt_support import Collector, need_mosquitto, wait_until
+from mqtt_support import Collector, listening_ports_of_this_process, need_mosquitto, wait_until
 from station.app import Options, Station
 from station.clock import FakeClock
 from station.core.events import End, Rep
@@ -57,6 +57,7 @@ def test_state_cues_and_the_finished_set_reach_a_subscriber(tmp_path, tls):
         try:
             with _station(tmp_path, clock, block) as station:
                 wait_until(lambda: sub.on("gym/rack-7/online") == [True], what="online true")
+                assert listening_ports_of_this_process() == []  # a client only, never a server
                 _one_set(station, clock)
             # a clean stop right after the set: it went out and left the outbox first
             from station.net.outbox import pending_count
