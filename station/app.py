@@ -255,6 +255,7 @@ class Station:
         except Exception as exc:  # paho missing, a bad certificate file...
             self._note("mqtt", f"gym network off: {exc}")
             return
+
         def close() -> None:  # the last set first reaches the outbox, then out
             flushed = threading.Event()
             self.recorder.after(flushed.set)
