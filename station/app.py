@@ -61,7 +61,9 @@ def load_config_or_defaults(path: Path | None):
     try:
         return load_config(path), None
     except ConfigError as exc:
-        return parse_config(""), f"config error, defaults in use: {exc}"
+        more = len(exc.errors) - 1
+        tail = f" (and {more} more: station config check)" if more else ""
+        return parse_config(""), f"config error, defaults in use: {exc}{tail}"
     except OSError as exc:
         return parse_config(""), f"config unreadable, defaults in use: {exc}"
 
@@ -592,16 +594,21 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
         base = method
     else:
         names = list(PRESETS) + list(presets)
-        raise PlanError(f"unknown method or preset {method!r}; known: {', '.join(names)}")
+        raise PlanError(f"unknown method or preset {method!r}{_did_you_mean(method, names)}; "
+                        f"known: {', '.join(names)}")
     params.update(overrides)
     ex = config.exercises.get(exercise) if exercise else None
-    if exercise and ex is None and config.exercises:
-        raise PlanError(f"unknown exercise {exercise!r}; the config has: {', '.join(config.exercises)}")
     if base == "mechanical-drop-set" and "variations" not in params:
         from .core.variations import variations_for
 
         params["variations"] = variations_for(exercise, ex.variations if ex is not None else ())
     info: list[str] = []
+    if exercise and ex is None:  # run it all the same, recorded under this name
+        known = ", ".join(config.exercises) or "none"
+        where = f" in {config.source}" if config.source else ""
+        info.append(f"exercise {exercise!r} is not in the config{where}"
+                    f"{_did_you_mean(exercise, list(config.exercises))} (known: {known}); "
+                    f"running without its plates or 1RM, recorded as {exercise!r}")
     reach_warning = ""
     units = loads.Units(getattr(config, "units", "kg"))
     show = units.show
@@ -650,6 +657,13 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     if not plan.spotter and guardrails.spotter_required(base, ex.kind if ex is not None else None):
         plan = dataclasses.replace(plan, spotter=True)  # barbell drop sets
     return Prepared(plan, warnings, exercise, load_kg, info, strips, plates)
+
+
+def _did_you_mean(name: str, names: list[str]) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(name, names, n=1)
+    return f" (did you mean {near[0]}?)" if near else ""
 
 
 def _plan_summary(plan: Plan) -> str:

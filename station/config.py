@@ -5,7 +5,8 @@ Every section and key is optional (a missing one takes the default shown in
 :func:`example_config`), but an unknown section or key, a value of the wrong
 type or out of its range is a :class:`ConfigError` whose one-line message names
 the file, the line (when known), the key path and what was expected versus
-what was found. Only the first problem is reported.
+what was found. Every problem in the file is found: the error raised is the
+first (in file order) and carries them all in ``errors``.
 
 Where the file is looked for (:func:`find_config_path`): an explicit path, else
 ``$XDG_CONFIG_HOME/station/station.toml`` (``~/.config/...`` when unset), then
@@ -32,6 +33,7 @@ from station.core.methods import PRESETS, Plan, PlanError, compile_plan
 from .config_example import example_config  # noqa: F401  (re-exported: `station config example`)
 from .config_lines import _find_line, key_path
 from .config_net import CoachConfig, MqttConfig, coach_section, mqtt_section
+from .serial_url import serial_url_problem
 
 SYSTEM_CONFIG_PATH = Path("/etc/station/station.toml")
 DEFAULT_PLATES_KG = (25.0, 25.0, 25.0, 25.0, 20.0, 15.0, 10.0, 5.0, 2.5, 1.25)
@@ -47,6 +49,8 @@ class ConfigError(ValueError):
         self.file, self.line, self.key, self.problem = file, line, key, problem
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
+        #: every problem found in the file, in file order (this one first)
+        self.errors: tuple[ConfigError, ...] = (self,)
 
 
 @dataclass(frozen=True)
@@ -183,10 +187,10 @@ class Config:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     history: HistoryConfig = field(default_factory=HistoryConfig)
     guardrails: GuardrailsConfig = field(default_factory=GuardrailsConfig)
-    training: TrainingConfig = field(default_factory=TrainingConfig)
-    units: str = "kg"
     exercises: Mapping[str, Exercise] = field(default_factory=lambda: MappingProxyType({}))
     presets: Mapping[str, UserPreset] = field(default_factory=lambda: MappingProxyType({}))
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    units: str = "kg"
     source: Path | None = None
     mqtt: MqttConfig | None = None  # None: no [mqtt], nothing on the network
     coach: CoachConfig | None = None
@@ -262,22 +266,34 @@ def parse_config(text: str, source: Path | None = None, env: Mapping[str, str] |
     """Check TOML ``text`` (read from ``source``, for messages and relative
     paths) and build the Config. Raises ConfigError."""
     name = str(source) if source is not None else "<string>"
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark (Windows editors write one): not part of the TOML
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"at line (\d+)", str(e))
         raise ConfigError(name, int(m.group(1)) if m else None, None, f"invalid TOML: {e}") from None
-    try:
-        return _build(data, source, os.environ if env is None else env)
-    except _Problem as p:
-        raise ConfigError(name, _find_line(text, p.path), key_path(p.path), p.text) from None
+    except RecursionError:
+        raise ConfigError(name, None, None, "invalid TOML: arrays or tables nested too deeply") from None
+    problems: list[_Problem] = []
+    config = _build(data, source, os.environ if env is None else env, problems)
+    if problems:
+        errors = [ConfigError(name, _find_line(text, p.path), key_path(p.path), p.text)
+                  for p in problems]
+        errors.sort(key=lambda e: (e.line is None, e.line or 0))
+        first = errors[0]
+        first.errors = tuple(errors)
+        raise first
+    return config
 
 
 # -- checking values --------------------------------------------------------
 
 
 class _Problem(Exception):
-    """The first thing wrong, at ``path`` (TOML key parts)."""
+    """One thing wrong, at ``path`` (TOML key parts). Raised where a whole
+    entry cannot be read on; otherwise appended to the problems list and
+    the default used, so that every problem in a file is found."""
 
     def __init__(self, path: tuple[str, ...], text: str) -> None:
         super().__init__(text)
@@ -319,19 +335,33 @@ def _unknown(path: tuple[str, ...], allowed: tuple[str, ...], what: str) -> _Pro
 
 
 class _Table:
-    """Typed, strict reads of one TOML table; unknown keys fail at once."""
+    """Typed, strict reads of one TOML table. A bad value or an unknown key
+    is appended to ``problems`` and the read returns the default."""
 
-    def __init__(self, data: Mapping[str, object], path: tuple[str, ...], allowed: tuple[str, ...]):
+    def __init__(self, data: Mapping[str, object], path: tuple[str, ...], allowed: tuple[str, ...],
+                 problems: list[_Problem] | None = None):
+        self.problems = problems  # None: the first problem is raised (station.config_net)
         for key in data:
             if key not in allowed:
-                raise _unknown(path + (key,), allowed, "key")
-        self.data, self.path = data, path
+                self._note(_unknown(path + (key,), allowed, "key"))
+        self.data = {k: v for k, v in data.items() if k in allowed}
+        self.path = path
 
     def has(self, key: str) -> bool:
         return key in self.data
 
     def fail(self, key: str, expected: str) -> _Problem:
         return _Problem(self.path + (key,), f"expected {expected}, found {_found(self.data.get(key, _MISSING))}")
+
+    def bad(self, key: str, expected: str, default):  # type: ignore[no-untyped-def]
+        """Note that ``key`` is not ``expected``; the default to go on with."""
+        self._note(self.fail(key, expected))
+        return default
+
+    def _note(self, problem: _Problem) -> None:
+        if self.problems is None:
+            raise problem
+        self.problems.append(problem)
 
     def number(self, key: str, default: float | None, lo: float, hi: float, unit: str = "",
                lo_open: bool = False) -> float | None:
@@ -342,53 +372,65 @@ class _Table:
         low = f"over {_num(lo)} and at most" if lo_open else f"from {_num(lo)} to"
         expected = f"a number {low} {_num(hi)}{unit}"
         if not _is_number(value) or not math.isfinite(value):
-            raise self.fail(key, expected)
+            return self.bad(key, expected, default)
         if not (lo < value if lo_open else lo <= value) or value > hi:
-            raise self.fail(key, expected)
+            return self.bad(key, expected, default)
         return float(value)
 
     def whole(self, key: str, default: int, lo: int, hi: int, what: str = "a whole number") -> int:
         value = self.data.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-            raise self.fail(key, f"{what} from {lo} to {hi}")
+            return self.bad(key, f"{what} from {lo} to {hi}", default)
         return value
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            raise self.fail(key, "true or false")
+            return self.bad(key, "true or false", default)
         return value
 
     def text(self, key: str, default: str) -> str:
         value = self.data.get(key, default)
         if not isinstance(value, str):
-            raise self.fail(key, "a string")
+            return self.bad(key, "a string", default)
         return value
 
     def choice(self, key: str, default: str, choices: tuple[str, ...]) -> str:
         value = self.data.get(key, default)
         if not isinstance(value, str) or value not in choices:
-            raise self.fail(key, "one of " + ", ".join(f'"{c}"' for c in choices))
+            return self.bad(key, "one of " + ", ".join(f'"{c}"' for c in choices), default)
         return value
 
-    def weights(self, key: str, default: tuple[float, ...], hi: float,
-                unit: str = "kg") -> tuple[float, ...]:
-        """An array of positive weights, returned sorted heaviest first."""
+    def weights(self, key: str, default: tuple[float, ...], hi: float, most: int,
+                distinct: int, unit: str = "kg") -> tuple[float, ...]:
+        """An array of at most ``most`` positive weights (``distinct``
+        different ones at most), returned sorted heaviest first."""
         value = self.data.get(key, list(default))
         expected = f"an array of numbers over 0 and at most {_num(hi)} {unit}"
         if not isinstance(value, list):
-            raise self.fail(key, expected)
+            return self.bad(key, expected, default)
         for i, item in enumerate(value):
             if not _is_number(item) or not math.isfinite(item) or not 0 < item <= hi:
-                raise _Problem(self.path + (key,), f"expected {expected}, found {_found(item)} at item {i + 1}")
+                self._note(_Problem(self.path + (key,),
+                                    f"expected {expected}, found {_found(item)} at item {i + 1}"))
+                return default
+        if len(value) > most:
+            return self.bad(key, f"at most {most} weights", default)
+        if len({round(float(x) * 1000) for x in value}) > distinct:
+            return self.bad(key, f"at most {distinct} different weights", default)
         return tuple(sorted((float(x) for x in value), reverse=True))
 
 
-def _table(data: Mapping[str, object], key: str, path: tuple[str, ...] = ()) -> Mapping[str, object]:
+def _table(data: Mapping[str, object], key: str, path: tuple[str, ...] = (),
+           problems: list[_Problem] | None = None) -> Mapping[str, object]:
     value = data.get(key, {})
     if not isinstance(value, dict):
         where = key_path(path + (key,))
-        raise _Problem(path + (key,), f"expected a table [{where}], found {_found(value)}")
+        problem = _Problem(path + (key,), f"expected a table [{where}], found {_found(value)}")
+        if problems is None:
+            raise problem
+        problems.append(problem)
+        return {}
     return value
 
 
@@ -402,11 +444,19 @@ _LB_KG = 0.45359237
 _LB_DEFAULTS = {"bar": 45.0, "plates": (45.0, 45.0, 45.0, 45.0, 35.0, 25.0, 10.0, 5.0, 2.5),
                 "increment": 10.0}
 _PIN_WHAT = "a BCM pin number"
+#: Most plates per side / dumbbells on the rack, and most different weights among
+#: them: a whole gym's worth, and what keeps the plate search quick (docs/reliability.md).
+MAX_PLATES = 40
+MAX_PLATE_WEIGHTS = 16
+MAX_DUMBBELLS = 100
+#: The finest machine stack step, kg (a micro-weight add-on is 0.25-1.25 kg).
+MIN_INCREMENT_KG = 0.1
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _pins(data: Mapping[str, object]) -> PinsConfig:
+def _pins(data: Mapping[str, object], ps: list[_Problem]) -> PinsConfig:
     t = _Table(data, ("pins",), ("factory", "button", "spotter_button", "buzzer", "buzzer_kind",
-                                 "buzzer_active_high"))
+                                 "buzzer_active_high"), ps)
     d = PinsConfig()
     spotter = t.data.get("spotter_button", 0)
     if not (spotter == 0 and type(spotter) is int):
@@ -421,15 +471,15 @@ def _pins(data: Mapping[str, object]) -> PinsConfig:
     )
     if pins.button == pins.buzzer:
         blame, other = ("buzzer", "button") if t.has("buzzer") else ("button", "buzzer")
-        raise t.fail(blame, f"a pin other than {other}'s ({getattr(pins, other)})")
+        ps.append(t.fail(blame, f"a pin other than {other}'s ({getattr(pins, other)})"))
     if pins.spotter_button in (pins.button, pins.buzzer):
-        raise t.fail("spotter_button", f"0 (none) or a pin other than button's ({pins.button}) "
-                                       f"and buzzer's ({pins.buzzer})")
+        ps.append(t.fail("spotter_button", f"0 (none) or a pin other than button's ({pins.button}) "
+                                           f"and buzzer's ({pins.buzzer})"))
     return pins
 
 
-def _gestures(data: Mapping[str, object]) -> GestureConfig:
-    t = _Table(data, ("gestures",), ("debounce_s", "hold_s", "end_hold_s", "double_s"))
+def _gestures(data: Mapping[str, object], ps: list[_Problem]) -> GestureConfig:
+    t = _Table(data, ("gestures",), ("debounce_s", "hold_s", "end_hold_s", "double_s"), ps)
     d = GestureConfig()
     gestures = GestureConfig(
         debounce_s=t.number("debounce_s", d.debounce_s, 0.001, 0.2, " s"),
@@ -439,17 +489,18 @@ def _gestures(data: Mapping[str, object]) -> GestureConfig:
     )
     if gestures.end_hold_s <= gestures.hold_s:
         if t.has("end_hold_s"):
-            raise t.fail("end_hold_s", f"a number over hold_s ({_num(gestures.hold_s)} s) and at most 10 s")
-        raise t.fail("hold_s", f"a number under end_hold_s ({_num(gestures.end_hold_s)} s)")
+            ps.append(t.fail("end_hold_s", f"a number over hold_s ({_num(gestures.hold_s)} s) and at most 10 s"))
+        else:
+            ps.append(t.fail("hold_s", f"a number under end_hold_s ({_num(gestures.end_hold_s)} s)"))
     return gestures
 
 
-def _sound(data: Mapping[str, object]) -> SoundConfig:
-    t = _Table(data, ("sound",), ("volume", "quiet", "speech", "buffer_samples"))
+def _sound(data: Mapping[str, object], ps: list[_Problem]) -> SoundConfig:
+    t = _Table(data, ("sound",), ("volume", "quiet", "speech", "buffer_samples"), ps)
     d = SoundConfig()
     buffer = t.data.get("buffer_samples", d.buffer_samples)
     if isinstance(buffer, bool) or not isinstance(buffer, int) or buffer not in {2**k for k in range(6, 13)}:
-        raise t.fail("buffer_samples", "a power of two from 64 to 4096")
+        buffer = t.bad("buffer_samples", "a power of two from 64 to 4096", d.buffer_samples)
     return SoundConfig(
         volume=t.number("volume", d.volume, 0.0, 1.0),
         quiet=t.flag("quiet", d.quiet),
@@ -458,26 +509,42 @@ def _sound(data: Mapping[str, object]) -> SoundConfig:
     )
 
 
-def _serial(data: Mapping[str, object]) -> SerialConfig:
-    t = _Table(data, ("serial",), ("url", "baud"))
+def _serial(data: Mapping[str, object], ps: list[_Problem]) -> SerialConfig:
+    t = _Table(data, ("serial",), ("url", "baud"), ps)
     d = SerialConfig()
-    return SerialConfig(url=t.text("url", d.url), baud=t.whole("baud", d.baud, 50, 4_000_000))
+    url = t.text("url", d.url)
+    problem = serial_url_problem(url) if url else None
+    if problem is not None:
+        ps.append(_Problem(("serial", "url"), problem))
+        url = d.url
+    return SerialConfig(url=url, baud=t.whole("baud", d.baud, 50, 4_000_000))
 
 
-def _display(data: Mapping[str, object]) -> DisplayConfig:
-    t = _Table(data, ("display",), ("mode", "window_size"))
+def _display(data: Mapping[str, object], ps: list[_Problem]) -> DisplayConfig:
+    t = _Table(data, ("display",), ("mode", "window_size"), ps)
     d = DisplayConfig()
     size = t.data.get("window_size", list(d.window_size))
-    if (not isinstance(size, list) or len(size) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) and 160 <= v <= 8192 for v in size)):
-        raise t.fail("window_size", "[width, height] in pixels, each from 160 to 8192")
+    expected = "[width, height] in pixels, each from 160 to 8192"
+    if not isinstance(size, list) or len(size) != 2:
+        size = t.bad("window_size", expected, d.window_size)
+    else:
+        for what, v in zip(("width", "height"), size):
+            if not (isinstance(v, int) and not isinstance(v, bool) and 160 <= v <= 8192):
+                ps.append(_Problem(("display", "window_size"),
+                                   f"expected {expected}, found {_found(v)} for the {what}"))
+                size = d.window_size
+                break
     mode = t.choice("mode", d.mode, ("auto", "fullscreen", "window", "terminal", "none"))
     return DisplayConfig(mode=mode, window_size=(size[0], size[1]))
 
 
-def _history(data: Mapping[str, object], source: Path | None, env: Mapping[str, str]) -> HistoryConfig:
-    t = _Table(data, ("history",), ("db",))
+def _history(data: Mapping[str, object], source: Path | None, env: Mapping[str, str],
+             ps: list[_Problem]) -> HistoryConfig:
+    t = _Table(data, ("history",), ("db",), ps)
     db = t.text("db", "")
+    if db and "\0" in db:
+        ps.append(t.fail("db", "a file path (no NUL character)"))
+        db = ""
     if not db:
         return HistoryConfig(db="")
     path = _home(env) / db[2:] if db == "~" or db.startswith("~/") else Path(db)
@@ -486,8 +553,8 @@ def _history(data: Mapping[str, object], source: Path | None, env: Mapping[str, 
     return HistoryConfig(db=str(path))
 
 
-def _guardrails(data: Mapping[str, object]) -> GuardrailsConfig:
-    t = _Table(data, ("guardrails",), ("overuse_sessions", "overuse_days", "warn_consecutive_days"))
+def _guardrails(data: Mapping[str, object], ps: list[_Problem]) -> GuardrailsConfig:
+    t = _Table(data, ("guardrails",), ("overuse_sessions", "overuse_days", "warn_consecutive_days"), ps)
     d = GuardrailsConfig()
     return GuardrailsConfig(
         overuse_sessions=t.whole("overuse_sessions", d.overuse_sessions, 0, 100),
@@ -503,69 +570,82 @@ _KIND_KEYS = (("barbell", ("bar", "plates")), ("dumbbell", ("dumbbells",)),
 def _names(t: "_Table", key: str) -> tuple[str, ...]:
     value = t.data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise t.fail(key, "an array of names")
+        return t.bad(key, "an array of names", ())
     return tuple(v.strip() for v in value)
 
 
-def _exercise(name: str, data: Mapping[str, object], units: str = "kg") -> Exercise:
+def _check_name(path: tuple[str, ...], name: str) -> None:
+    """A table name shown on screen and typed on the command line: printable."""
+    if not name.strip() or _CONTROL.search(name) or len(name) > 64:
+        raise _Problem(path, f"expected a name of 1 to 64 printable characters, found {json.dumps(name)}")
+
+
+def _exercise(name: str, data: Mapping[str, object], ps: list[_Problem], units: str = "kg") -> Exercise:
+    _check_name(("exercises", name), name)
     other = "lb" if units == "kg" else "kg"
     for key in data:
         base, _, unit = key.rpartition("_")
         if unit == other and base in ("one_rm", "bar", "plates", "dumbbells", "increment"):
-            raise _Problem(("exercises", name, key),
-                           f'units is "{units}": give {base}_{units} (in {units})')
+            ps.append(_Problem(("exercises", name, key),
+                               f'units is "{units}": give {base}_{units} (in {units})'))
     u = lambda base: f"{base}_{units}"  # noqa: E731
-    t = _Table(data, ("exercises", name), ("kind", u("one_rm"), u("bar"), u("plates"),
-                                           u("dumbbells"), u("increment"), "muscles",
-                                           "variations"))
+    t = _Table({k: v for k, v in data.items() if not k.endswith("_" + other)}, ("exercises", name),
+               ("kind", u("one_rm"), u("bar"), u("plates"), u("dumbbells"), u("increment"),
+                "muscles", "variations"), ps)
     d = Exercise(name)
     kind = t.choice("kind", d.kind, tuple(k for k, _ in _KIND_KEYS))
     for other_kind, keys in _KIND_KEYS:
         for key in keys:
             if other_kind != kind and t.has(u(key)):
-                raise _Problem(t.path + (u(key),), f'only for kind "{other_kind}", this exercise is "{kind}"')
+                ps.append(_Problem(t.path + (u(key),),
+                                   f'only for kind "{other_kind}", this exercise is "{kind}"'))
     k = 1.0 if units == "kg" else 1 / _LB_KG  # kg limits in the file's units
     lim = lambda kg: round(kg * k)  # noqa: E731
     to_kg = (lambda x: x) if units == "kg" else (lambda x: x * _LB_KG)  # noqa: E731
     dflt = {"bar": d.bar_kg, "plates": d.plates_kg, "increment": d.increment_kg} if units == "kg" \
         else _LB_DEFAULTS
+    step_lo = MIN_INCREMENT_KG if units == "kg" else round(MIN_INCREMENT_KG / _LB_KG, 1)
     one_rm = t.number(u("one_rm"), None, 0, lim(1000), f" {units}", lo_open=True)
     return Exercise(
         name=name,
         kind=kind,
         one_rm_kg=None if one_rm is None else to_kg(one_rm),
         bar_kg=to_kg(t.number(u("bar"), dflt["bar"], 0, lim(50), f" {units}")),
-        plates_kg=tuple(to_kg(x) for x in t.weights(u("plates"), dflt["plates"], lim(50), units)),
-        dumbbells_kg=tuple(to_kg(x) for x in t.weights(u("dumbbells"), d.dumbbells_kg, lim(200), units)),
-        increment_kg=to_kg(t.number(u("increment"), dflt["increment"], 0, lim(50), f" {units}",
-                                    lo_open=True)),
+        plates_kg=tuple(to_kg(x) for x in t.weights(u("plates"), dflt["plates"], lim(50), MAX_PLATES,
+                                                     MAX_PLATE_WEIGHTS, units)),
+        dumbbells_kg=tuple(to_kg(x) for x in t.weights(u("dumbbells"), d.dumbbells_kg, lim(200),
+                                                        MAX_DUMBBELLS, MAX_DUMBBELLS, units)),
+        increment_kg=to_kg(t.number(u("increment"), dflt["increment"], step_lo, lim(50), f" {units}")),
         muscles=_names(t, "muscles"),
         variations=_names(t, "variations"),
     )
 
 
-def _training(data: Mapping[str, object]) -> TrainingConfig:
-    t = _Table(data, ("training",), ("block_weeks", "block_start"))
+def _training(data: Mapping[str, object], ps: list[_Problem]) -> TrainingConfig:
+    t = _Table(data, ("training",), ("block_weeks", "block_start"), ps)
     if not t.has("block_weeks") and not t.has("block_start"):
         return TrainingConfig()
     if not t.has("block_weeks"):
-        raise t.fail("block_weeks", "the block's length in weeks (from 2 to 52) with block_start")
+        ps.append(t.fail("block_weeks", "the block's length in weeks (from 2 to 52) with block_start"))
+        return TrainingConfig()
     weeks = t.whole("block_weeks", 10, 2, 52, "a number of weeks")
     start = t.data.get("block_start", _MISSING)
     if isinstance(start, datetime) or not isinstance(start, date):
-        raise t.fail("block_start", "the block's first day as a TOML date, e.g. 2026-10-05")
+        ps.append(t.fail("block_start", "the block's first day as a TOML date, e.g. 2026-10-05"))
+        return TrainingConfig()
     return TrainingConfig(weeks, start)
 
 
 def _preset(name: str, data: Mapping[str, object], exercises: Mapping[str, Exercise],
-            units: str = "kg") -> UserPreset:
+            ps: list[_Problem], units: str = "kg") -> UserPreset:
     path = ("presets", name)
     if name in PRESETS:
         raise _Problem(path, f"expected a name that is not a built-in method ({', '.join(PRESETS)}), "
                              f"found {json.dumps(name)}")
-    if not name or name.startswith("-") or any(c.isspace() for c in name):
+    if (not name or name.startswith("-") or any(c.isspace() for c in name)
+            or _CONTROL.search(name) or len(name) > 64):
         raise _Problem(path, f"expected a name usable as `station run <name>` (no spaces, not starting "
-                             f"with '-'), found {json.dumps(name)}")
+                             f"with '-', at most 64 characters), found {json.dumps(name)}")
     method = data.get("method", _MISSING)
     if not isinstance(method, str) or method not in PRESETS:
         raise _Problem(path + ("method",), f"expected a method, one of {', '.join(PRESETS)}; "
@@ -576,37 +656,42 @@ def _preset(name: str, data: Mapping[str, object], exercises: Mapping[str, Exerc
                        f'units is "{units}": give {load_key} (in {units})')
     own = ("method", "exercise", load_key)
     method_params = tuple(p.name for p in PRESETS[method].params)
-    t = _Table(data, path, own + method_params)
-    exercise = data.get("exercise")
+    t = _Table(data, path, own + method_params, ps)
+    exercise = t.data.get("exercise")
     if exercise is not None and (not isinstance(exercise, str) or exercise not in exercises):
         known = ", ".join(exercises) if exercises else "none defined"
-        raise t.fail("exercise", f"the name of an [exercises.*] entry ({known})")
+        exercise = t.bad("exercise", f"the name of an [exercises.*] entry ({known})", None)
     load_kg = t.number(load_key, None, 0, 1000 if units == "kg" else round(1000 / _LB_KG), f" {units}")
     if load_kg is not None and units == "lb":
         load_kg *= _LB_KG
     params: dict[str, object] = {}
+    before = len(ps)
     for key in method_params:
         if not t.has(key):
             continue
-        value, param = data[key], PRESETS[method].param(key)
+        value, param = t.data[key], PRESETS[method].param(key)
         if param.kind == "list":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise t.fail(key, "an array of strings")
+                ps.append(t.fail(key, "an array of strings"))
+                continue
             value = tuple(value)
         elif param.kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
-            raise t.fail(key, f"a whole number of {param.unit or 'times'}")
+            ps.append(t.fail(key, f"a whole number of {param.unit or 'times'}"))
+            continue
         elif param.kind != "int" and (not _is_number(value) or not math.isfinite(value)):
-            raise t.fail(key, f"a number{' of ' + _units(param.unit) if param.unit else ''}")
+            ps.append(t.fail(key, f"a number{' of ' + _units(param.unit) if param.unit else ''}"))
+            continue
         params[key] = value
-    try:
-        compile_plan(method, params, load_kg)
-    except PlanError as e:
-        msg = str(e)
-        head, _, rest = msg.partition(": ")
-        key = {"load": load_key}.get(head, head)
-        if rest and (key in params or key == load_key):
-            raise _Problem(path + (key,), rest) from None
-        raise _Problem(path, msg) from None
+    if len(ps) == before:  # the plan's own checks, on values that are each readable
+        try:
+            compile_plan(method, params, load_kg)
+        except PlanError as e:
+            msg = str(e)
+            head, _, rest = msg.partition(": ")
+            key = {"load": load_key}.get(head, head)
+            if rest and (key in params or key == load_key):
+                raise _Problem(path + (key,), rest) from None
+            raise _Problem(path, msg) from None
     return UserPreset(name, method, exercise, load_kg, MappingProxyType(params))
 
 
@@ -614,35 +699,58 @@ def _units(unit: str) -> str:
     return {"s": "seconds", "%": "percent"}.get(unit, unit)
 
 
-def _build(data: Mapping[str, object], source: Path | None, env: Mapping[str, str]) -> Config:
+def _build(data: Mapping[str, object], source: Path | None, env: Mapping[str, str],
+           ps: list[_Problem]) -> Config:
     for key in data:
         if key not in _SECTIONS:
-            raise _unknown((key,), _SECTIONS, "section")
+            ps.append(_unknown((key,), _SECTIONS, "section"))
     units = data.get("units", "kg")
     if units not in ("kg", "lb"):
-        raise _Problem(("units",), f'expected "kg" or "lb" (at the top of the file), found {_found(units)}')
+        ps.append(_Problem(("units",), f'expected "kg" or "lb" (at the top of the file), found {_found(units)}'))
+        units = "kg"
     exercises: dict[str, Exercise] = {}
-    for name in _table(data, "exercises"):
-        exercises[name] = _exercise(name, _table(data["exercises"], name, ("exercises",)), units)
+    for name in _table(data, "exercises", (), ps):
+        try:
+            exercises[name] = _exercise(name, _table(data["exercises"], name, ("exercises",), ps), ps,
+                                        units)
+        except _Problem as p:
+            ps.append(p)
     presets: dict[str, UserPreset] = {}
-    for name in _table(data, "presets"):
-        presets[name] = _preset(name, _table(data["presets"], name, ("presets",)), exercises, units)
+    for name in _table(data, "presets", (), ps):
+        try:
+            presets[name] = _preset(name, _table(data["presets"], name, ("presets",), ps), exercises, ps,
+                                    units)
+        except _Problem as p:
+            ps.append(p)
     return Config(
-        pins=_pins(_table(data, "pins")),
-        gestures=_gestures(_table(data, "gestures")),
-        sound=_sound(_table(data, "sound")),
-        serial=_serial(_table(data, "serial")),
-        display=_display(_table(data, "display")),
-        history=_history(_table(data, "history"), source, env),
-        guardrails=_guardrails(_table(data, "guardrails")),
-        training=_training(_table(data, "training")),
+        pins=_pins(_table(data, "pins", (), ps), ps),
+        gestures=_gestures(_table(data, "gestures", (), ps), ps),
+        sound=_sound(_table(data, "sound", (), ps), ps),
+        serial=_serial(_table(data, "serial", (), ps), ps),
+        display=_display(_table(data, "display", (), ps), ps),
+        history=_history(_table(data, "history", (), ps), source, env, ps),
+        guardrails=_guardrails(_table(data, "guardrails", (), ps), ps),
+        training=_training(_table(data, "training", (), ps), ps),
         units=units,
         exercises=MappingProxyType(exercises),
         presets=MappingProxyType(presets),
         source=source,
-        mqtt=mqtt_section(_table(data, "mqtt") if "mqtt" in data else None, source),
-        coach=coach_section(_table(data, "coach") if "coach" in data else None, source),
+        mqtt=_network(mqtt_section, data, "mqtt", source, ps),
+        coach=_network(coach_section, data, "coach", source, ps),
     )
+
+
+def _network(section, data: Mapping[str, object], key: str, source: Path | None,
+             ps: list[_Problem]):  # type: ignore[no-untyped-def]
+    """[mqtt] / [coach] (station.config_net): its first problem, if any."""
+    if key not in data:
+        return None
+    table = _table(data, key, (), ps)
+    try:
+        return section(table, source)
+    except _Problem as p:
+        ps.append(p)
+        return None
 
 
 # -- finding the line of a key ------------------------------------------------

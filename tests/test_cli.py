@@ -46,10 +46,75 @@ def test_presets_shows_the_users_own(tmp_path, capsys):
     (["run", "cluster", "--rest", "700"], "rest: 700 s is over the 10-minute limit"),
     (["run", "cluster", "--drops", "2"], "cluster has no parameter 'drops'"),
     (["run", "cluster", "--rest", "soon"], "--rest: expected a number of seconds, got 'soon'"),
-    (["run", "clusterz"], "unknown method or preset 'clusterz'; known: cluster"),
+    (["run", "clusterz"], "unknown method or preset 'clusterz' (did you mean cluster?); known: cluster"),
 ])
 def test_run_refuses_nonsense_before_opening_anything(argv, message, tmp_path, capsys):
     cfg = tmp_path / "station.toml"
     cfg.write_text("")
     assert main(["--config", str(cfg)] + argv) == 2
     assert message in capsys.readouterr().err
+
+
+# -- commands a user types (issue 10) -------------------------------------------------
+
+
+def test_config_check_reports_every_problem_in_the_file(tmp_path, capsys):
+    cfg = tmp_path / "station.toml"
+    cfg.write_text('[sound]\nvolume = 7\nquiet = "x"\n[pins]\nbuton = 3\n'
+                   '[presets.p]\nmethod = "cluster"\nreps = 0\n')
+    assert main(["config", "check", str(cfg)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{cfg}:2: sound.volume: expected a number from 0 to 1")
+    assert err[1].startswith(f"{cfg}:3: sound.quiet: expected true or false")
+    assert err[2].startswith(f"{cfg}:5: pins.buton: unknown key (did you mean button?)")
+    assert err[3].startswith(f"{cfg}:8: presets.p.reps:")
+    assert err[4] == f"4 problems in {cfg}"
+
+
+def test_config_after_the_subcommand_is_the_file_checked(tmp_path, capsys):
+    cfg = tmp_path / "mine.toml"
+    cfg.write_text("[sound]\nvolume = 0.5\n")
+    assert main(["config", "check", "--config", str(cfg)]) == 0
+    assert capsys.readouterr().out.startswith(f"OK: {cfg}")
+    cfg.write_text("[sound]\nvolume = 5\n")
+    assert main(["config", "check", "--config", str(cfg)]) == 2
+    assert "sound.volume" in capsys.readouterr().err
+
+
+def test_a_misspelt_method_gets_a_suggestion(tmp_path, capsys):
+    cfg = tmp_path / "station.toml"
+    cfg.write_text("")
+    assert main(["run", "clustr", "--config", str(cfg)]) == 2
+    assert "unknown method or preset 'clustr' (did you mean cluster?)" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(30)
+def test_run_with_an_exercise_not_in_the_config_says_so_and_records_it(tmp_path):
+    import threading
+
+    from station.app import Options, Station
+    from station.clock import FakeClock
+    from station.core.events import End, Rep
+    from station.store import History
+
+    cfg = tmp_path / "station.toml"
+    cfg.write_text('[exercises.squat]\nkind = "barbell"\n')
+    said: list[str] = []
+    clock = FakeClock()
+    opts = Options(method="cluster", exercise="sqat", pins="mock", display="none",
+                   db=tmp_path / "h.sqlite3", config=cfg, sound=False, sets=1)
+    with Station(opts, clock=clock, out=said.append) as station:
+        done: list[int] = []
+        t = threading.Thread(target=lambda: done.append(station.run()), daemon=True)
+        t.start()
+        for _ in range(3):
+            station.loop.post(Rep(clock.now()))
+        station.loop.post(End(clock.now()))
+        t.join(20)
+        assert done == [0]
+    assert any("exercise 'sqat' is not in the config" in s and "did you mean squat?" in s
+               for s in said), said
+    with History.open(tmp_path / "h.sqlite3", clock.offset_s, readonly=True) as h:
+        [session] = h.sessions()
+    assert session["exercise"] == "sqat"
+    assert sum(b["reps"] for b in session["bouts"]) == 3

@@ -81,8 +81,15 @@ def test_user_preset_brings_its_method_exercise_and_params():
 def test_unknown_names_are_refused_with_the_known_ones():
     with pytest.raises(PlanError, match="known: cluster, sport-cluster"):
         prepare(CONFIG, "clusters", {}, None, None)
-    with pytest.raises(PlanError, match="unknown exercise 'bench'.*squat, leg-press, curl"):
-        prepare(CONFIG, "cluster", {}, None, "bench")
+    with pytest.raises(PlanError, match=r"'clustr' \(did you mean cluster\?\)"):
+        prepare(CONFIG, "clustr", {}, None, None)
+
+
+def test_an_exercise_not_in_the_config_is_named_and_run_all_the_same():
+    p = prepare(CONFIG, "cluster", {}, None, "sqat")
+    assert p.exercise == "sqat" and p.load_kg is None
+    assert any("exercise 'sqat' is not in the config (did you mean squat?)" in line
+               and "squat, leg-press, curl" in line for line in p.info), p.info
 
 
 MECH = parse_config("""

@@ -2,7 +2,7 @@
 
 ``check`` validates the given file (else the global ``--config``, else the one
 the search finds): "OK: <file>" and a one-line summary on stdout, exit 0; the
-ConfigError on stderr, exit 2. With no file anywhere it says the defaults are
+ConfigError on stderr (every problem in the file, one line each), exit 2. With no file anywhere it says the defaults are
 in use (exit 0). Presets with values outside the recommended ranges are
 accepted; their warnings go to stderr. ``example`` prints a commented config.
 """
@@ -44,6 +44,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     check.add_argument("path", nargs="?", type=Path, metavar="PATH",
                        help="the file to check (default: --config, else the search)")
+    check.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="PATH",
+                       help="the file to check (as PATH)")
     sub.add_parser("example", help="print a commented config with every key at its default",
                    description="Print a commented config with every key at its default.")
     parser.set_defaults(func=run)
@@ -68,7 +70,10 @@ def _check(explicit: Path | None, env: Mapping[str, str], system_path: Path) -> 
             return 0
         config = load_config(path, env, system_path)
     except ConfigError as e:
-        print(e, file=sys.stderr)
+        for err in e.errors:
+            print(err, file=sys.stderr)
+        if len(e.errors) > 1:
+            print(f"{len(e.errors)} problems in {e.file}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     print(f"OK: {path}")
     print(summary(config))
