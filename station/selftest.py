@@ -88,10 +88,22 @@ class Report:
             lines.append(f"{it.name:<{width}}  {it.status:<7}  {it.detail}".rstrip())
         if self.stopped:
             lines.append(f"check stopped: {self.stopped}")
-        failed = len(self.failed)
-        lines.append("all good" if not failed and not self.stopped
-                     else f"{failed} item(s) failed" if failed else "not finished")
+        lines.append(self.verdict())
         return "\n".join(lines)
+
+    def verdict(self) -> str:
+        """The last line: "all good" only when every item is OK; the items
+        not checked are named (why is on their own line, said once)."""
+        failed = len(self.failed)
+        skipped = [it.name for it in self.items if it.status == SKIPPED]
+        not_checked = f"not checked: {', '.join(skipped)}" if skipped else ""
+        if failed:
+            return f"{failed} item(s) failed" + (f"; {not_checked}" if skipped else "")
+        if self.stopped:
+            return "not finished"
+        if skipped:
+            return f"nothing failed; {not_checked} (why: on their lines above)"
+        return "all good"
 
 
 @dataclass(frozen=True)
@@ -492,7 +504,8 @@ class SelfTest:
             self.loop.notes.pop(item.key, None)
         else:
             self.loop.notes[item.key] = item.text
-            self.out(f"  note: {item.text}")
+            if (item.key, item.text) not in self.station.notes:  # the station said it already
+                self.out(f"  note: {item.text}")
         self._present("notes", notes=tuple(self.loop.notes.values()))
 
     # ------------------------------------------------------------ output

@@ -148,7 +148,11 @@ def test_press_hold_and_double_press_are_reported_ok(tmp_path: Path) -> None:
     assert report.item("speaker").status == SKIPPED and report.item("speaker").detail == "--no-sound"
     assert report.item("remote link").status == SKIPPED
     assert report.exit_code == 0
-    assert "all good" in report.table()
+    # two items were not checked: not "all good", and each says why on its own line only
+    verdict = report.table().splitlines()[-1]
+    assert verdict == "nothing failed; not checked: speaker, remote link (why: on their lines above)"
+    assert "all good" not in report.table()
+    assert sum("--no-sound" in line for line in person.lines) == 1
     # each step is on the screen too, as a message with its prompt
     prompts = [d.get("prompt", "") for kind, d in screen.shown if kind == "message"]
     assert any("press the button once" in p for p in prompts)
@@ -434,3 +438,25 @@ def test_bad_options_are_refused(capsys) -> None:
         main(["check", "--cues", "rep,beep"])
     assert exc.value.code == 2
     assert "unknown cue(s) beep" in capsys.readouterr().err
+
+
+def test_all_good_only_when_every_item_passed() -> None:
+    from station.selftest import FAILED, Item, Report
+
+    assert Report([Item("a", OK), Item("b", OK)]).verdict() == "all good"
+    assert Report([Item("a", OK), Item("b", SKIPPED, "why")]).verdict() == (
+        "nothing failed; not checked: b (why: on their lines above)")
+    assert Report([Item("a", FAILED), Item("b", SKIPPED)]).verdict() == (
+        "1 item(s) failed; not checked: b")
+
+
+def test_a_note_the_station_already_said_is_not_printed_again(tmp_path: Path) -> None:
+    cfg = tmp_path / "station.toml"
+    cfg.write_text("[sound]\nvolume = 9\n")
+    said: list[str] = []
+    opts = Options(pins="mock", display="none", sound=False, db=tmp_path / "h.sqlite3",
+                   config=cfg)
+    with Station(opts, out=said.append) as station:
+        settings = CheckSettings(timeout_s=0.05, gap_s=0.0, cues=())
+        SelfTest(station, settings, out=said.append).run()
+    assert sum("sound.volume" in line for line in said) == 1, said
