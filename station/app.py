@@ -212,10 +212,16 @@ class Station:
             else:
                 post(item)
 
-        self.remote = SerialRemote(url, relay, self.clock.now, baud=self.config.serial.baud,
-                                   version=__version__)
+        remote = SerialRemote(url, relay, self.clock.now, baud=self.config.serial.baud,
+                              version=__version__)
+        try:
+            remote.start()
+        except (ValueError, TypeError) as exc:  # a URL pyserial refuses: no remote, said once
+            remote.close()
+            self._note("remote", f"remote off: serial url {url!r}: {exc}")
+            return
+        self.remote = remote
         self._stack.callback(self.remote.close)
-        self.remote.start()
         self.loop._on_cue = lambda cue: self.remote.send_cue(cue.name)
         self.loop._on_state = self.remote.send_state
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 
@@ -20,8 +22,21 @@ failure, 3 s to end the set; two quick presses undo a rep.
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose refusal is one line on stderr, exit 2:
+    "station load: argument --1rm: ... (see 'station load --help')"."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {_one_line(message)} (see '{self.prog} --help')\n")
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="station", description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Run 'station COMMAND --help' for the options of one command.")
@@ -57,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one line, not a traceback (STATION_DEBUG=1 shows it)
+        if os.environ.get("STATION_DEBUG"):
+            raise
+        print(f"station {args.command}: internal error: {type(exc).__name__}: "
+              f"{_one_line(str(exc), 200)} (a bug; STATION_DEBUG=1 shows where)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

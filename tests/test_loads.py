@@ -372,7 +372,7 @@ def test_load_bad_numbers_are_refused_by_the_parser(capsys):
     with pytest.raises(SystemExit) as e:
         cli(["--1rm", "nan"], capsys)
     assert e.value.code == 2
-    assert "expected more than 0 kg" in capsys.readouterr().err
+    assert "expected a weight over 0 and at most 2500" in capsys.readouterr().err
 
 
 TOML = """

@@ -21,6 +21,7 @@ import math
 import sys
 from typing import Any, TextIO
 
+from station.config import MAX_DUMBBELLS, MAX_PLATE_WEIGHTS, MAX_PLATES, MIN_INCREMENT_KG
 from station.core import loads
 from station.core.loads import DropError, Kit, Loading, Units
 from station.core.methods import PRESETS
@@ -33,14 +34,53 @@ class _Usage(Exception):
 # ---------------------------------------------------------------- argument types
 
 
-def _positive_kg(text: str) -> float:
+#: The heaviest weight an option takes, in kg or lb (--units): 1000 kg is 2205 lb.
+_MOST = 2500.0
+
+
+def _positive_kg(text: str, most: float = _MOST) -> float:
     try:
         kg = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of kg, got {text!r}") from None
-    if not math.isfinite(kg) or kg <= 0:
-        raise argparse.ArgumentTypeError(f"expected more than 0 kg, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a weight, got {_clip(text)!r}") from None
+    if not math.isfinite(kg) or not 0 < kg <= most:
+        raise argparse.ArgumentTypeError(f"expected a weight over 0 and at most {most:g}, "
+                                         f"got {_clip(text)!r}")
     return kg
+
+
+def _clip(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _increment_kg(text: str) -> float:
+    kg = _positive_kg(text, 110.0)
+    if kg < MIN_INCREMENT_KG:
+        raise argparse.ArgumentTypeError(f"expected a stack step of {MIN_INCREMENT_KG:g} to 110, "
+                                         f"got {_clip(text)!r}")
+    return kg
+
+
+def _whole(lo: int, hi: int):  # type: ignore[no-untyped-def]
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {_clip(text)!r}") from None
+        if not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"expected {lo} to {hi}, got {_clip(text)}")
+        return n
+    return parse
+
+
+def _finite(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {_clip(text)!r}") from None
+    if not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {_clip(text)!r}")
+    return v
 
 
 def _bar_kg(text: str) -> float:
@@ -60,16 +100,27 @@ def _kg_list(text: str) -> tuple[float, ...]:
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected COUNTxKG or KG, got {item!r}") from None
         if not 1 <= n <= 100:
-            raise argparse.ArgumentTypeError(f"count in {item!r} must be 1-100")
-        out += [_positive_kg(kg)] * n
+            raise argparse.ArgumentTypeError(f"count in {_clip(item)!r} must be 1-100")
+        out += [_positive_kg(kg, 450.0)] * n
+        if len(out) > MAX_DUMBBELLS:
+            raise argparse.ArgumentTypeError(f"expected at most {MAX_DUMBBELLS} weights")
     return tuple(out)
+
+
+def _plate_list(text: str) -> tuple[float, ...]:
+    plates = _kg_list(text)
+    if len(plates) > MAX_PLATES or max(plates) > 115:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_PLATES} plates of at most 50 kg (110 lb)")
+    if len({round(p * 1000) for p in plates}) > MAX_PLATE_WEIGHTS:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_PLATE_WEIGHTS} different plate weights")
+    return plates
 
 
 def _reps_x_kg(text: str) -> tuple[int, float]:
     """ "5x100" -> (5, 100.0): a set of 5 reps at 100 kg."""
     reps, sep, kg = text.strip().lower().partition("x")
-    if not sep or not reps.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"expected REPSxKG such as 5x100, got {text!r}")
+    if not sep or not reps.strip().isdigit() or not reps.isascii() or len(reps.strip()) > 3:
+        raise argparse.ArgumentTypeError(f"expected REPSxKG such as 5x100, got {_clip(text)!r}")
     return int(reps), _positive_kg(kg)
 
 
@@ -93,15 +144,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="a recent set such as 5x100 to estimate the 1RM from (repeatable: the best counts)",
     )
     what = p.add_mutually_exclusive_group()
-    what.add_argument("--reps", type=int, metavar="N", help="the N-rep-max load")
-    what.add_argument("--percent", type=float, metavar="P", help="P %% of the 1RM")
+    what.add_argument("--reps", type=_whole(1, 100), metavar="N", help="the N-rep-max load")
+    what.add_argument("--percent", type=_finite, metavar="P", help="P %% of the 1RM")
     p.add_argument("--bar", type=_bar_kg, metavar="KG", help="bar weight (barbell)")
-    p.add_argument("--plates", type=_kg_list, metavar="LIST",
+    p.add_argument("--plates", type=_plate_list, metavar="LIST",
                    help="plates available PER SIDE, e.g. 4x25,20,15,10,5,2.5,1.25")
     p.add_argument("--dumbbells", type=_kg_list, metavar="LIST", help="dumbbells on the rack, e.g. 10,12.5,15")
-    p.add_argument("--increment", type=_positive_kg, metavar="KG", help="machine stack step")
-    p.add_argument("--drops", type=int, metavar="N", help="show a drop set of N drops from the load")
-    p.add_argument("--drop-percent", type=float, metavar="P", help="load taken off at each drop, %%")
+    p.add_argument("--increment", type=_increment_kg, metavar="KG", help="machine stack step")
+    p.add_argument("--drops", type=_whole(1, loads.MAX_DROPS), metavar="N",
+                   help="show a drop set of N drops from the load")
+    p.add_argument("--drop-percent", type=_finite, metavar="P", help="load taken off at each drop, %%")
     p.add_argument("--units", choices=loads.UNIT_NAMES,
                    help="kg or lb for every weight given and shown (default: the config's units)")
     p.set_defaults(func=run)

@@ -36,12 +36,31 @@ def _kg(text: str) -> float:
     return v
 
 
+def _serial_url(text: str) -> str:
+    from ..serial_url import serial_url_problem
+
+    problem = serial_url_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _sets(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of sets, got {text[:24]!r}") from None
+    if not 1 <= n <= 1000:
+        raise argparse.ArgumentTypeError(f"expected 1 to 1000 sets, got {text[:24]}")
+    return n
+
+
 def add_device_options(p: argparse.ArgumentParser) -> None:
     """The options every command that runs the station shares."""
     p.add_argument("--pins", choices=("auto", "gpio", "mock"), default=None,
                    help="GPIO pins: the Pi's (gpio) or gpiozero's mock pins (mock); "
                         "default: the config's, else gpio where there is GPIO, else mock")
-    p.add_argument("--serial", metavar="URL", default=None,
+    p.add_argument("--serial", metavar="URL", default=None, type=_serial_url,
                    help="serial remote: a device (/dev/ttyACM0) or pyserial URL (loop://, "
                         "socket://host:port)")
     p.add_argument("--display", choices=("fullscreen", "window", "terminal", "none"), default=None,
@@ -69,7 +88,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         g.add_argument(f"--{name}", dest=f"opt_{name}", metavar=meta, default=None, help=help_)
     p.add_argument("--exercise", metavar="NAME", help="the exercise (an [exercises.NAME] of the config)")
     p.add_argument("--load", type=_kg, metavar="KG", dest="load_kg", help="the starting load, in the config's units (kg unless units = \"lb\")")
-    p.add_argument("--sets", type=int, metavar="N", default=None,
+    p.add_argument("--sets", type=_sets, metavar="N", default=None,
                    help="stop after N sets (default: press for another set until quit)")
     add_device_options(p)
     p.set_defaults(func=run)

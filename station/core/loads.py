@@ -223,22 +223,42 @@ class Loading:
                 " each side")
 
 
+#: Most per-side sums the plate search keeps: beyond it (a kit of dozens of
+#: odd weights) sums closer than total/_MAX_SUMS g are merged, keeping the
+#: better layout, so the search takes a bounded time whatever the kit.
+_MAX_SUMS = 2000
+
+
 def _plate_sums(plates_g: Iterable[int]) -> dict[int, tuple[int, ...]]:
     """Every per-side sum (g) the plates make -> the layout a lifter would use:
-    fewest plates, then the heaviest plates (heaviest first)."""
-    best: dict[int, tuple[int, ...]] = {0: ()}
-    for w, n in sorted(Counter(plates_g).items(), reverse=True):
-        nxt: dict[int, tuple[int, ...]] = {}
-        for s, combo in best.items():
+    fewest plates, then the heaviest plates (heaviest first). With very many
+    different sums, near-equal ones are merged (see :data:`_MAX_SUMS`)."""
+    groups = sorted(Counter(plates_g).items(), reverse=True)
+    res = 1  # bucket width, g: exact until the sums get too many
+    best: dict[int, tuple[int, tuple[int, ...]]] = {0: (0, ())}
+
+    def better(cand: tuple[int, ...], have: tuple[int, ...]) -> bool:
+        return (len(cand), tuple(-x for x in cand)) < (len(have), tuple(-x for x in have))
+
+    for w, n in groups:
+        nxt: dict[int, tuple[int, tuple[int, ...]]] = {}
+        for s, combo in best.values():
             for k in range(n + 1):
                 cand = combo + (w,) * k
-                have = nxt.get(s + w * k)
-                if have is None or (len(cand), tuple(-x for x in cand)) < (
-                    len(have), tuple(-x for x in have)
-                ):
-                    nxt[s + w * k] = cand
+                t = s + w * k
+                have = nxt.get(t // res)
+                if have is None or better(cand, have[1]):
+                    nxt[t // res] = (t, cand)
+        if len(nxt) > _MAX_SUMS:
+            res = max(res, -(-sum(w * n for w, n in groups) // _MAX_SUMS))
+            merged: dict[int, tuple[int, tuple[int, ...]]] = {}
+            for t, cand in nxt.values():
+                have = merged.get(t // res)
+                if have is None or better(cand, have[1]):
+                    merged[t // res] = (t, cand)
+            nxt = merged
         best = nxt
-    return best
+    return {t: combo for t, combo in best.values()}
 
 
 def _nearest(options: Iterable[int], target: int) -> int:
@@ -283,6 +303,8 @@ def round_machine(target_kg: float, increment_kg: float) -> Loading:
     at least one increment (ties: the lighter)."""
     _check_kg("target", target_kg, allow_zero=True)
     inc = _g(_check_kg("increment", increment_kg))
+    if inc < 1:
+        raise ValueError(f"increment: expected at least 0.001 kg, got {increment_kg!r}")
     q, r = divmod(_g(target_kg), inc)
     steps = max(1, q + (2 * r > inc))  # exactly half way: the lighter
     return Loading(_kg(steps * inc), kind="machine")
@@ -316,6 +338,8 @@ class Kit:
                 _check_kg("dumbbell", d)
         else:
             _check_kg("increment", self.increment_kg)
+            if _g(self.increment_kg) < 1:
+                raise ValueError(f"increment: expected at least 0.001 kg, got {self.increment_kg!r}")
 
     @classmethod
     def default(cls, units: Units = KG) -> Kit:
@@ -406,9 +430,13 @@ class Kit:
 # ---------------------------------------------------------------- drop sets
 
 
+#: The most drops a drop-set chain is worked out for (the search grows with them).
+MAX_DROPS = 20
+
+
 def _drop_targets(start_kg: float, drops: int, percent: float) -> list[int]:
-    if isinstance(drops, bool) or not isinstance(drops, int) or drops < 1:
-        raise ValueError(f"drops: expected a whole number of at least 1, got {drops!r}")
+    if isinstance(drops, bool) or not isinstance(drops, int) or not 1 <= drops <= MAX_DROPS:
+        raise ValueError(f"drops: expected a whole number from 1 to {MAX_DROPS}, got {drops!r}")
     if not isinstance(percent, (int, float)) or not 0 < percent < 100:
         raise ValueError(f"drop percent: expected between 0 and 100 %, got {percent!r}")
     k = 1 - percent / 100
@@ -426,6 +454,8 @@ def _best_chain(bar_g: int, side: _Side, targets: list[int]) -> tuple[_Score, li
     plates, sum of the totals: ties go lighter). None: not enough plates."""
     groups = sorted(Counter(side).items(), reverse=True)
     weights = [w for w, _ in groups]
+    if math.prod(n + 1 for _, n in groups) > _MAX_CHAIN_STATES:
+        return _greedy_chain(bar_g, side, targets)
     memo: dict[tuple[int, _Side], tuple[_Score, tuple[_Side, ...]] | None] = {}
 
     def best(i: int, counts: _Side) -> tuple[_Score, tuple[_Side, ...]] | None:
@@ -458,6 +488,39 @@ def _best_chain(bar_g: int, side: _Side, targets: list[int]) -> tuple[_Score, li
         return None
     chain = [start, *result[1]]
     return result[0], [tuple(w for w, k in zip(weights, c) for _ in range(k)) for c in chain]
+
+
+#: Most sub-layouts the exact drop search walks; a bar with more (dozens of
+#: plates per side) gets the greedy search, one drop at a time, in bounded time.
+_MAX_CHAIN_STATES = 400
+
+
+def _greedy_chain(bar_g: int, side: _Side, targets: list[int]) -> tuple[_Score, list[_Side]] | None:
+    """Like :func:`_best_chain`, one drop at a time: each drop keeps the
+    sub-layout of the plates before it whose total is nearest its target,
+    leaving a plate for each drop after it."""
+    chain = [tuple(sorted(side, reverse=True))]
+    miss = inner = totals = 0
+    for i, target in enumerate(targets):
+        cur = chain[-1]
+        left = len(targets) - i - 1
+        now = sum(cur)
+        options = [(t, c) for t, c in _plate_sums(cur).items() if t < now and len(c) >= left]
+        if not options:
+            return None
+        t, kept = min(options, key=lambda o: (abs(bar_g + 2 * o[0] - target), o[0]))
+        kept = tuple(sorted(kept, reverse=True))
+        total = bar_g + 2 * t
+        miss += abs(total - target)
+        inner += not _is_outer_strip(cur, kept)
+        totals += total
+        chain.append(kept)
+    return (miss, inner, totals), chain
+
+
+def _is_outer_strip(before: _Side, after: _Side) -> bool:
+    """Whether ``after`` (heaviest first) is ``before`` with only outer plates off."""
+    return before[:len(after)] == after
 
 
 def _outer_only(counts: tuple[int, ...], kept: tuple[int, ...]) -> bool:
