@@ -27,6 +27,8 @@ from .loop import MainLoop, Note, Quit, SetResult
 from .ui import view
 
 DISPLAYS = ("fullscreen", "window", "terminal", "none")
+#: The signals that end the station cleanly (see Station.install_signals).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 #: How long a thread waiting for the GIL waits before the running thread must
 #: hand it over, s. Python's default (5 ms) let a press wait 5 ms behind the
@@ -307,13 +309,16 @@ class Station:
     # ------------------------------------------------------------ running
 
     def install_signals(self) -> None:
-        """SIGINT/SIGTERM end the set cleanly: recorded as interrupted."""
+        """SIGINT, SIGTERM and SIGHUP end the set cleanly: recorded as
+        interrupted, exit 0. SIGHUP is what the kernel sends when the tty the
+        unit owns (tty1) hangs up: without a handler it killed the station
+        at once with its set left "running"."""
         def handler(signum: int, frame: object) -> None:
             self.notifier.stopping()
             self.loop.post(Quit(signal.Signals(signum).name))
 
-        signal.signal(signal.SIGINT, handler)
-        signal.signal(signal.SIGTERM, handler)
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, handler)
 
     def compile(self, method: str, overrides: dict[str, object], load_kg: float | None,
                 exercise: str | None) -> "Prepared":

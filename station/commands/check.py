@@ -87,7 +87,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"station check: serial url {opts.serial or '([serial] url)'}: {exc}",
               file=sys.stderr)
         return 2
-    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    from ..app import STOP_SIGNALS
+
+    previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
     try:
         with station:
             station.install_signals()
