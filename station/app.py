@@ -200,11 +200,15 @@ class Station:
         from .hw.serial_link import SerialRemote
 
         post = self.loop.post
+        said: list[str | None] = [None]
 
         def relay(item: object) -> None:
             from .hw.serial_link import RemoteStatus
 
             if isinstance(item, RemoteStatus):
+                if item.detail != said[0]:  # the journal hears each change once
+                    said[0] = item.detail
+                    self.say(f"station: {item.detail}")
                 post(Note("remote", item.detail))
                 if item.connected:  # "remote back" is news for a few seconds only
                     timer = threading.Timer(5.0, lambda: post(Note("remote", None))
@@ -224,8 +228,9 @@ class Station:
             return
         self.remote = remote
         self._stack.callback(self.remote.close)
-        self.loop._on_cue = lambda cue: self.remote.send_cue(cue.name)
-        self.loop._on_state = self.remote.send_state
+        self.loop._on_cue = lambda cue: remote.send_cue(cue.name)
+        self.loop._on_state = remote.send_state
+        self.loop._on_saved = remote.send_saved
 
     def _open_history(self) -> None:
         from .config import default_db_path

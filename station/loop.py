@@ -87,7 +87,8 @@ class MainLoop:
     (buzzer first: its first edge is synchronous and the quickest ack).
     ``screen.present(kind, **data)``: never blocks (hands off to a thread).
     ``record(effect, actual_at)``: never blocks (a writer thread commits).
-    ``on_cue(name)``: e.g. the remote's ``CUE`` line. ``ping(now)``: the
+    ``on_cue(name)``: e.g. the remote's ``CUE`` line, as the cue sounds;
+    ``on_state(snapshot)``: its ``STATE`` line. ``ping(now)``: the
     watchdog. ``status(text)``: the service manager's STATUS line.
     """
 
@@ -101,6 +102,7 @@ class MainLoop:
         record: Callable[[object, float | None], None] | None = None,
         on_cue: Callable[[Cue], None] | None = None,
         on_state: Callable[[Snapshot], None] | None = None,
+        on_saved: Callable[[int], None] | None = None,
         ping: Callable[[float], float | None] | None = None,
         status: Callable[[str], None] | None = None,
     ) -> None:
@@ -123,6 +125,10 @@ class MainLoop:
         # Items drained but not yet handled (wait_gesture returned before
         # them): the next wait hands them out first, so none is lost.
         self._backlog: list[object] = []
+        #: ``on_saved(total_reps)``: the set's reps up to this count are committed
+        #: (the remote's ``SAVED`` line); called on the recorder's thread.
+        self._on_saved = on_saved
+        self._saved_total = 0
 
     # -------------------------------------------------------------- input side
 
@@ -177,6 +183,7 @@ class MainLoop:
         with each snapshot (a ``ui.view.Context``: exercise, strip text...). ``until``: stop waiting at this
         instant (s) even if the set is not done (tests, demo)."""
         sess = session.start(plan, self.gesture_config)
+        self._saved_total = 0
         result = SetResult(sess, snapshot(sess.set, self.now()))
         last_key = None
         items: list[object] = []
@@ -254,14 +261,14 @@ class MainLoop:
         for e in effects:
             if isinstance(e, (BoutChanged, BoutRemoved, SetChanged)):
                 self._rec(e, None)
-        if told and self._on_cue is not None:
-            on_cue = self._on_cue
-            self._after_records(lambda: [on_cue(c) for c in told])
+        if self._on_cue is not None:  # the remote hears each cue as it sounds
+            for cue in told:
+                self._on_cue(cue)
 
     def _after_records(self, fn: Callable[[], object]) -> None:
         """Run ``fn`` once the records queued so far are committed (with a
-        recorder), else now: what the remote is told has been acknowledged is
-        on disk, so a power cut cannot take back a rep the remote saw."""
+        recorder), else now: what the remote is told is saved (``SAVED``) is
+        on disk, so a power cut cannot take back a rep the remote saw saved."""
         if self.after_records is not None:
             self.after_records(fn)
         else:
@@ -279,8 +286,13 @@ class MainLoop:
         if key != last_key:
             self.present("set", snapshot=snap, context=context)
             if self._on_state is not None:
-                on_state = self._on_state
-                self._after_records(lambda: on_state(snap))
+                self._on_state(snap)
+            if self._on_saved is not None and snap.total_reps != self._saved_total:
+                # the records of these reps were queued before this pass: once
+                # they are committed, the remote may say "saved"
+                self._saved_total = total = snap.total_reps
+                on_saved = self._on_saved
+                self._after_records(lambda: on_saved(total))
             if self._status is not None and (last_key is None or key[0] != last_key[0]
                                              or key[2] != last_key[2]):
                 self._status(_status_line(snap))

@@ -222,3 +222,34 @@ def test_gpio_button_edges_reach_the_engine_and_chatter_is_one_rep(tmp_path, clo
         station.loop.post(Quit("test"))
         t.join(timeout=10)
     assert result[0].session.set.status == "interrupted"
+
+
+@pytest.mark.timeout(30)
+def test_cue_goes_at_the_sound_and_saved_only_once_committed(tmp_path):
+    """A slow card holds a commit for a second: the remote hears ``CUE rep``
+    as the rep sounds, and ``SAVED 1`` only once the rep is on disk."""
+    from station.core.events import Rep
+    from station.loop import MainLoop
+
+    clock = FakeClock()
+    lines: list[str] = []
+    pending: list = []  # commits the "disk" has not finished
+    loop = MainLoop(clock, on_cue=lambda c: lines.append(f"CUE {c.name}"),
+                    on_saved=lambda n: lines.append(f"SAVED {n}"))
+    loop._record = lambda effect, at: None
+    loop.after_records = pending.append
+    plan, _ = compile_plan("rest-pause")
+    t = threading.Thread(target=lambda: loop.run_set(plan), daemon=True)
+    t.start()
+    loop.post(Rep(clock.now()))
+    end = time.monotonic() + 5
+    while "CUE rep" not in lines and time.monotonic() < end:
+        time.sleep(0.005)
+    assert lines == ["CUE rep"]  # not held back by the commit
+    while not pending and time.monotonic() < end:
+        time.sleep(0.005)
+    for commit in list(pending):
+        commit()  # the fsync returns
+    assert lines[-1] == "SAVED 1"
+    loop.post(Quit("test"))
+    t.join(10)

@@ -281,3 +281,12 @@ def test_protocol_module_imports_no_clock_thread_or_port():
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             names.add((node.module or "").split(".")[0])
     assert not names & {"time", "threading", "serial", "socket", "os", "pygame", "gpiozero"}
+
+
+def test_saved_names_the_reps_on_disk_and_an_echo_of_it_is_refused():
+    assert protocol.saved(0) == b"SAVED 0\n"
+    assert protocol.saved(70) == b"SAVED 70\n"
+    with pytest.raises(ValueError):
+        protocol.saved(-1)
+    reject = protocol.decode(protocol.Line("SAVED 3"))
+    assert reject == protocol.Reject("unexpected SAVED: the station sends it")

@@ -211,6 +211,15 @@ def test_hello_and_state_are_understood():
     assert remote.linked(100)
 
 
+def test_saved_is_kept_and_a_reconnect_forgets_it():
+    remote = Remote()
+    remote.receive(protocol.hello("1.2.3"), 0)
+    remote.receive(protocol.cue("rep") + protocol.saved(1), 10)
+    assert remote.saved_reps == 1
+    remote.receive(protocol.hello("1.2.3"), 20)  # the station restarted: nothing carries over
+    assert remote.saved_reps is None and remote.state is None
+
+
 def test_led_steady_when_linked_blinking_when_not():
     remote = Remote()
     assert [remote.led_on(t) for t in (50, 500, 1050, 1500)] == [

@@ -15,10 +15,13 @@ What the remote does (protocol: ``hardware/protocol.md``):
   pedal either acts as the same button or sends one fixed command
   (``UNDO``, ``END``...);
 - sends ``PING`` every ``ping_ms``; any line from the station (``PONG``,
-  ``HELLO``, ``CUE``, ``STATE``) proves the link, so the LED can say whether
+  ``HELLO``, ``CUE``, ``STATE``, ``SAVED``) proves the link, so the LED can say whether
   the station is listening;
 - plays ``CUE <name>`` lines on its local buzzer, one short pattern per cue;
-  a new cue cuts off the one playing, so a rep tick is never late;
+  a new cue cuts off the one playing, so a rep tick is never late (a cue
+  comes as it sounds on the station, before the rep is on its disk);
+- keeps ``SAVED <reps>``: the reps the station has on disk (``saved_reps``),
+  the only line that says a rep is recorded;
 - answers nothing itself and never sends ``ERR``.
 """
 
@@ -158,6 +161,7 @@ class Remote:
         self._pattern_at_ms = 0
         self.station_version = None  # from HELLO
         self.state = None  # (phase, seconds_left or None, reps, bout) from STATE
+        self.saved_reps = None  # from SAVED: the set's reps on the station's disk
 
     # ------------------------------------------------------------ remote -> station
 
@@ -211,12 +215,18 @@ class Remote:
         if not words:
             return
         word = words[0].upper()
-        if word not in ("PONG", "HELLO", "CUE", "STATE", "ERR"):
+        if word not in ("PONG", "HELLO", "CUE", "STATE", "SAVED", "ERR"):
             return  # not the station talking (an echo, line noise)
         self._heard_ms = now_ms
         if word == "HELLO" and len(words) >= 3:
             self.station_version = words[2]
+            self.state = self.saved_reps = None  # (re)connected: nothing carries over
             self._play(HELLO_PATTERN, now_ms)
+        elif word == "SAVED" and len(words) >= 2:
+            try:
+                self.saved_reps = int(words[1])
+            except ValueError:
+                pass
         elif word == "CUE" and len(words) >= 2:
             pattern = CUE_PATTERNS.get(words[1].lower())
             if pattern is not None:  # a cue newer than this firmware: silence

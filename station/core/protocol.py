@@ -34,7 +34,7 @@ KINDS = ("PRESS", "RELEASE", "REP", "FAIL", "UNDO", "END", "PING")
 #: Lines the station itself sends; a remote echoing them back (or a loop)
 #: gets a plain "unexpected" ERR, and an incoming ERR is never answered, so
 #: two peers can never ping-pong errors.
-_STATION_WORDS = ("HELLO", "PONG", "CUE", "STATE", "ERR")
+_STATION_WORDS = ("HELLO", "PONG", "CUE", "STATE", "SAVED", "ERR")
 
 _NOT_PRINTABLE = re.compile(rb"[^\x20-\x7e]")
 _SOURCE = "remote"
@@ -232,10 +232,19 @@ def pong() -> bytes:
 
 
 def cue(name: str) -> bytes:
-    """``CUE <name>``: sent the moment cue ``name`` sounds (one of CUE_NAMES)."""
+    """``CUE <name>``: sent the moment cue ``name`` sounds (one of CUE_NAMES),
+    not waiting for the disk: ``SAVED`` says what is recorded."""
     if name not in CUE_NAMES:
         raise ValueError(f"unknown cue {name!r}; known: {', '.join(CUE_NAMES)}")
     return _line(f"CUE {name}")
+
+
+def saved(total_reps: int) -> bytes:
+    """``SAVED <total-reps>``: the set's reps, this many in all, are on the
+    station's disk (sent once they are committed, after their ``CUE``)."""
+    if isinstance(total_reps, bool) or not isinstance(total_reps, int) or total_reps < 0:
+        raise ValueError(f"total_reps must be a whole number >= 0, got {total_reps!r}")
+    return _line(f"SAVED {total_reps}")
 
 
 def state(snapshot: Snapshot) -> bytes:

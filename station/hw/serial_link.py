@@ -14,6 +14,7 @@ writer thread drains, so a stalled or unplugged remote never blocks it.
 from __future__ import annotations
 
 import collections
+import errno
 import queue
 import threading
 from collections.abc import Callable, Sequence
@@ -34,8 +35,17 @@ _WRITE_TIMEOUT_S = 0.25
 #: Most bytes taken from the port per read.
 _READ_CHUNK = 4096
 #: Lines waiting for the writer; beyond this new lines are dropped (the
-#: remote is not reading, and stale cues are worse than none).
+#: remote is not reading, and stale cues are worse than none). A dropped or
+#: timed-out STATE is owed: the latest state is written once the queue drains.
 _OUT_MAX = 64
+#: Decoded gestures (REP, FAIL, UNDO, END) a remote may send per second, and
+#: at once: a human presses a few times a second at most; a flood beyond it
+#: is dropped (with a note) so it never costs the main loop more than this.
+GESTURES_PER_S = 8.0
+GESTURE_BURST = 8
+#: The least time between two "remote too fast" notes, s.
+_FLOOD_NOTE_S = 5.0
+_GESTURES = ("REP", "FAIL", "UNDO", "END")
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,8 @@ class SerialRemote:
         self._open_fn = open_fn
         self._backoff_s = tuple(backoff_s)
         self._errs = protocol.RateLimiter(err_per_s, burst=5)
+        self._gestures = protocol.RateLimiter(GESTURES_PER_S, burst=GESTURE_BURST)
+        self._flood_noted_at: float | None = None
         self._closing = threading.Event()
         self._lock = threading.Lock()  # guards the fields below; never held during I/O
         self._ready = threading.Condition(self._lock)
@@ -108,6 +120,7 @@ class SerialRemote:
         self._write_error: str | None = None
         self._last_state: bytes | None = None  # the last STATE line queued
         self._last_snapshot: Snapshot | None = None  # what it was made from
+        self._state_owed = False  # the latest STATE was dropped: write it once the queue drains
         self._status = RemoteStatus(False, "remote not started")
         self._threads: list[threading.Thread] = []
 
@@ -177,6 +190,10 @@ class SerialRemote:
         """Queue ``CUE <name>``; never blocks; dropped while unplugged."""
         self._send(protocol.cue(name))
 
+    def send_saved(self, total_reps: int) -> None:
+        """Queue ``SAVED <total_reps>``; never blocks; dropped while unplugged."""
+        self._send(protocol.saved(total_reps))
+
     def send_state(self, snapshot: Snapshot) -> None:
         """Queue ``STATE ...`` when it differs from the last one; never blocks.
 
@@ -193,7 +210,12 @@ class SerialRemote:
 
     def _send(self, line: bytes) -> None:
         with self._ready:
-            if self._port is None or self._closing.is_set() or len(self._out) >= _OUT_MAX:
+            if self._port is None or self._closing.is_set():
+                return
+            if len(self._out) >= _OUT_MAX:
+                if line.startswith(b"STATE "):
+                    self._state_owed = True
+                    self._ready.notify()
                 return
             self._out.append(line)
             self._ready.notify()
@@ -201,9 +223,17 @@ class SerialRemote:
     # ------------------------------------------------------------ reader thread
 
     def _open(self) -> Any:
-        return self._open_fn(
-            self.url, baudrate=self.baud, timeout=_READ_TIMEOUT_S, write_timeout=_WRITE_TIMEOUT_S
-        )
+        """Open the port; a device exclusively: a second program on the same
+        tty would silently take some of the remote's bytes."""
+        extra = {} if "://" in self.url else {"exclusive": True}  # flock(LOCK_EX | LOCK_NB)
+        try:
+            port = self._open_fn(self.url, baudrate=self.baud, timeout=_READ_TIMEOUT_S,
+                                 write_timeout=_WRITE_TIMEOUT_S, **extra)
+        except (serial.SerialException, OSError) as e:
+            raise serial.SerialException(_why_not_open(self.url, e)) from None
+        if extra:
+            _claim_tty(port)
+        return port
 
     def _read_loop(self, port: Any) -> None:
         attempt = 0
@@ -260,11 +290,23 @@ class SerialRemote:
                 if self._errs.allow(at):
                     self._send(protocol.err(decoded.reason))
                 continue
+            if decoded.kind in _GESTURES and not self._gestures.allow(at):
+                self._too_fast(at)
+                continue
             event = protocol.to_event(decoded, at)
             if event is None:
                 self._send(protocol.pong())
             else:
                 self._deliver(event)
+
+    def _too_fast(self, at: float) -> None:
+        """A gesture over the human rate was dropped: say so, now and then."""
+        if self._errs.allow(at):
+            self._send(protocol.err(f"too fast: over {GESTURES_PER_S:g} gestures a second are ignored"))
+        if self._flood_noted_at is None or at - self._flood_noted_at >= _FLOOD_NOTE_S:
+            self._flood_noted_at = at
+            self._deliver(RemoteStatus(True, f"remote too fast: gestures over {GESTURES_PER_S:g} "
+                                             "a second ignored"))
 
     def _deliver(self, item: object) -> None:
         try:
@@ -279,6 +321,7 @@ class SerialRemote:
             self._write_error = None
             self._out.clear()
             self._out.append(self._hello)
+            self._state_owed = False
             if self._last_snapshot is not None:
                 self._last_state = protocol.state(_aged(self._last_snapshot, now))
                 self._out.append(self._last_state)
@@ -316,12 +359,22 @@ class SerialRemote:
     def _write_loop(self) -> None:
         while True:
             with self._ready:
-                while not self._out and not self._closing.is_set():
+                while (not self._out and not (self._state_owed and self._port is not None)
+                       and not self._closing.is_set()):
                     self._ready.wait()
                 if self._closing.is_set():
                     return
-                line = self._out.popleft()
                 port = self._port
+                if self._out:
+                    line = self._out.popleft()
+                else:  # drained: the latest state, which a full queue or a timeout dropped
+                    self._state_owed = False
+                    snapshot = self._last_snapshot
+                    line = (protocol.state(_aged(snapshot, self._clock())) if snapshot is not None
+                            else self._last_state)
+                    if line is None:
+                        continue
+                    self._last_state = line
             if port is None:
                 continue
             with self._io_lock:
@@ -329,8 +382,38 @@ class SerialRemote:
                     if port.is_open:
                         port.write(line)
                 except serial.SerialTimeoutException:
-                    continue  # the remote is not reading: drop this line
+                    # the remote is not reading: drop this line; a state is owed again
+                    if line.startswith(b"STATE "):
+                        with self._lock:
+                            self._state_owed = self._port is port
+                    continue
                 except (serial.SerialException, OSError) as e:
                     with self._lock:
                         if self._port is port and self._write_error is None:
                             self._write_error = f"write failed: {e}"
+
+
+def _why_not_open(url: str, e: BaseException) -> str:
+    """Why ``url`` did not open, in words: another program holding it is named."""
+    text = str(e) or type(e).__name__
+    held = "exclusively lock" in text or getattr(e, "errno", None) == errno.EBUSY or "Errno 16" in text
+    if held:
+        return (f"another program holds {url} (a serial terminal, ModemManager, a second "
+                f"station?): close it; retrying")
+    return text
+
+
+def _claim_tty(port: Any) -> None:
+    """Make the open tty exclusive (TIOCEXCL): a later open by another
+    (non-root) program fails with EBUSY instead of sharing the bytes."""
+    try:
+        fd = port.fileno()
+    except (AttributeError, OSError, ValueError, serial.SerialException):
+        return
+    try:
+        import fcntl
+        import termios
+
+        fcntl.ioctl(fd, termios.TIOCEXCL)
+    except (ImportError, OSError, AttributeError):
+        pass  # not a tty (a pipe, a test double): the flock still holds
