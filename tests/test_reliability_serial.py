@@ -188,3 +188,27 @@ def test_unplug_and_replug_during_a_rest_the_rest_still_ends_on_time(tmp_path, r
     assert res.snapshot.reps_per_bout[:2] == (2, 2)
     assert max(res.lateness["buzzer"]) < 0.05  # the go came on time while unplugged
     assert "remote" in notes
+
+
+@pytest.mark.timeout(30)
+def test_remote_lost_and_back_reach_stderr_once_per_change(tmp_path):
+    """The journal (stderr under systemd) hears each change of the link once,
+    not only the screen."""
+    from station.app import Options, Station
+    from station.clock import FakeClock
+
+    master, slave = os.openpty()
+    cfg = tmp_path / "station.toml"
+    cfg.write_text("")
+    said: list[str] = []
+    opts = Options(pins="mock", display="none", db=tmp_path / "h.sqlite3", config=cfg,
+                   sound=False, serial=os.ttyname(slave))
+    with Station(opts, clock=FakeClock(), out=said.append):
+        os.close(master)  # unplugged
+        deadline = time.monotonic() + 10
+        while not any("remote lost" in s for s in said) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(1.2)  # a few reopen attempts fail meanwhile: nothing more is said
+    os.close(slave)
+    remote_lines = [s for s in said if "remote" in s]
+    assert len(remote_lines) == 1 and remote_lines[0].startswith("station: remote lost: "), said
