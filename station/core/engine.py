@@ -242,7 +242,8 @@ def _record_changes(a: SetState, b: SetState) -> list[Effect]:
     for i in sorted(old.keys() - new.keys()):
         fx.append(BoutRemoved(i))
     for i in sorted(new):
-        if old.get(i) != new[i]:
+        was = old.get(i)
+        if was is not new[i] and was != new[i]:  # unchanged bouts are the same objects
             fx.append(BoutChanged(new[i]))
     key = lambda s: (s.status, s.set_started_at, s.set_ended_at, s.spotter_confirmed_at, s.done_reason)
     if key(a) != key(b):
