@@ -75,7 +75,7 @@ warn_consecutive_days = true  # warn when the exercise or its muscle group was t
 kind = "barbell"
 one_rm_kg = 140.0         # optional, over 0 and at most 1000: your 1RM, for %1RM loads
 bar_kg = 20.0             # barbell only, 0-50
-plates_kg = [25, 25, 25, 25, 20, 15, 10, 5, 2.5, 1.25]  # barbell only: plates PER SIDE, any order
+plates_kg = [25, 25, 25, 25, 20, 15, 10, 5, 2.5, 1.25]  # barbell only: plates PER SIDE, any order (at most 40, 16 different)
 muscles = ["quads", "glutes"]  # optional: the muscle groups the guardrails count it for
 # variations = ["high bar", "low bar"]  # optional: a mechanical drop set's variations in order
                           # (built in: triceps extensions and the leg press; others: numbered)
@@ -87,7 +87,7 @@ muscles = ["quads", "glutes"]  # optional: the muscle groups the guardrails coun
 #
 # [exercises.leg-press]
 # kind = "machine"
-# increment_kg = 5.0      # machine only, over 0 and at most 50: the stack step
+# increment_kg = 5.0      # machine only, 0.1-50: the stack step
 
 # User presets, run as `station run <name>`; a name must not be a built-in method.
 # method: one of @METHODS@.
