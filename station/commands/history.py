@@ -23,8 +23,10 @@ def positive_int(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"expected 1 to 1000000, got {text if len(text) < 24 else text[:21] + '...'}")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    if value > 1_000_000:
+        raise argparse.ArgumentTypeError(f"expected at most 1000000, got {text if len(text) < 24 else text[:21] + '...'}")
     return value
 
 
