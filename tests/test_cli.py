@@ -88,6 +88,7 @@ def test_a_misspelt_method_gets_a_suggestion(tmp_path, capsys):
     assert "unknown method or preset 'clustr' (did you mean cluster?)" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # the summary's "done" plays out in real time (1.5 s)
 @pytest.mark.timeout(30)
 def test_run_with_an_exercise_not_in_the_config_says_so_and_records_it(tmp_path):
     import threading
