@@ -46,8 +46,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                        help="the file to check (default: --config, else the search)")
     check.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="PATH",
                        help="the file to check (as PATH)")
-    sub.add_parser("example", help="print a commented config with every key at its default",
-                   description="Print a commented config with every key at its default.")
+    example = sub.add_parser("example", help="print a commented config with every key at its default",
+                             description="Print a commented config with every key at its default.")
+    example.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="PATH",
+                         help="ignored (accepted after any command)")
     parser.set_defaults(func=run)
     return parser
 
