@@ -31,6 +31,8 @@ from .core.snapshot import Snapshot
 #: Every other cue carries meaning (a rep was counted) and is always sounded.
 STALE_S = 1.0
 _SKIPPABLE = SKIPPABLE_WHEN_LATE
+#: Cues that tell the remote a record was saved (``CUE rep``: the rep is on disk).
+_ACKS = {"rep"}
 #: The longest the loop blocks without looking up (s): signals, see _wait.
 MAX_WAIT_S = 0.5
 
@@ -119,7 +121,12 @@ class MainLoop:
         self.quit: Quit | None = None
         self.last_snapshot: Snapshot | None = None  # the latest published (any thread may read)
         self.next_deadline_at: float | None = None  # when the loop must next act, s (any thread may read)
-        self.after_records: Callable[[Callable[[], object]], None] | None = None
+        # after_records(fn, unsaved): run fn once the records queued so far are
+        # committed, or unsaved() if they were not (history off): the recorder's after().
+        self.after_records: Callable[..., None] | None = None
+        # on_not_saved(cues): the "rep" cues whose records did not reach the disk
+        # (the remote gets a note instead of ``CUE rep``).
+        self.on_not_saved: Callable[[list[Cue]], None] | None = None
         # Items drained but not yet handled (wait_gesture returned before
         # them): the next wait hands them out first, so none is lost.
         self._backlog: list[object] = []
@@ -255,15 +262,26 @@ class MainLoop:
             if isinstance(e, (BoutChanged, BoutRemoved, SetChanged)):
                 self._rec(e, None)
         if told and self._on_cue is not None:
-            on_cue = self._on_cue
-            self._after_records(lambda: [on_cue(c) for c in told])
+            on_cue, not_saved = self._on_cue, self.on_not_saved
+            acks = [c for c in told if c.name in _ACKS]
 
-    def _after_records(self, fn: Callable[[], object]) -> None:
+            def unsaved() -> None:  # history off: the other cues still go out
+                for c in told:
+                    if c.name not in _ACKS:
+                        on_cue(c)
+                if acks and not_saved is not None:
+                    not_saved(acks)
+
+            self._after_records(lambda: [on_cue(c) for c in told], unsaved)
+
+    def _after_records(self, fn: Callable[[], object],
+                       unsaved: Callable[[], object] | None = None) -> None:
         """Run ``fn`` once the records queued so far are committed (with a
         recorder), else now: what the remote is told has been acknowledged is
-        on disk, so a power cut cannot take back a rep the remote saw."""
+        on disk, so a power cut cannot take back a rep the remote saw. When
+        they were not committed (history off), ``unsaved`` runs instead."""
         if self.after_records is not None:
-            self.after_records(fn)
+            self.after_records(fn, unsaved)
         else:
             fn()
 
@@ -280,7 +298,8 @@ class MainLoop:
             self.present("set", snapshot=snap, context=context)
             if self._on_state is not None:
                 on_state = self._on_state
-                self._after_records(lambda: on_state(snap))
+                # the state is what the station holds, saved or not
+                self._after_records(lambda: on_state(snap), lambda: on_state(snap))
             if self._status is not None and (last_key is None or key[0] != last_key[0]
                                              or key[2] != last_key[2]):
                 self._status(_status_line(snap))

@@ -177,6 +177,10 @@ class SerialRemote:
         """Queue ``CUE <name>``; never blocks; dropped while unplugged."""
         self._send(protocol.cue(name))
 
+    def send_note(self, text: str) -> None:
+        """Queue ``NOTE <text>``; never blocks; dropped while unplugged."""
+        self._send(protocol.note(text))
+
     def send_state(self, snapshot: Snapshot) -> None:
         """Queue ``STATE ...`` when it differs from the last one; never blocks.
 
