@@ -1,0 +1,341 @@
+"""Reliability: the card fails under a running set.
+
+A commit that fails (a full disk, an I/O error, a failing fsync, a card
+remounted read-only) turns history off *visibly*: the screen, stderr (the
+journal), systemd's STATUS= and the remote hear it once. The remote is never
+told ``CUE rep`` for a rep that is not on disk (it gets a ``NOTE`` instead),
+the set goes on with every cue, and what was committed stays intact.
+
+Faults are injected two ways: a connection whose N-th commit fails, for
+every N of a whole set (in process, fast), and a real tmpfs filled up under
+the running station (needs root to mount; skipped where it cannot).
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import station
+import station.store
+from station.app import Options, Station
+from station.clock import FakeClock
+from station.core.methods import compile_plan
+from station.recorder import Recorder
+from station.store import History
+
+REPO = Path(station.__file__).resolve().parent.parent
+
+
+class PtyRemote:
+    """The test's end of a pty: write lines, read lines with a real timeout."""
+
+    def __init__(self) -> None:
+        self.master, self.slave = os.openpty()
+        self.path = os.ttyname(self.slave)
+        self.buf = b""
+
+    def send(self, line: str) -> None:
+        os.write(self.master, line.encode() + b"\n")
+
+    def line(self, timeout: float = 10.0) -> str:
+        end = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no line from the station within {timeout} s; have {self.buf!r}")
+            if select.select([self.master], [], [], left)[0]:
+                self.buf += os.read(self.master, 4096)
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.decode().rstrip("\r")
+
+    def until(self, want: str, timeout: float = 10.0) -> list[str]:
+        seen = []
+        while True:
+            seen.append(self.line(timeout))
+            if seen[-1].startswith(want):
+                return seen
+
+    def close(self) -> None:
+        for fd in (self.master, self.slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class FailingConnection:
+    """A sqlite3 connection whose commits fail from the ``fail_at``-th on
+    (0-based, counted over the whole process), as a card that has died:
+    the failed transaction is not committed."""
+
+    def __init__(self, real: sqlite3.Connection, counter: list[int], fail_at: int | None) -> None:
+        self._real = real
+        self._counter = counter
+        self._fail_at = fail_at
+
+    def execute(self, sql: str, *args):
+        if sql == "COMMIT":
+            n = self._counter[0]
+            self._counter[0] += 1
+            if self._fail_at is not None and n >= self._fail_at:
+                raise sqlite3.OperationalError("disk I/O error")
+        return self._real.execute(sql, *args)
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+
+def failing_connect(monkeypatch, fail_at: int | None) -> list[int]:
+    counter = [0]
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        return FailingConnection(real_connect(*args, **kwargs), counter, fail_at)
+
+    monkeypatch.setattr(station.store.sqlite3, "connect", connect)
+    return counter
+
+
+def reps_on_disk(db: Path) -> int:
+    with History.open(db, 0.0, readonly=True) as h:
+        return sum(b["reps"] for s in h.sessions(None) for b in s["bouts"])
+
+
+def integrity(db: Path) -> str:
+    c = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        return c.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        c.close()
+
+
+BOUTS, REPS = 3, 5  # the scripted set: 3 clusters of 5 reps, then END
+
+
+def run_scripted_set(tmp_path: Path, monkeypatch, fail_at: int | None) -> dict:
+    """A cluster set driven by REP lines over a pty on a fake clock, with the
+    ``fail_at``-th commit (and every later one) failing. Returns what the
+    remote, stderr, the screen and systemd saw."""
+    db = tmp_path / "h.sqlite3"
+    cfg = tmp_path / "station.toml"
+    cfg.write_text("[sound]\nquiet = true\n")  # buzzer muted: close() need not let "done" ring
+    notify = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(notify))
+    sock.settimeout(0.05)
+    statuses: list[str] = []
+    listening = threading.Event()
+    listening.set()
+
+    def listen() -> None:  # drain it: a datagram socket's queue is short
+        while listening.is_set():
+            try:
+                statuses.append(sock.recv(4096).decode())
+            except (TimeoutError, OSError):
+                pass
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    monkeypatch.setenv("NOTIFY_SOCKET", str(notify))
+    remote = PtyRemote()
+    said: list[str] = []
+    lines: list[str] = []
+    clock = FakeClock()
+    plan, _ = compile_plan("cluster", {"reps": REPS, "rest": 15.0, "duration": 240.0})
+    try:
+        with monkeypatch.context() as m:
+            commits = failing_connect(m, fail_at)
+            with Station(Options(pins="mock", serial=remote.path, display="none", db=db,
+                                 config=cfg, sound=False), clock=clock, out=said.append) as st:
+                remote.until("HELLO station")
+                out: list = []
+                t = threading.Thread(target=lambda: out.append(st.run_set(plan, "squat", 100.0)),
+                                     daemon=True)
+                t.start()
+                lines += remote.until("STATE READY")
+                for bout in range(BOUTS):
+                    for _ in range(REPS):
+                        remote.send("REP")
+                        lines += remote.until("STATE")
+                    if bout < BOUTS - 1:
+                        clock.advance(15)
+                        lines += remote.until("STATE WORK")
+                remote.send("END")
+                lines += remote.until("CUE done")
+                t.join(10)
+                assert not t.is_alive()
+                shown = dict(st.loop.notes)
+            notes = dict(st.notes)  # posted to the screen (shown now, or at the summary)
+            n_commits = commits[0]
+    finally:
+        listening.clear()
+        listener.join(2)
+        remote.close()
+        sock.close()
+    return {"lines": lines, "said": said, "notes": notes, "shown": shown, "statuses": statuses,
+            "result": out[0], "commits": n_commits, "db": db}
+
+
+def check_the_truth(got: dict) -> None:
+    lines = got["lines"]
+    acked = lines.count("CUE rep")
+    not_saved = [ln for ln in lines if ln.startswith("NOTE not saved")]
+    # every rep counted by the station, each either acknowledged or noted
+    assert got["result"].snapshot.total_reps == BOUTS * REPS
+    assert acked + len(not_saved) == BOUTS * REPS, lines
+    # nothing acknowledged is missing from the disk, and the file is sound
+    on_disk = reps_on_disk(got["db"])
+    assert acked <= on_disk, (acked, on_disk, lines)
+    assert integrity(got["db"]) == "ok"
+    # the set went on with its cues: every rest, go and done reached the remote
+    assert lines.count("CUE rest") == BOUTS and lines.count("CUE go") == BOUTS - 1
+    assert lines[-1] == "CUE done"
+
+
+def check_failure_seen(got: dict, fail_at: int) -> None:
+    """The failed commit was said once on each channel."""
+    if got["commits"] <= fail_at:
+        return  # this run needed fewer commits (batches vary): nothing failed
+    off = [s for s in got["said"] if "history off" in s]
+    assert len(off) == 1, got["said"]  # said once on stderr (the journal)
+    assert "disk I/O error" in off[0] and str(got["db"]) in off[0]
+    assert "history off" in got["notes"]["history"]  # on the screen
+    told = sum(ln.startswith("NOTE history off") for ln in got["lines"])
+    assert told <= 1
+    if told:  # during the set (not in the last commit, at the stop)
+        assert any("history off" in s for s in got["statuses"])  # systemctl status
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("fail_at", [4, 11])
+def test_a_commit_failing_mid_set_turns_history_off_and_acknowledges_no_unsaved_rep(
+        tmp_path, monkeypatch, fail_at):
+    got = run_scripted_set(tmp_path, monkeypatch, fail_at)
+    check_the_truth(got)
+    assert got["commits"] > fail_at  # it did fail mid-set
+    assert 0 < got["lines"].count("CUE rep") < BOUTS * REPS
+    check_failure_seen(got, fail_at)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_a_commit_failing_at_any_point_of_a_set_never_acknowledges_an_unsaved_rep(
+        tmp_path, monkeypatch):
+    (tmp_path / "clean").mkdir()
+    clean = run_scripted_set(tmp_path / "clean", monkeypatch, None)
+    check_the_truth(clean)
+    assert clean["lines"].count("CUE rep") == BOUTS * REPS
+    assert not any("history off" in s for s in clean["said"])
+    total = clean["commits"]
+    assert total >= 10
+    for fail_at in range(total + 1):  # every commit of the set, the open's included
+        where = tmp_path / f"fail{fail_at}"
+        where.mkdir()
+        got = run_scripted_set(where, monkeypatch, fail_at)
+        check_the_truth(got)
+        check_failure_seen(got, fail_at)
+
+
+def test_history_off_from_the_start_acknowledges_no_rep(tmp_path, monkeypatch):
+    got = run_scripted_set(tmp_path, monkeypatch, 0)  # the open's own commit fails
+    check_the_truth(got)
+    assert got["lines"].count("CUE rep") == 0
+    assert [s for s in got["said"] if "history off" in s]
+
+
+def test_the_recorder_tells_after_callbacks_whether_their_records_were_saved(tmp_path):
+    told: list[str] = []
+    with Recorder(tmp_path / "h.sqlite3", 0.0) as rec:
+        rec.call("begin_session", "cluster", None, None, {}, "", 1.0)
+        rec.after(lambda: told.append("saved"), lambda: told.append("lost"))
+        rec.ask("sessions")
+    with Recorder(None, 0.0) as rec:
+        rec.call("begin_session", "cluster", None, None, {}, "", 1.0)
+        rec.after(lambda: told.append("saved"), lambda: told.append("lost"))
+        rec.ask("sessions")
+    assert told == ["saved", "lost"]
+
+
+# ---------------------------------------------------------------- a real full disk
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A 1 MiB tmpfs of our own (root only); skipped where mounting is impossible."""
+    where = tmp_path / "card"
+    where.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(where)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {r.stderr.strip() or r.returncode}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def fill(where: Path) -> None:
+    """Take every free byte of the file system (ENOSPC from here on)."""
+    with open(where / "filler", "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError:
+            pass
+    assert os.statvfs(where).f_bavail == 0
+
+
+SENT = 60  # REP lines sent to the station on a full disk
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_a_disk_that_fills_up_mid_set_turns_history_off_and_keeps_what_was_saved(small_fs):
+    db = small_fs / "history.sqlite3"
+    remote = PtyRemote()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station", "run", "rest-pause", "--display", "none",
+         "--pins", "mock", "--no-sound", "--config", os.devnull, "--db", str(db),
+         "--serial", remote.path],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO), PYGAME_HIDE_SUPPORT_PROMPT="1"))
+    lines: list[str] = []
+    try:
+        lines += remote.until("STATE READY", 30)
+        for _ in range(3):
+            remote.send("REP")
+            lines += remote.until("STATE")
+        assert lines.count("CUE rep") == 3
+        fill(small_fs)
+        for _ in range(SENT - 3):  # the WAL must grow: ENOSPC soon
+            remote.send("REP")
+            lines += remote.until("STATE")
+        assert lines[-1] == f"STATE WORK - {SENT} 1"  # every rep counted all the same
+        remote.send("FAIL")  # the set goes on: failure, then the rest with its cues
+        lines += remote.until("STATE REST")
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        remote.close()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    off = [ln for ln in err.splitlines() if "history off" in ln]
+    assert len(off) == 1 and "full" in off[0], err  # said once, with the reason
+    acked = lines.count("CUE rep")
+    noted = sum(ln.startswith("NOTE not saved") for ln in lines)
+    assert noted > 0 and acked + noted == SENT, lines
+    assert "CUE fail" in lines and "CUE rest" in lines
+    (small_fs / "filler").unlink()
+    assert integrity(db) == "ok"
+    assert 3 <= acked <= reps_on_disk(db)  # every acknowledged rep is there
