@@ -386,13 +386,13 @@ def queue_a_set(rec: Recorder, reps: int) -> None:
 def test_a_slow_card_gets_what_is_queued_in_few_commits(tmp_path, monkeypatch):
     db = tmp_path / "h.sqlite3"
     with monkeypatch.context() as m:
-        slow_connect(m, delay_s=0.3)
+        slow_connect(m, delay_s=0.15)
         rec = Recorder(db, 0.0)
         before = rec.commits
         queue_a_set(rec, 10)  # 22 calls, queued in microseconds
         assert rec.close() is None  # all saved
         commits = rec.commits - before
-    assert commits <= 3, commits  # not 22 syncs of 0.3 s: one batch behind the first
+    assert commits <= 3, commits  # not 22 slow syncs: one batch behind the first
     with History.open(db, 0.0, readonly=True) as h:
         [s] = h.sessions(5)
     assert s["status"] == "interrupted" and s["bouts"][0]["reps"] == 10

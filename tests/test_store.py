@@ -421,6 +421,34 @@ def test_schema_creation_is_one_transaction(tmp_path):
 # ---------------------------------------------------------------- not training
 
 
+def test_the_demo_never_writes_into_the_users_history(tmp_path, monkeypatch):
+    from station import app
+    from station.commands import demo
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    seen = []
+    real_station = app.Station
+
+    class Spy(real_station):
+        def __init__(self, opts, **kw):
+            seen.append(opts.db)
+            super().__init__(opts, out=lambda text: None, **kw)
+            self.button = None  # the demo stops at once: no lifter needed
+
+    monkeypatch.setattr(app, "Station", Spy)
+    parser = argparse.ArgumentParser(prog="station")
+    demo.add_parser(parser.add_subparsers())
+    for argv in (["demo", "--display", "none", "--no-sound"],
+                 ["demo", "--display", "none", "--no-sound", "--db", str(tmp_path / "mine.sqlite3")]):
+        args = parser.parse_args(argv)
+        args.func(args)
+    throwaway, chosen = seen
+    assert chosen == tmp_path / "mine.sqlite3" and chosen.exists()  # --db: that file
+    assert not throwaway.exists() and not throwaway.parent.exists()  # deleted afterwards
+    assert not (tmp_path / "data").exists()  # the user's default history was never made
+
+
 def test_a_session_interrupted_before_its_first_rep_is_kept_marked_and_not_shown(tmp_path, capsys):
     db = tmp_path / "h.sqlite3"
     with History.open(db, OFFSET_S) as h:
@@ -469,10 +497,13 @@ def test_a_session_interrupted_after_a_rep_is_training(tmp_path):
 # ---------------------------------------------------------------- damaged files
 
 
-def damage_an_interior_page(db: Path) -> bytes:
+@pytest.fixture(scope="module")
+def damaged_bytes(tmp_path_factory) -> bytes:
     """A history with many sets, then one interior page (not the header's)
     overwritten with garbage, as a failing card does."""
+    db = tmp_path_factory.mktemp("damaged") / "h.sqlite3"
     with History.open(db, OFFSET_S) as h:
+        h._conn.execute("PRAGMA synchronous = OFF")  # only to build it quickly
         for k in range(40):
             record_cluster(h, at=100.0 + 1000 * k)
     data = bytearray(db.read_bytes())
@@ -480,33 +511,46 @@ def damage_an_interior_page(db: Path) -> bytes:
     assert len(data) // page > 10
     k = len(data) // page // 2
     data[k * page:(k + 1) * page] = bytes((i * 37 + 11) % 256 for i in range(page))
-    db.write_bytes(bytes(data))
     return bytes(data)
 
 
-def test_a_damaged_interior_page_is_found_at_open_and_the_file_left_alone(tmp_path):
+def test_a_damaged_interior_page_is_found_at_open_and_the_file_left_alone(tmp_path,
+                                                                          damaged_bytes):
     db = tmp_path / "h.sqlite3"
-    data = damage_an_interior_page(db)
+    db.write_bytes(damaged_bytes)
     h = open_history(db, OFFSET_S)
     assert isinstance(h, NullHistory)
     assert "damaged" in h.off_reason and str(db) in h.off_reason and "copy" in h.off_reason
-    assert db.read_bytes() == data
+    assert db.read_bytes() == damaged_bytes
     with pytest.raises(HistoryError, match="damaged"):
         History.open(db, OFFSET_S, readonly=True)
 
 
-@pytest.mark.parametrize("command", ["history", "history --json", "export --csv -"])
-def test_read_commands_say_a_damaged_file_is_damaged_and_how_to_keep_a_copy(tmp_path, command):
+def test_station_history_says_a_damaged_file_is_damaged_and_how_to_keep_a_copy(tmp_path,
+                                                                               damaged_bytes):
     db = tmp_path / "h.sqlite3"
-    data = damage_an_interior_page(db)
-    out = subprocess.run([sys.executable, "-m", "station", *command.split(), "--db", str(db)],
+    db.write_bytes(damaged_bytes)
+    out = subprocess.run([sys.executable, "-m", "station", "history", "--db", str(db)],
                          capture_output=True, text=True, timeout=60,
                          env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert out.returncode == 2, out
     assert "Traceback" not in out.stderr and out.stdout == ""
     [line] = out.stderr.splitlines()
     assert str(db) in line and "damaged" in line and "keep a copy" in line
-    assert db.read_bytes() == data
+    assert db.read_bytes() == damaged_bytes
+
+
+@pytest.mark.parametrize("module, argv", [(history_cmd, ["history", "--json"]),
+                                          (export_cmd, ["export", "--csv", "-"])])
+def test_read_commands_refuse_a_damaged_file_with_exit_2(tmp_path, damaged_bytes, capsys,
+                                                         module, argv):
+    db = tmp_path / "h.sqlite3"
+    db.write_bytes(damaged_bytes)
+    args = parse(module, argv + ["--db", str(db)])
+    assert args.func(args) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and "damaged" in out.err and "keep a copy" in out.err
+    assert db.read_bytes() == damaged_bytes
 
 
 # ---------------------------------------------------------------- reading
