@@ -138,8 +138,8 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_rep(tmp_path):
         for n in range(w, KILLS, 2):
             before = sessions_on_disk(db) if db.exists() else {}
             # the previous life's set was cut off: this start must have marked it
-            left_running += [(n, sid) for sid, (status, _) in before.items()
-                             if status == "running" and sid != max(before)]
+            left_running.extend([(n, sid) for sid, (status, _) in before.items()
+                             if status == "running" and sid != max(before)])
             moment, acked = one_life(db, n, seed=1000 + n)
             check = integrity(db) if db.exists() else "no file"
             if check != "ok":
