@@ -159,3 +159,5 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_rep(tmp_path):
     # the kills really landed in sets, at each kind of moment
     assert all(acked_at[m] > 0 for m in MOMENTS), acked_at
     assert sum(acked_at.values()) > 100, acked_at
+    print(f"\nSIGKILL: {KILLS} lives, reps acknowledged per moment {acked_at}, none lost, "
+          "integrity_check ok after each")

@@ -244,6 +244,7 @@ def test_a_commit_failing_at_any_point_of_a_set_never_acknowledges_an_unsaved_re
         got = run_scripted_set(where, monkeypatch, fail_at)
         check_the_truth(got)
         check_failure_seen(got, fail_at)
+    print(f"\nfailing commit: {total + 1} runs, failing at each of {total} commits and at the open")
 
 
 def test_history_off_from_the_start_acknowledges_no_rep(tmp_path, monkeypatch):
@@ -335,6 +336,7 @@ def test_a_disk_that_fills_up_mid_set_turns_history_off_and_keeps_what_was_saved
     acked = lines.count("CUE rep")
     noted = sum(ln.startswith("NOTE not saved") for ln in lines)
     assert noted > 0 and acked + noted == SENT, lines
+    print(f"\ndisk full: {SENT} reps sent, {acked} acknowledged (saved), {noted} noted not saved")
     assert "CUE fail" in lines and "CUE rest" in lines
     (small_fs / "filler").unlink()
     assert integrity(db) == "ok"
@@ -522,6 +524,7 @@ def test_quick_reps_on_a_slow_card_then_sigterm_keep_every_rep(tmp_path, slow_fs
     with History.open(db, 0.0, readonly=True) as h:
         [s] = h.sessions(5)
     assert s["status"] == "interrupted" and s["bouts"][0]["reps"] == 10
+    print(f"\nslow card (300 ms syncs): 10 of 10 reps saved, stopped {stop_s:.2f} s after SIGTERM")
 
 
 @pytest.mark.slow
@@ -536,6 +539,7 @@ def test_a_card_too_slow_for_the_stop_budget_says_what_was_not_saved(tmp_path, s
     assert stop_s < timeout_stop_s()
     [line] = [ln for ln in err.splitlines() if "not saved" in ln]
     assert "not saved: 2 rep(s), the end of the set" in line, err
+    print(f"\nhung card at the stop: stopped {stop_s:.2f} s after SIGTERM; {line}")
     (tmp_path / "fsync_ms").write_text("0")
     with History.open(db, 0.0, readonly=True) as h:
         [s] = h.sessions(5)
