@@ -44,7 +44,6 @@ def open_fds() -> int:
 
 @pytest.mark.slow
 @pytest.mark.timeout(120)
-@pytest.mark.slow
 def test_eight_hours_of_sets_leave_no_growth(tmp_path):
     clock = ScriptedClock(on_empty=lambda: Quit("script ended"))
     sink = CountingSink()
