@@ -99,6 +99,25 @@ def rss_kib() -> int:
         return next(int(ln.split()[1]) for ln in f if ln.startswith("VmRSS:"))
 
 
+#: Not counted in the heap: what the buzzer and speaker hold (they play every
+#: cue in full, in real time, so in fast time cues pile up behind them: a
+#: backlog of fast time, reported apart) and the engine's cue values they hold
+#: (the engine itself is soaked above without real outputs).
+_OUTPUTS = [tracemalloc.Filter(False, f"*/station/{m}") for m in
+            ("hw/buzzer.py", "hw/speaker.py", "core/engine.py")]
+
+
+def heap_bytes() -> int:
+    """Python memory in use, outputs' backlog left out (see _OUTPUTS), bytes."""
+    snap = tracemalloc.take_snapshot().filter_traces(_OUTPUTS)
+    return sum(t.size for t in snap.traces)
+
+
+def backlog(st) -> int:
+    """Cues queued behind the one playing, buzzer and speaker together."""
+    return sum(len(getattr(dev, "_waiting", ())) for dev in (st.buzzer, st.speaker) if dev)
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_the_real_appliance_runs_hours_of_sets_in_fast_time_without_growing(tmp_path, capsys):
@@ -157,7 +176,7 @@ def test_the_real_appliance_runs_hours_of_sets_in_fast_time_without_growing(tmp_
                     mock_pin.clear_states()  # button and buzzer: mock pins keep their history
                 if n % max(1, sets // 8) == 0 or n == sets - 1:
                     gc.collect()
-                    report.append((n + 1, rss_kib(), tracemalloc.get_traced_memory()[0]))
+                    report.append((n + 1, rss_kib(), heap_bytes(), backlog(st)))
             tracemalloc.stop()
             assert st.recorder.off_reason is None
     finally:
@@ -169,12 +188,16 @@ def test_the_real_appliance_runs_hours_of_sets_in_fast_time_without_growing(tmp_
         recorded = h.sessions(None)
     with capsys.disabled():
         print(f"\nsoak of the real appliance: {sets} sets, {hours:g} h of virtual time")
-        for n, rss, traced in report:
-            print(f"  after set {n:4d}: RSS {rss / 1024:7.1f} MiB, Python heap {traced / 1024:8.1f} KiB")
+        for n, rss, heap, waiting in report:
+            print(f"  after set {n:4d}: RSS {rss / 1024:7.1f} MiB, Python heap {heap / 1024:8.1f} KiB,"
+                  f" {waiting} cues waiting to play")
     assert len(recorded) == sets and all(s["status"] == "completed" for s in recorded)
     assert all(sum(b["reps"] for b in s["bouts"]) >= 55 for s in recorded)
     assert got["CUE"] > sets * 60 and got["STATE"] > sets * 30  # the remote heard the sets
-    # after the first eighth (caches warm): neither the heap nor the process grows
-    (_, rss_early, heap_early), (_, rss_end, heap_end) = report[1], report[-1]
+    # after the first eighth: the Python heap does not grow
+    (_, rss_early, heap_early, _), (_, rss_end, heap_end, _) = report[1], report[-1]
     assert heap_end - heap_early < 256 * 1024, report
-    assert rss_end - rss_early < 8 * 1024, report
+    # the process may grow while the renderer's surface caches fill, up to their bound
+    from station.ui.render import BIG_CACHE_BYTES, TEXT_CACHE_BYTES
+
+    assert rss_end - rss_early < (TEXT_CACHE_BYTES + BIG_CACHE_BYTES) // 1024 + 8 * 1024, report
