@@ -1,8 +1,9 @@
 """Crash-safe training history in one sqlite3 file.
 
-Every call that records something is one committed transaction, so killing
-the process (even ``kill -9``) or cutting the power loses at most the event
-in flight. The journal is WAL with ``synchronous=FULL``: with ``NORMAL`` a
+Every call that records something is one committed transaction (or, inside
+a batch of the recorder's, a savepoint of the batch's one transaction), so
+killing the process (even ``kill -9``) or cutting the power loses at most
+what is in flight. The journal is WAL with ``synchronous=FULL``: with ``NORMAL`` a
 WAL commit is only made durable at the next checkpoint, and a power cut may
 roll back the last *several* reps; ``FULL`` syncs the WAL at every commit,
 which costs one small append-and-fsync per event (a few per second at most).
