@@ -31,9 +31,10 @@ _AFTER = "after"
 #: How long :meth:`Recorder.close` waits for the last commit at a stop, s.
 #: A commit costs one or two syncs of the card (a slow card: up to ~1 s), the
 #: last batch holds everything still queued, and closing the file adds a
-#: checkpoint; the unit's TimeoutStopSec= (systemd/station.service) leaves
-#: the rest of the shutdown its margin on top of this.
-STOP_BUDGET_S = 4.0
+#: checkpoint. The whole stop must fit the unit's TimeoutStopSec=
+#: (systemd/station.service): this, [mqtt]'s flush (up to 4 s, during which
+#: the card goes on writing) and about 1 s for the other devices.
+STOP_BUDGET_S = 3.0
 #: At most this many queued calls go into one transaction.
 MAX_BATCH = 1000
 
