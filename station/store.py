@@ -402,6 +402,15 @@ class History:
                 raise DamagedHistory(self.path, str(e)) from e
             raise
 
+    def not_training_count(self) -> int:
+        """How many sessions are marked not training (interrupted before
+        their first rep): kept in the file, left out of :meth:`sessions`."""
+        if self._conn is None or self._empty:
+            return 0
+        return self._conn.execute(
+            "SELECT COUNT(DISTINCT session_id) FROM notes WHERE kind = ?",
+            (NOT_TRAINING,)).fetchone()[0]
+
     def recent(self, method: str, exercise: str | None, since_utc: datetime) -> list[PastSession]:
         """Sessions of ``method`` on ``exercise`` with at least one rep, begun
         at or after ``since_utc`` (aware datetime), oldest first: for guardrails."""

@@ -475,6 +475,11 @@ def test_a_session_interrupted_before_its_first_rep_is_kept_marked_and_not_shown
     args = parse(history_cmd, ["history", "--json", "--db", str(db)])
     assert args.func(args) == 0
     assert [s["id"] for s in json.loads(capsys.readouterr().out)] == [4, 1]
+    args = parse(history_cmd, ["history", "--db", str(db)])
+    assert args.func(args) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert len(table) == 2 + 2 + 1 and table[-1] == (
+        "(2 sets interrupted before the first rep not shown: --all)")
     args = parse(history_cmd, ["history", "--all", "--json", "--db", str(db)])
     assert args.func(args) == 0
     assert [s["id"] for s in json.loads(capsys.readouterr().out)] == [4, 3, 2, 1]

@@ -67,12 +67,16 @@ def open_for_reading(
 
 
 def read_sessions(history: History, command: str, limit: int | None,
-                  everything: bool = False) -> list[dict] | int:
-    """``history.sessions(...)``, or the exit code after saying on stderr
-    that a page read now turned out damaged."""
+                  everything: bool = False, hidden: list[int] | None = None) -> list[dict] | int:
+    """``history.sessions(...)`` (and into ``hidden``, how many sessions are
+    not training and left out), or the exit code after saying on stderr that
+    a page read now turned out damaged. Closes ``history``."""
     try:
         with history:
-            return history.sessions(limit, everything=everything)
+            sessions = history.sessions(limit, everything=everything)
+            if hidden is not None and not everything:
+                hidden.append(history.not_training_count())
+            return sessions
     except HistoryError as e:
         print(f"station {command}: {e}", file=sys.stderr)
         return BAD_FILE
@@ -170,19 +174,24 @@ def run(args: argparse.Namespace) -> int:
     if history is None:
         print("[]" if args.json else f"no history yet ({path})")
         return 0
+    hidden: list[int] = []
     if getattr(args, "station", None):
         with history:
             sessions = station_sessions(history, args.station, args.limit)
     else:
-        sessions = read_sessions(history, "history", args.limit, args.all)
+        sessions = read_sessions(history, "history", args.limit, args.all, hidden)
     if isinstance(sessions, int):
         return sessions
     if args.json:
         print(json.dumps(sessions, indent=2, ensure_ascii=False))
-    elif not sessions:
+        return 0
+    if not sessions:
         print("no sets recorded yet")
     else:
         print(format_table(sessions, _units(args)))
+    n = sum(hidden)
+    if n:
+        print(f"({n} set{'s' if n > 1 else ''} interrupted before the first rep not shown: --all)")
     return 0
 
 
