@@ -424,8 +424,9 @@ def timeout_stop_s() -> float:
 
 @pytest.fixture(scope="module")
 def slow_fsync_lib(tmp_path_factory):
-    """An LD_PRELOAD library delaying every fsync/fdatasync by $SLOW_FSYNC_MS
-    (a slow SD card); skipped without a C compiler."""
+    """An LD_PRELOAD library delaying every fsync/fdatasync by the number of
+    ms in $SLOW_FSYNC_CTL (a slow SD card), or failing it with EIO when the
+    number is negative; skipped without a C compiler."""
     where = tmp_path_factory.mktemp("shim")
     src = where / "slow.c"
     src.write_text(SLOW_FSYNC_C)
@@ -443,10 +444,11 @@ def slow_fsync_lib(tmp_path_factory):
 SLOW_FSYNC_C = r"""
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-static void wait_a_while(void) {
+static int wait_a_while(void) {
     /* the delay, ms: the number in the file $SLOW_FSYNC_CTL if it is there
        (a test changes it while the station runs), else $SLOW_FSYNC_MS */
     const char *s = getenv("SLOW_FSYNC_MS");
@@ -459,19 +461,22 @@ static void wait_a_while(void) {
             fclose(f);
         }
     }
+    if (ms < 0) {  /* a card that fails its syncs: EIO */
+        errno = EIO;
+        return -1;
+    }
     usleep((useconds_t)ms * 1000);
+    return 0;
 }
 int fsync(int fd) {
     static int (*real)(int);
     if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-    wait_a_while();
-    return real(fd);
+    return wait_a_while() ? -1 : real(fd);
 }
 int fdatasync(int fd) {
     static int (*real)(int);
     if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-    wait_a_while();
-    return real(fd);
+    return wait_a_while() ? -1 : real(fd);
 }
 """
 
@@ -546,3 +551,46 @@ def test_a_card_too_slow_for_the_stop_budget_says_what_was_not_saved(tmp_path, s
     # what was acknowledged is there (the 2 "not saved" may be too: written but never
     # synced, they were not safe from a power cut)
     assert s["bouts"][0]["reps"] >= 3
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_an_fsync_that_fails_mid_set_turns_history_off_and_acknowledges_no_unsaved_rep(
+        tmp_path, slow_fsync_lib):
+    db = tmp_path / "h.sqlite3"
+    ctl = tmp_path / "fsync_ms"
+    ctl.write_text("0")
+    remote = PtyRemote()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station", "run", "rest-pause", "--display", "none",
+         "--pins", "mock", "--no-sound", "--config", os.devnull, "--db", str(db),
+         "--serial", remote.path],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO), PYGAME_HIDE_SUPPORT_PROMPT="1",
+                 LD_PRELOAD=str(slow_fsync_lib), SLOW_FSYNC_CTL=str(ctl)))
+    lines: list[str] = []
+    try:
+        lines += remote.until("STATE READY", 60)
+        for _ in range(3):
+            remote.send("REP")
+            lines += remote.until("STATE")
+        ctl.write_text("-1")  # from now on every sync fails with EIO
+        for _ in range(5):
+            remote.send("REP")
+            lines += remote.until("STATE")
+        assert lines[-1] == "STATE WORK - 8 1"  # every rep counted all the same
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        remote.close()
+    ctl.write_text("0")
+    assert proc.returncode == 0 and "Traceback" not in err, err
+    off = [ln for ln in err.splitlines() if "history off" in ln]
+    assert len(off) == 1 and "disk I/O error" in off[0], err
+    acked = lines.count("CUE rep")
+    noted = sum(ln.startswith("NOTE not saved") for ln in lines)
+    assert acked == 3 and noted == 5, lines
+    assert integrity(db) == "ok"
+    assert reps_on_disk(db) >= acked
+    print(f"\nfsync failing (EIO) mid-set: 8 reps, {acked} acknowledged, {noted} noted not saved")
