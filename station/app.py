@@ -243,8 +243,8 @@ class Station:
         except OSError:
             pass  # open_history will say what is wrong
         self.history_path = path
-        self.recorder = Recorder(path, self.clock.offset_s)
-        self._stack.callback(self.recorder.close)
+        self.recorder = Recorder(path, self.clock.offset_s, on_off=self._history_off)
+        self._stack.callback(self._close_recorder)
         if self.recorder.off_reason:
             self._note("history", self.recorder.off_reason)
         else:
@@ -253,6 +253,30 @@ class Station:
                 self.say(f"station: {n} set(s) cut off last time marked interrupted")
         self.loop._record = self.recorder.record
         self.loop.after_records = self.recorder.after
+        if self.remote is not None:
+            remote = self.remote
+            self.loop.on_not_saved = lambda n: remote.send_note(
+                f"not saved: {n} rep(s), history off")
+
+    def _history_off(self, reason: str) -> None:
+        """A write failed mid-run (recorder thread): say it once on every
+        channel; the set goes on."""
+        self._note("history", reason)
+        if self.remote is not None:
+            self.remote.send_note(reason)
+        notifier = getattr(self, "notifier", None)
+        if notifier is not None:
+            notifier.status(self._status_text(self._last_status))
+
+    def _close_recorder(self) -> None:
+        lost = self.recorder.close()
+        if lost:
+            self.say(f"station: {lost}")
+
+    def _status_text(self, text: str) -> str:
+        """The service's STATUS= line: the loop's, and "history off" while it is."""
+        off = getattr(getattr(self, "recorder", None), "off_reason", None)
+        return f"{text}; {off}" if off else text
 
     def _open_mqtt(self) -> None:
         """``[mqtt]``: publish state, cues and finished sets (station.net);
@@ -273,7 +297,7 @@ class Station:
 
         def close() -> None:  # the last set first reaches the outbox, then out
             flushed = threading.Event()
-            self.recorder.after(flushed.set)
+            self.recorder.after(flushed.set, flushed.set)  # saved or not (history off)
             flushed.wait(2.0)
             pub.close(timeout=2.0)
 
@@ -296,7 +320,14 @@ class Station:
                 return None if nxt is None else max(0.0, nxt - now)
 
             self.loop._ping = ping
-        self.loop._status = self.notifier.status
+        def status(text: str) -> None:
+            self._last_status = text
+            self.notifier.status(self._status_text(text))
+
+        self._last_status = "starting"
+        self.loop._status = status
+        if self.recorder.off_reason:
+            status("starting")
 
     def close(self) -> None:
         """Let the last cues finish (fail then done: 3 s at most), then close all."""

@@ -121,7 +121,12 @@ class MainLoop:
         self.quit: Quit | None = None
         self.last_snapshot: Snapshot | None = None  # the latest published (any thread may read)
         self.next_deadline_at: float | None = None  # when the loop must next act, s (any thread may read)
-        self.after_records: Callable[[Callable[[], object]], None] | None = None
+        # after_records(fn, unsaved): run fn once the records queued so far are
+        # committed, or unsaved() if they were not (history off): the recorder's after().
+        self.after_records: Callable[..., None] | None = None
+        # on_not_saved(n): n new reps whose records did not reach the disk
+        # (the remote gets a note instead of ``SAVED``).
+        self.on_not_saved: Callable[[int], None] | None = None
         # Items drained but not yet handled (wait_gesture returned before
         # them): the next wait hands them out first, so none is lost.
         self._backlog: list[object] = []
@@ -265,12 +270,14 @@ class MainLoop:
             for cue in told:
                 self._on_cue(cue)
 
-    def _after_records(self, fn: Callable[[], object]) -> None:
+    def _after_records(self, fn: Callable[[], object],
+                       unsaved: Callable[[], object] | None = None) -> None:
         """Run ``fn`` once the records queued so far are committed (with a
         recorder), else now: what the remote is told is saved (``SAVED``) is
-        on disk, so a power cut cannot take back a rep the remote saw saved."""
+        on disk, so a power cut cannot take back a rep the remote saw saved.
+        When they were not committed (history off), ``unsaved`` runs instead."""
         if self.after_records is not None:
-            self.after_records(fn)
+            self.after_records(fn, unsaved)
         else:
             fn()
 
@@ -286,13 +293,17 @@ class MainLoop:
         if key != last_key:
             self.present("set", snapshot=snap, context=context)
             if self._on_state is not None:
-                self._on_state(snap)
+                self._on_state(snap)  # the state is what the station holds, saved or not
             if self._on_saved is not None and snap.total_reps != self._saved_total:
                 # the records of these reps were queued before this pass: once
-                # they are committed, the remote may say "saved"
-                self._saved_total = total = snap.total_reps
-                on_saved = self._on_saved
-                self._after_records(lambda: on_saved(total))
+                # they are committed, the remote may say "saved"; if they never
+                # are (history off), it is told so instead
+                prev, self._saved_total = self._saved_total, snap.total_reps
+                total, on_saved, not_saved = snap.total_reps, self._on_saved, self.on_not_saved
+                unsaved = None
+                if not_saved is not None and total > prev:
+                    unsaved = lambda: not_saved(total - prev)  # noqa: E731
+                self._after_records(lambda: on_saved(total), unsaved)
             if self._status is not None and (last_key is None or key[0] != last_key[0]
                                              or key[2] != last_key[2]):
                 self._status(_status_line(snap))

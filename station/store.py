@@ -1,8 +1,9 @@
 """Crash-safe training history in one sqlite3 file.
 
-Every call that records something is one committed transaction, so killing
-the process (even ``kill -9``) or cutting the power loses at most the event
-in flight. The journal is WAL with ``synchronous=FULL``: with ``NORMAL`` a
+Every call that records something is one committed transaction (or, inside
+a batch of the recorder's, a savepoint of the batch's one transaction), so
+killing the process (even ``kill -9``) or cutting the power loses at most
+what is in flight. The journal is WAL with ``synchronous=FULL``: with ``NORMAL`` a
 WAL commit is only made durable at the next checkpoint, and a power cut may
 roll back the last *several* reps; ``FULL`` syncs the WAL at every commit,
 which costs one small append-and-fsync per event (a few per second at most).
@@ -18,6 +19,16 @@ nothing and says why; the file is left untouched. A write that fails later
 (a full disk, a card remounted read-only) turns the History off the same way
 (``off_reason``) instead of stopping the set. Misuse (an effect with no
 session begun, an unknown status) raises: that is a programming error.
+
+A file whose header is fine but whose pages are damaged is found at open
+(``PRAGMA quick_check``) and refused with :class:`DamagedHistory`, which
+says how to keep a copy. The recorder thread groups what is queued into one
+transaction (:meth:`History.begin_batch` / :meth:`History.commit_batch`):
+the slow part of a commit is the card's sync, not the rows.
+
+A session interrupted before its first rep is not training: it stays in the
+file, marked with a ``not-training`` note, and :meth:`History.sessions`
+leaves it out unless asked for everything.
 """
 
 from __future__ import annotations
@@ -32,8 +43,8 @@ from typing import Any, TypeVar
 
 from station.core.events import BoutChanged, BoutRemoved, Cue, SetChanged
 from station.core.guardrails import PastSession
-from station.store_guard import HistoryError, NullHistory, check_file
-from station.store_read import read_recent, read_recent_all, read_sessions
+from station.store_guard import DamagedHistory, HistoryError, NullHistory, check_file
+from station.store_read import NOT_TRAINING, read_recent, read_recent_all, read_sessions
 from station.store_schema import SchemaError, check_current, check_ours, migrate
 
 #: How a session can end. "running" is what an unfinished session holds.
@@ -56,6 +67,8 @@ class History:
         self.off_reason: str | None = None
         self._session: int | None = None
         self._final: tuple[str, float | None] | None = None  # from SetChanged
+        self._batch = False  # inside begin_batch()/commit_batch(): one transaction
+        self._empty = False  # a version-0 file read read-only: no tables yet
 
     # ------------------------------------------------------------ life cycle
 
@@ -70,20 +83,29 @@ class History:
         path = Path(path)
         check_file(path, readonly)
         conn = None
+        empty = False
         try:
             if readonly:
                 conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True,
                                        isolation_level=None)
-                check_current(conn)
+                empty = check_current(conn) == 0  # a first start cut off: no tables yet
+                _quick_check(conn, path)
             else:
                 conn = sqlite3.connect(path, isolation_level=None, timeout=1.0)
                 check_ours(conn)  # reads only: a foreign or too-new file stays as it is
+                _quick_check(conn, path)  # before the first write: a damaged file stays as it is
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode != "wal":
                     raise HistoryError(f"{path}: cannot use WAL journal (got {mode!r})")
                 conn.execute("PRAGMA synchronous = FULL")
                 migrate(conn)
             conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as e:
+            if conn is not None:
+                conn.close()
+            if _is_damage(e):
+                raise DamagedHistory(path, str(e)) from e
+            raise HistoryError(f"{path}: {e}") from e
         except (sqlite3.Error, SchemaError) as e:
             if conn is not None:
                 conn.close()
@@ -92,7 +114,9 @@ class History:
             if conn is not None:
                 conn.close()
             raise
-        return cls(conn, path, offset_s)
+        history = cls(conn, path, offset_s)
+        history._empty = empty
+        return history
 
     def close(self) -> None:
         """Close the file; a session still running is marked interrupted."""
@@ -122,30 +146,76 @@ class History:
         return None if mono_s is None else mono_s + self.offset_s
 
     def _guard(self, fn: Callable[[sqlite3.Connection], _T], default: Any = None) -> _T:
-        """Run ``fn`` in one transaction; an I/O failure turns history off."""
+        """Run ``fn`` in one transaction (a savepoint inside a batch); an I/O
+        failure turns history off."""
         if self._conn is None:
             return default
         conn = self._conn
+        begin, commit, undo = (("SAVEPOINT one", "RELEASE one", "ROLLBACK TO one")
+                               if self._batch else ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"))
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(begin)
             try:
                 result = fn(conn)
-                conn.execute("COMMIT")
+                conn.execute(commit)
             except BaseException:
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    conn.execute(undo)
+                    if self._batch:
+                        conn.execute(commit)
                 raise
             return result
         except (sqlite3.ProgrammingError, sqlite3.IntegrityError):
             raise  # our bug, not the disk's
         except sqlite3.Error as e:
+            self._turn_off(e)
+            return default
+
+    def _turn_off(self, e: sqlite3.Error) -> None:
+        """A failed write (full disk, I/O error, read-only remount): stop
+        recording; what was committed before stays as it is."""
+        conn, self._conn, self._batch = self._conn, None, False
+        if _is_damage(e):
+            self.off_reason = f"history off: {DamagedHistory(self.path, str(e))}"
+        else:
             self.off_reason = f"history off: {self.path}: {e}"
-            self._conn = None
+        if conn is not None:
+            try:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
             try:
                 conn.close()
             except sqlite3.Error:
                 pass
-            return default
+
+    def begin_batch(self) -> None:
+        """Start one transaction for the calls that follow (the recorder's
+        group commit); :meth:`commit_batch` ends it."""
+        if self._conn is None or self._batch:
+            return
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            self._turn_off(e)
+            return
+        self._batch = True
+
+    def commit_batch(self) -> bool:
+        """Commit the batch; True when everything since :meth:`begin_batch`
+        is on disk, False when history is (or has just turned) off."""
+        if self._conn is None:
+            return False
+        if not self._batch:
+            return True
+        self._batch = False
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            self._turn_off(e)
+            return False
+        return True
 
     def _need_session(self, what: str) -> int:
         if self._session is None:
@@ -277,6 +347,8 @@ class History:
             c.execute("UPDATE sessions SET status = ?, ended_at = COALESCE(?, ended_at)"
                       " WHERE id = ?", (status, self._wall(at), sid))
             _store_lateness(c, sid)
+            if status == "interrupted":
+                _mark_if_no_reps(c, sid)
 
         self._guard(write)
         self._session = None
@@ -312,26 +384,44 @@ class History:
         c.execute("UPDATE sessions SET status = 'interrupted', ended_at = COALESCE(ended_at, ?)"
                   " WHERE id = ?", (last, sid))
         _store_lateness(c, sid)
+        _mark_if_no_reps(c, sid)
 
     # ------------------------------------------------------------ reading
 
-    def sessions(self, limit: int | None = 20) -> list[dict]:
-        """The newest ``limit`` sessions, newest first, in the JSON shape of docs/history.md."""
-        if self._conn is None:
+    def sessions(self, limit: int | None = 20, *, everything: bool = False) -> list[dict]:
+        """The newest ``limit`` sessions, newest first, in the JSON shape of
+        docs/history.md; sessions interrupted before their first rep only
+        with ``everything``. Raises :class:`DamagedHistory` for a page found
+        damaged while reading."""
+        if self._conn is None or self._empty:
             return []
-        return read_sessions(self._conn, limit)
+        try:
+            return read_sessions(self._conn, limit, everything=everything)
+        except sqlite3.DatabaseError as e:
+            if _is_damage(e):
+                raise DamagedHistory(self.path, str(e)) from e
+            raise
+
+    def not_training_count(self) -> int:
+        """How many sessions are marked not training (interrupted before
+        their first rep): kept in the file, left out of :meth:`sessions`."""
+        if self._conn is None or self._empty:
+            return 0
+        return self._conn.execute(
+            "SELECT COUNT(DISTINCT session_id) FROM notes WHERE kind = ?",
+            (NOT_TRAINING,)).fetchone()[0]
 
     def recent(self, method: str, exercise: str | None, since_utc: datetime) -> list[PastSession]:
         """Sessions of ``method`` on ``exercise`` with at least one rep, begun
         at or after ``since_utc`` (aware datetime), oldest first: for guardrails."""
-        if self._conn is None:
+        if self._conn is None or self._empty:
             return []
         return read_recent(self._conn, method, exercise, since_utc)
 
     def recent_all(self, since_utc: datetime) -> list[PastSession]:
         """Sessions of every method and exercise with at least one rep, begun
         at or after ``since_utc`` (aware datetime), oldest first: for guardrails."""
-        if self._conn is None:
+        if self._conn is None or self._empty:
             return []
         return read_recent_all(self._conn, since_utc)
 
@@ -344,6 +434,32 @@ def _store_lateness(c: sqlite3.Connection, sid: int) -> None:
     worst = round(max(late_ms), 1) if late_ms else None
     c.execute("UPDATE sessions SET lateness_median_ms = ?, lateness_max_ms = ?,"
               " cues_measured = ? WHERE id = ?", (median, worst, len(late_ms), sid))
+
+
+def _mark_if_no_reps(c: sqlite3.Connection, sid: int) -> None:
+    """An interrupted session without a rep is not training: mark it (once)."""
+    c.execute(
+        "INSERT INTO notes (session_id, kind, text, at)"
+        " SELECT id, ?, 'interrupted before the first rep', COALESCE(ended_at, started_at)"
+        " FROM sessions s WHERE id = ?"
+        " AND NOT EXISTS (SELECT 1 FROM reps r WHERE r.session_id = s.id)"
+        " AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.session_id = s.id AND n.kind = ?)",
+        (NOT_TRAINING, sid, NOT_TRAINING))
+
+
+def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """Read every page once (``PRAGMA quick_check``): a damaged interior page
+    raises :class:`DamagedHistory` before anything is written."""
+    rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+    if rows != ["ok"]:
+        raise DamagedHistory(path, "; ".join(rows))
+
+
+def _is_damage(e: sqlite3.Error) -> bool:
+    """sqlite's words for a file whose pages are not what they should be."""
+    text = str(e).lower()
+    return isinstance(e, sqlite3.DatabaseError) and (
+        "malformed" in text or "not a database" in text or "corrupt" in text)
 
 
 def open_history(path: Path, offset_s: float) -> History | NullHistory:

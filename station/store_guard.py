@@ -16,6 +16,20 @@ class HistoryError(Exception):
     """The history file cannot be used; the message names the file and why."""
 
 
+class DamagedHistory(HistoryError):
+    """The file is an SQLite database whose pages are damaged (a bad card, a
+    power cut mid-write on a card that lies about syncing). The message says
+    how to keep a copy; nothing is written to the file."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = Path(path)
+        self.detail = detail
+        super().__init__(
+            f"{path}: the file is damaged ({detail}); it is left as it is: keep a copy "
+            f"(cp -p {path}* to a safe place, with its -wal file if there is one), then "
+            f"recover what you can with `sqlite3 {path} .recover` or move it aside for a new one")
+
+
 def check_file(path: Path, readonly: bool) -> None:
     """Refuse, without opening it in sqlite, a file that is not a database or
     cannot be written; nothing is created next to a file refused here."""
@@ -73,7 +87,13 @@ class NullHistory:
     def mark_interrupted(self) -> int:
         return 0
 
-    def sessions(self, limit: int | None = 20) -> list[dict]:
+    def begin_batch(self) -> None:
+        pass
+
+    def commit_batch(self) -> bool:
+        return False  # nothing is ever saved
+
+    def sessions(self, limit: int | None = 20, *, everything: bool = False) -> list[dict]:
         return []
 
     def recent(self, method: str, exercise: str | None, since_utc: datetime) -> list[PastSession]:

@@ -12,6 +12,10 @@ from datetime import UTC, datetime
 
 from station.core.guardrails import PastSession
 
+#: ``notes.kind`` marking a session that is not training (interrupted before
+#: its first rep): kept in the file, left out of reports.
+NOT_TRAINING = "not-training"
+
 
 def iso_utc(wall_s: float | None) -> str | None:
     """UTC Unix seconds -> ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (None stays None)."""
@@ -58,12 +62,20 @@ _SESSION_COLUMNS = (
 
 
 def read_sessions(conn: sqlite3.Connection, limit: int | None = None, *,
-                  ids: list[int] | None = None) -> list[dict]:
+                  ids: list[int] | None = None, everything: bool = False) -> list[dict]:
     """The newest ``limit`` sessions (all if None), newest first, as JSON-ready
-    dicts; only those with an id in ``ids`` when given (the MQTT outbox, the
-    coach's per-station history)."""
-    where = f" WHERE id IN ({','.join(str(int(i)) for i in ids)})" if ids is not None else ""
-    sql = f"SELECT {_SESSION_COLUMNS} FROM sessions{where} ORDER BY started_at DESC, id DESC"
+    dicts: those with an id in ``ids`` when given (the MQTT outbox, the
+    coach's per-station history: asked for by id, returned whatever they
+    are), else every session but those marked not training (unless
+    ``everything``)."""
+    if ids is not None:
+        where = f" WHERE id IN ({','.join(str(int(i)) for i in ids)})"
+    elif not everything:
+        where = (f" WHERE NOT EXISTS (SELECT 1 FROM notes n WHERE n.session_id = s.id"
+                 f" AND n.kind = '{NOT_TRAINING}')")
+    else:
+        where = ""
+    sql = f"SELECT {_SESSION_COLUMNS} FROM sessions s{where} ORDER BY started_at DESC, id DESC"
     rows = conn.execute(sql + " LIMIT ?", (limit,)) if limit is not None else conn.execute(sql)
     out = []
     for (sid, method, exercise, load, params, summary, status, started, ended, spotter,

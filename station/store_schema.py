@@ -173,12 +173,17 @@ def check_ours(conn: sqlite3.Connection, latest: int | None = None) -> int:
     return version
 
 
-def check_current(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> None:
-    """For a read-only connection: the file must already be at the latest version."""
+def check_current(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """For a read-only connection: the file must already be at the latest
+    version, or be a version-0 file with no tables at all (a first start cut
+    off before its schema was committed: an empty history). Returns the version."""
     latest = latest_version(migrations)
     version = check_ours(conn, latest)
+    if version == 0:
+        return 0  # check_ours made sure it has no tables
     if version != latest:
         raise SchemaError(
             f"schema version {version}, this station reads {latest}: "
             "start the station once to migrate the file"
         )
+    return version

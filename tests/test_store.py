@@ -365,15 +365,197 @@ def test_migrations_must_be_numbered_in_order(tmp_path):
     conn.close()
 
 
-def test_reading_an_older_file_read_only_asks_to_start_the_station(tmp_path):
+def first_start_cut_off(db: Path) -> None:
+    """What a SIGKILL during the very first start leaves: the journal mode is
+    in the header, the schema's transaction is cut off before its commit."""
+    child = textwrap.dedent(f"""
+        import os, signal, sqlite3
+        from station.store_schema import MIGRATIONS
+        c = sqlite3.connect({str(db)!r}, isolation_level=None)
+        c.execute("PRAGMA journal_mode = WAL")
+        c.execute("BEGIN IMMEDIATE")
+        for sql in MIGRATIONS[0].statements[:3]:
+            c.execute(sql)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """)
+    r = subprocess.run([sys.executable, "-c", child], env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert r.returncode == -signal.SIGKILL
+
+
+def test_a_first_start_cut_off_reads_as_an_empty_history_and_is_then_migrated(tmp_path, capsys):
     db = tmp_path / "h.sqlite3"
-    with sqlite3.connect(db) as c:
-        c.execute("VACUUM")  # version 0
-    c.close()
+    first_start_cut_off(db)
     before = db.read_bytes()
-    with pytest.raises(HistoryError, match="start the station once to migrate"):
+    with History.open(db, OFFSET_S, readonly=True) as h:
+        assert h.sessions(5) == [] and h.recent("cluster", "squat", T0) == []
+    for argv, want in ((["history", "--db", str(db)], "no sets recorded yet\n"),
+                       (["history", "--json", "--db", str(db)], "[]\n")):
+        args = parse(history_cmd, argv)
+        assert args.func(args) == 0
+        assert capsys.readouterr().out == want
+    args = parse(export_cmd, ["export", "--csv", "-", "--db", str(db)])
+    assert args.func(args) == 0
+    assert capsys.readouterr().out.strip() == ",".join(export_cmd.COLUMNS)
+    assert db.read_bytes() == before  # reading never writes
+    with History.open(db, OFFSET_S) as h:  # the station migrates it
+        record_cluster(h)
+    with History.open(db, OFFSET_S, readonly=True) as h:
+        assert len(h.sessions(5)) == 1
+
+
+def test_schema_creation_is_one_transaction(tmp_path):
+    db = tmp_path / "h.sqlite3"
+    broken = Migration(1, "v1 failing at its end", MIGRATIONS[0].statements + ("CREATE oops",))
+    conn = sqlite3.connect(db, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(conn, (broken,))
+    conn.close()
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == []
+    assert conn.execute("PRAGMA user_version").fetchone() == (0,)
+    conn.close()
+    with History.open(db, OFFSET_S) as h:
+        record_cluster(h)
+
+
+# ---------------------------------------------------------------- not training
+
+
+def test_the_demo_never_writes_into_the_users_history(tmp_path, monkeypatch):
+    from station import app
+    from station.commands import demo
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    seen = []
+    real_station = app.Station
+
+    class Spy(real_station):
+        def __init__(self, opts, **kw):
+            seen.append(opts.db)
+            super().__init__(opts, out=lambda text: None, **kw)
+            self.button = None  # the demo stops at once: no lifter needed
+
+    monkeypatch.setattr(app, "Station", Spy)
+    parser = argparse.ArgumentParser(prog="station")
+    demo.add_parser(parser.add_subparsers())
+    for argv in (["demo", "--display", "none", "--no-sound"],
+                 ["demo", "--display", "none", "--no-sound", "--db", str(tmp_path / "mine.sqlite3")]):
+        args = parser.parse_args(argv)
+        args.func(args)
+    throwaway, chosen = seen
+    assert chosen == tmp_path / "mine.sqlite3" and chosen.exists()  # --db: that file
+    assert not throwaway.exists() and not throwaway.parent.exists()  # deleted afterwards
+    assert not (tmp_path / "data").exists()  # the user's default history was never made
+
+
+def test_a_session_interrupted_before_its_first_rep_is_kept_marked_and_not_shown(tmp_path, capsys):
+    db = tmp_path / "h.sqlite3"
+    with History.open(db, OFFSET_S) as h:
+        record_cluster(h, at=100.0)
+        h.begin_session("rest-pause", "squat", 100.0, {}, "", at=500.0)  # quit at READY
+        h.apply(Cue("warn", 500.5), actual_at=500.5)
+        h.end_session("interrupted", 501.0)
+        h.begin_session("cluster", "bench", 60.0, {}, "", at=600.0)  # cut off at READY
+    with History.open(db, OFFSET_S) as h:
+        assert h.mark_interrupted() == 0  # close() marked it
+        h.begin_session("cluster", "row", 50.0, {}, "", at=700.0)  # an aborted set is shown
+        h.apply(SetChanged("aborted", None, ended_at=701.0, done_reason="end"))
+        h.end_session()
+        shown = [(s["method"], s["status"]) for s in h.sessions(10)]
+        everything = [(s["method"], s["status"]) for s in h.sessions(10, everything=True)]
+    assert shown == [("cluster", "aborted"), ("cluster", "completed")]
+    assert everything == [("cluster", "aborted"), ("cluster", "interrupted"),
+                          ("rest-pause", "interrupted"), ("cluster", "completed")]
+    with sqlite3.connect(db) as c:  # kept in the file, marked
+        assert c.execute("SELECT COUNT(*) FROM sessions").fetchone() == (4,)
+        assert c.execute("SELECT session_id, kind FROM notes ORDER BY session_id").fetchall() == [
+            (2, "not-training"), (3, "not-training")]
+    c.close()
+    args = parse(history_cmd, ["history", "--json", "--db", str(db)])
+    assert args.func(args) == 0
+    assert [s["id"] for s in json.loads(capsys.readouterr().out)] == [4, 1]
+    args = parse(history_cmd, ["history", "--db", str(db)])
+    assert args.func(args) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert len(table) == 2 + 2 + 1 and table[-1] == (
+        "(2 sets interrupted before the first rep not shown: --all)")
+    args = parse(history_cmd, ["history", "--all", "--json", "--db", str(db)])
+    assert args.func(args) == 0
+    assert [s["id"] for s in json.loads(capsys.readouterr().out)] == [4, 3, 2, 1]
+    args = parse(export_cmd, ["export", "--csv", "-", "--db", str(db)])
+    assert args.func(args) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert {r["session_id"] for r in rows} == {"1"}
+
+
+def test_a_session_interrupted_after_a_rep_is_training(tmp_path):
+    db = tmp_path / "h.sqlite3"
+    with History.open(db, OFFSET_S) as h:
+        h.begin_session("rest-pause", "squat", 100.0, {}, "", at=100.0)
+        h.apply(BoutChanged(Bout(0, 101.0, rep_times=(101.0,))))
+        h.end_session("interrupted", 102.0)
+        [s] = h.sessions(5)
+    assert s["status"] == "interrupted" and s["bouts"][0]["reps"] == 1
+
+
+# ---------------------------------------------------------------- damaged files
+
+
+@pytest.fixture(scope="module")
+def damaged_bytes(tmp_path_factory) -> bytes:
+    """A history with many sets, then one interior page (not the header's)
+    overwritten with garbage, as a failing card does."""
+    db = tmp_path_factory.mktemp("damaged") / "h.sqlite3"
+    with History.open(db, OFFSET_S) as h:
+        h._conn.execute("PRAGMA synchronous = OFF")  # only to build it quickly
+        for k in range(40):
+            record_cluster(h, at=100.0 + 1000 * k)
+    data = bytearray(db.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    assert len(data) // page > 10
+    k = len(data) // page // 2
+    data[k * page:(k + 1) * page] = bytes((i * 37 + 11) % 256 for i in range(page))
+    return bytes(data)
+
+
+def test_a_damaged_interior_page_is_found_at_open_and_the_file_left_alone(tmp_path,
+                                                                          damaged_bytes):
+    db = tmp_path / "h.sqlite3"
+    db.write_bytes(damaged_bytes)
+    h = open_history(db, OFFSET_S)
+    assert isinstance(h, NullHistory)
+    assert "damaged" in h.off_reason and str(db) in h.off_reason and "copy" in h.off_reason
+    assert db.read_bytes() == damaged_bytes
+    with pytest.raises(HistoryError, match="damaged"):
         History.open(db, OFFSET_S, readonly=True)
-    assert db.read_bytes() == before
+
+
+def test_station_history_says_a_damaged_file_is_damaged_and_how_to_keep_a_copy(tmp_path,
+                                                                               damaged_bytes):
+    db = tmp_path / "h.sqlite3"
+    db.write_bytes(damaged_bytes)
+    out = subprocess.run([sys.executable, "-m", "station", "history", "--db", str(db)],
+                         capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert out.returncode == 2, out
+    assert "Traceback" not in out.stderr and out.stdout == ""
+    [line] = out.stderr.splitlines()
+    assert str(db) in line and "damaged" in line and "keep a copy" in line
+    assert db.read_bytes() == damaged_bytes
+
+
+@pytest.mark.parametrize("module, argv", [(history_cmd, ["history", "--json"]),
+                                          (export_cmd, ["export", "--csv", "-"])])
+def test_read_commands_refuse_a_damaged_file_with_exit_2(tmp_path, damaged_bytes, capsys,
+                                                         module, argv):
+    db = tmp_path / "h.sqlite3"
+    db.write_bytes(damaged_bytes)
+    args = parse(module, argv + ["--db", str(db)])
+    assert args.func(args) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and "damaged" in out.err and "keep a copy" in out.err
+    assert db.read_bytes() == damaged_bytes
 
 
 # ---------------------------------------------------------------- reading
@@ -484,7 +666,7 @@ def test_history_of_a_corrupt_file_fails_naming_it(tmp_path, capsys):
     db = tmp_path / "h.sqlite3"
     db.write_bytes(b"not a database at all" * 100)
     args = parse(history_cmd, ["history", "--db", str(db)])
-    assert args.func(args) == 1
+    assert args.func(args) == 2
     assert str(db) in capsys.readouterr().err
     assert db.read_bytes() == b"not a database at all" * 100
 

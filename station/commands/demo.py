@@ -4,12 +4,17 @@ sound: what the station does, with no hardware and no button.
 
 The simulated lifter presses the real (mock) GPIO button pin, so every
 press goes through the same debounce and gesture rules as a real one.
+
+The demo's sets are not training: they go to a throwaway history file,
+deleted afterwards, unless ``--db PATH`` names one.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 import threading
+from pathlib import Path
 
 from ..core.events import Phase
 from ..core.methods import compile_plan
@@ -30,7 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="watch a simulated lifter run two short sets (no hardware needed)",
                        description="A simulated lifter runs a short cluster set and a rest-pause "
                                    "set (about 90 s) with mock pins, on the best display available "
-                                   "and with sound. Esc, q or Ctrl-C ends it.")
+                                   "and with sound. Esc, q or Ctrl-C ends it. Its sets go to a "
+                                   "throwaway history, not yours, unless --db names a file.")
     add_device_options(p)
     p.set_defaults(func=run, pins="mock")
     return p
@@ -100,9 +106,16 @@ class DemoLifter:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Never the user's history: a simulated lifter's sets are not training.
+    with tempfile.TemporaryDirectory(prefix="station-demo-") as scratch:
+        db = args.db if args.db is not None else Path(scratch) / "demo-history.sqlite3"
+        return _run(args, db)
+
+
+def _run(args: argparse.Namespace, db: Path) -> int:
     from ..app import Options, Station
 
-    opts = Options(pins="mock", serial=args.serial, display=args.display, db=args.db,
+    opts = Options(pins="mock", serial=args.serial, display=args.display, db=db,
                    config=getattr(args, "config", None), sound=args.sound, sets=1)
     with Station(opts) as station:
         station.install_signals()

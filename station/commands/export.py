@@ -12,7 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from station.commands.history import add_station_option, open_for_reading, station_sessions
+from station.commands.history import (add_station_option, open_for_reading, read_sessions,
+                                      station_sessions)
 
 #: The CSV columns, in order (documented in docs/history.md).
 COLUMNS = (
@@ -93,14 +94,14 @@ def run(args: argparse.Namespace) -> int:
     if history is None:
         print(f"station export: no history file yet ({path})", file=sys.stderr)
         return 1
-    with history:
-        if getattr(args, "station", None):
+    if getattr(args, "station", None):
+        with history:
             sessions = station_sessions(history, args.station, None, "export")
-            if isinstance(sessions, int):
-                return sessions
-        else:
-            sessions = history.sessions(None)
-        rows = bout_rows(sessions)
+    else:
+        sessions = read_sessions(history, "export", None)
+    if isinstance(sessions, int):
+        return sessions
+    rows = bout_rows(sessions)
     if args.csv == "-":
         write_csv(rows, sys.stdout)
         return 0

@@ -1,7 +1,8 @@
 """``station history``: the recorded sets, as a table or as JSON.
 
 Reads the history file read-only (it never creates, migrates or repairs it).
-The JSON shape is documented in docs/history.md.
+The JSON shape is documented in docs/history.md. A file that cannot be read
+(damaged, foreign, too new) is one line on stderr and exit 2.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from pathlib import Path
 from station.core.loads import Units
 
 from station.store import History, HistoryError
+
+#: Exit code for a history file that cannot be read: bad input, as for a bad config.
+BAD_FILE = 2
 
 
 def positive_int(text: str) -> int:
@@ -61,7 +65,23 @@ def open_for_reading(
         return path, History.open(path, 0.0, readonly=True)
     except HistoryError as e:
         print(f"station {command}: {e}", file=sys.stderr)
-        return path, 1
+        return path, BAD_FILE
+
+
+def read_sessions(history: History, command: str, limit: int | None,
+                  everything: bool = False, hidden: list[int] | None = None) -> list[dict] | int:
+    """``history.sessions(...)`` (and into ``hidden``, how many sessions are
+    not training and left out), or the exit code after saying on stderr that
+    a page read now turned out damaged. Closes ``history``."""
+    try:
+        with history:
+            sessions = history.sessions(limit, everything=everything)
+            if hidden is not None and not everything:
+                hidden.append(history.not_training_count())
+            return sessions
+    except HistoryError as e:
+        print(f"station {command}: {e}", file=sys.stderr)
+        return BAD_FILE
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -74,6 +94,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="show the newest N sessions (default 20)")
     p.add_argument("--json", action="store_true",
                    help="print a JSON array (see docs/history.md)")
+    p.add_argument("--all", action="store_true",
+                   help="include sessions interrupted before their first rep (not training)")
     p.add_argument("--db", type=Path, metavar="PATH",
                    help="history file (default: [history] db in the config)")
     add_station_option(p)
@@ -154,19 +176,24 @@ def run(args: argparse.Namespace) -> int:
     if history is None:
         print("[]" if args.json else f"no history yet ({path})")
         return 0
-    with history:
-        if getattr(args, "station", None):
+    hidden: list[int] = []
+    if getattr(args, "station", None):
+        with history:
             sessions = station_sessions(history, args.station, args.limit)
-            if isinstance(sessions, int):
-                return sessions
-        else:
-            sessions = history.sessions(args.limit)
+    else:
+        sessions = read_sessions(history, "history", args.limit, args.all, hidden)
+    if isinstance(sessions, int):
+        return sessions
     if args.json:
         print(json.dumps(sessions, indent=2, ensure_ascii=False))
-    elif not sessions:
+        return 0
+    if not sessions:
         print("no sets recorded yet")
     else:
         print(format_table(sessions, _units(args)))
+    n = sum(hidden)
+    if n:
+        print(f"({n} set{'s' if n > 1 else ''} interrupted before the first rep not shown: --all)")
     return 0
 
 

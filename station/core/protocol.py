@@ -263,6 +263,13 @@ def state(snapshot: Snapshot) -> bytes:
     return _line(f"STATE {snapshot.phase.value} {left_text} {reps} {i + 1}")
 
 
+def note(text: str) -> bytes:
+    """``NOTE <text>``: news for a human (e.g. ``NOTE not saved: rep, history off``);
+    made printable and cut to fit a line. A remote may show it or ignore it."""
+    clean = "".join(c if " " <= c <= "~" else "?" for c in text).strip() or "note"
+    return _line(("NOTE " + clean)[:MAX_LINE])
+
+
 def err(reason: str) -> bytes:
     """``ERR <reason>``; the reason is made printable and cut to fit a line."""
     text = "".join(c if " " <= c <= "~" else "?" for c in reason).strip() or "error"

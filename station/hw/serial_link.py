@@ -194,6 +194,10 @@ class SerialRemote:
         """Queue ``SAVED <total_reps>``; never blocks; dropped while unplugged."""
         self._send(protocol.saved(total_reps))
 
+    def send_note(self, text: str) -> None:
+        """Queue ``NOTE <text>``; never blocks; dropped while unplugged."""
+        self._send(protocol.note(text))
+
     def send_state(self, snapshot: Snapshot) -> None:
         """Queue ``STATE ...`` when it differs from the last one; never blocks.
 
