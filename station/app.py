@@ -449,7 +449,8 @@ class Station:
                            strips=prep.strips if prep else (),
                            units=getattr(self.config, "units", "kg"),
                            per_dumbbell=ex is not None and ex.kind == "dumbbell",
-                           plates=prep.plates if prep else ())
+                           plates=prep.plates if prep else (),
+                           safety=prep.safety if prep else "")
         self.recorder.call("begin_session", plan.method, exercise, load, dict(plan.params),
                            _plan_summary(plan), self.clock.now())
         for w in getattr(self, "_pending_warnings", []):
@@ -587,6 +588,7 @@ class Prepared:
     info: list[str] = field(default_factory=list)
     strips: tuple[str, ...] = ()
     plates: tuple[str, ...] = ()
+    safety: str = ""
 
 
 def prepare(config, method: str, overrides: dict[str, object], load_kg: float | None,
@@ -670,9 +672,20 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     plan, warnings = compile_plan(base, params, load_kg, drop_loads)
     if reach_warning:
         warnings.append(reach_warning)
+    plan = dataclasses.replace(plan, early_start_after=config.gestures.early_start_after)
     if not plan.spotter and guardrails.spotter_required(base, ex.kind if ex is not None else None):
-        plan = dataclasses.replace(plan, spotter=True)  # barbell drop sets
-    return Prepared(plan, warnings, exercise, load_kg, info, strips, plates)
+        plan = dataclasses.replace(plan, spotter=True)  # barbell (or unknown kind) drop sets
+    safety = ""
+    if plan.spotter and ex is not None and ex.spotter == "arms" and base in ARMS_REPLACE_SPOTTER:
+        plan = dataclasses.replace(plan, spotter=False)
+        safety = "safety arms set: no spotter asked"
+        info.append(safety)
+    return Prepared(plan, warnings, exercise, load_kg, info, strips, plates, safety)
+
+
+#: methods where safety arms stand in for a spotter (a failed rep rests on
+#: them); forced negatives need a spotter to return the bar
+ARMS_REPLACE_SPOTTER = ("strength-rest-pause", "drop-set")
 
 
 def _did_you_mean(name: str, names: list[str]) -> str:
