@@ -650,6 +650,16 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
                              f"{show(load_kg)} is not this method's load")
     elif load_kg is not None and kit is not None:
         load_kg = kit.round(load_kg).total_kg
+    if base == "forced-negatives" and load_kg is not None and one_rm:
+        from .core import negatives
+        top = negatives.cap_kg(one_rm)
+        if load_kg > top + 1e-9:
+            capped = kit.round(top).total_kg if kit is not None else top
+            if capped > top + 1e-9 and kit is not None:
+                capped = kit.round(top - kit.step_kg).total_kg
+            info.append(f"forced negatives: {load_kg:g} kg is over 120 % of the {one_rm:.1f} kg 1RM; "
+                        f"capped at {capped:g} kg (progress the lowering time instead)")
+            load_kg = capped
     loading = kit.round(load_kg) if load_kg is not None and kit is not None else None
     drop_loads, strips, chain = None, (), None
     if base == "drop-set" and load_kg is not None and kit is not None:
