@@ -682,6 +682,8 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     plan, warnings = compile_plan(base, params, load_kg, drop_loads)
     if reach_warning:
         warnings.append(reach_warning)
+    if base == "drop-set" and chain is not None:
+        warnings += loads.drop_warnings(chain, pct, units)
     plan = dataclasses.replace(plan, early_start_after=config.gestures.early_start_after)
     if not plan.spotter and guardrails.spotter_required(base, ex.kind if ex is not None else None):
         plan = dataclasses.replace(plan, spotter=True)  # barbell (or unknown kind) drop sets

@@ -384,3 +384,5 @@ def _print_drops(
         strip = loads.strip_text(before, after, units)
         print(f"  drop {i}  {units.num(after.total_kg):>6} {units.name}  {strip}  (aim {aim:.1f})",
               file=out)
+    for warning in loads.drop_warnings(chain, pct, units):
+        print(f"  ! {warning}", file=out)
