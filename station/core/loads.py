@@ -748,9 +748,8 @@ LOAD_RULES: tuple[LoadRule, ...] = (
     LoadRule("rest-pause", "RM", 10, 10, 10),
     LoadRule("strength-rest-pause", "RM", 2, 3, 3,
              "the lighter end: 5-10 singles must fit in 2-3 min"),
-    LoadRule("myo-reps", "RM", 10, 15, 12,
-             "methods.md gives no myo-reps load; 10-15RM is the station's rule "
-             "(an activation set of 10-15 reps)"),
+    LoadRule("myo-reps", "RM", 15, 20, 17,
+             "an activation set of 12-20 reps near failure (Fagerli; docs/methods.md)"),
     LoadRule("drop-set", "RM", 10, 12, 11),
     LoadRule("mechanical-drop-set", "RM", 10, 12, 11),
     LoadRule("forced-negatives", "%", 110, 120, 110, "the lighter end; always with a spotter"),

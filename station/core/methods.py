@@ -200,8 +200,9 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "myo-reps",
             "Myo-reps",
-            "An activation set to failure, then 10-15 s rests and mini-sets of 3-5 reps until one falls short.",
-            "10-15RM",
+            "An activation set of 12-20 reps near failure, then 10-15 s rests and mini-sets of 3-5 "
+            "reps until one falls short.",
+            "15-20RM",
             (
                 Param("reps", 5, 3, 5, "reps", "target reps per mini-set"),
                 Param("rest", 12.0, 10, 15, help="rest before each mini-set", **_REST),
