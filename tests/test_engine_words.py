@@ -81,3 +81,31 @@ def test_the_gallery_shows_each_methods_real_summary(method):
     known = set(view._REASONS.values())
     assert any(line in known for line in m.lines), m.lines  # a reason in words, never a code
     assert "bouts" not in m.lines
+
+
+def test_rest_screen_says_when_a_press_starts_the_next_bout():
+    plan, _ = compile_plan("cluster")
+    st = run_script(plan, reps(0, 1, 2, 3, 4), until=8).session.set  # rest 4..19
+    assert "press: start now" not in view.screen_model(engine.snapshot(st, 8.0), 8.0).lines
+    st = run_script(plan, reps(0, 1, 2, 3, 4), until=12).session.set
+    assert "press: start now" in view.screen_model(engine.snapshot(st, 12.0), 12.0).lines
+
+
+def test_a_strip_past_ten_seconds_says_go_now():
+    from station.core.events import Fail
+    plan, _ = compile_plan("drop-set", load_kg=100)
+    st = run_script(plan, reps(0, 1) + [(2.0, Fail(2.0))], until=13).session.set
+    m = view.screen_model(engine.snapshot(st, 13.0), 13.0)
+    assert (m.word, m.big, m.lines[0]) == ("STRIP", "11", "over 10 s: go now")
+
+
+def test_the_running_bout_known_to_be_the_last_says_so():
+    plan, _ = compile_plan("cluster", {"duration": 180})
+    script = []
+    for k in range(9):  # a cluster every 20 s
+        script += reps(*(20 * k + i for i in range(5)))
+    st = run_script(plan, script + reps(180.0), until=181).session.set
+    m = view.screen_model(engine.snapshot(st, 181.0), 181.0)
+    assert m.word == "WORK"
+    assert any(line.startswith("time cap reached: last one") or line.startswith("last one")
+               for line in m.lines)

@@ -726,4 +726,7 @@ def snapshot(s: SetState, now: float) -> Snapshot:
         spotter_confirmed=s.spotter_confirmed_at is not None,
         eccentric_s=plan.eccentric_s,
         last_bout=s.last_announced and running,
+        early_start_at=(s.phase_started_at + plan.early_start_after * (s.phase_ends_at - s.phase_started_at)
+                        if s.phase is Phase.REST and s.phase_started_at is not None
+                        and s.phase_ends_at is not None else None),
     )

@@ -40,6 +40,8 @@ class Snapshot:
     - ``spotter_required`` / ``spotter_confirmed``.
     - ``eccentric_s``: forced negatives: the target lowering time, s.
     - ``last_bout``: the running bout is known to be the last (the cap).
+    - ``early_start_at``: in REST, from this instant a press starts the next
+      bout now (before it a press only warns); else None.
     """
 
     method: str
@@ -67,6 +69,7 @@ class Snapshot:
     spotter_confirmed: bool
     eccentric_s: float | None = None
     last_bout: bool = False
+    early_start_at: float | None = None
 
     @property
     def reps_per_bout(self) -> tuple[int, ...]:

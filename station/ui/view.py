@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from station.core.events import Bout, Phase
 from station.core.loads import Units
-from station.core.methods import PRESETS
+from station.core.methods import PRESETS, STRIP_LIMIT_S
 from station.core.snapshot import Snapshot
 
 RGB = tuple[int, int, int]
@@ -363,6 +363,8 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
             plates = _plates(ctx, snap.bout_index + 1)
             lines = _clean(first, strip or "", plates, ctx.exercise or "", _finished_reps(snap), total)
             word, shape = "STRIP", "strip"
+        if elapsed >= STRIP_LIMIT_S:
+            lines = (f"over {_num(STRIP_LIMIT_S)} s: go now",) + lines
         bg = VERMILLION
         fg = text_on(bg)
         return ScreenModel(word, shape, bg, fg, fg, _mix(bg, BLACK, 0.3), str(elapsed), "seconds",
@@ -448,7 +450,8 @@ def _rest(snap: Snapshot, now: float, ctx: Context, title: str, what: str, total
     target = snap.target_reps
     nxt = f"next: {target} reps" if target and target > 1 else ""
     load = snap.next_load_kg if snap.next_load_kg is not None else snap.load_kg
-    lines = _clean(nxt, _what(snap, ctx, load), _finished_reps(snap), total, cap)
+    early = "press: start now" if snap.early_start_at is not None and now >= snap.early_start_at else ""
+    lines = _clean(nxt, _what(snap, ctx, load), _finished_reps(snap), total, cap, early)
     bg = YELLOW if emphasised else BLUE
     fg = text_on(bg)
     track = _mix(bg, BLACK, 0.25) if emphasised else _mix(bg, BLACK, 0.45)
