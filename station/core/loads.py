@@ -797,7 +797,7 @@ def starting_load(method: str, one_rm_kg: float) -> StartingLoad:
     extrapolated = rule.high > MAX_REPS
     if extrapolated:
         notes.append(
-            f"{MAX_REPS + 1}-{rule.high}RM lies past the formula's {MIN_REPS}-{MAX_REPS} reps: "
+            f"{max(MAX_REPS + 1, rule.low)}-{rule.high}RM lies past the formula's {MIN_REPS}-{MAX_REPS} reps: "
             "extrapolated"
         )
     return StartingLoad(
