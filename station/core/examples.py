@@ -104,7 +104,7 @@ EXAMPLES: tuple[Example, ...] = (
             _timed(20.0, [(3, False)] * 10), 400.0),
     Example("rest-pause", "leg press", 250.0, (),
             _timed(15.0, [(11, True), (4, True), (2, True), (1, True)]), 200.0),
-    Example("strength-rest-pause", "bench press", 120.0, (),
+    Example("strength-rest-pause", "back squat", 140.0, (),
             _timed(15.0, [(1, False)] * 7 + [(0, True)], first=5.0, spotter_at=0.0), 300.0),
     Example("myo-reps", "lateral raise", 40.0, (),
             _timed(12.0, [(15, True), (5, False), (5, False), (4, True), (2, True)]), 200.0),
