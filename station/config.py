@@ -72,7 +72,7 @@ class GestureConfig:
     hold of ``hold_s`` is a failure / end of mini-set, of ``end_hold_s`` ends the
     set; two presses within ``double_s`` are an undo. ``early_start_after``:
     the fraction (0-1) of a rest during which a press is a warning and starts
-    nothing; after it a press starts the next bout with "go"."""
+    nothing; after it a press is "go" and the first rep of the next bout."""
 
     debounce_s: float = 0.03
     hold_s: float = 1.0

@@ -37,7 +37,7 @@ debounce_s = 0.03         # 0.001-0.2: presses closer than this are contact boun
 hold_s = 1.0              # 0.3-5: a hold this long = failure / end of a mini-set
 end_hold_s = 3.0          # over hold_s, at most 10: a hold this long ends the set
 double_s = 0.4            # 0.1-1.0: two presses within this = undo the last rep
-early_start_after = 0.5   # 0-1: in this first part of a rest a press only warns; later it starts now
+early_start_after = 0.5   # 0-1: in this first part of a rest a press only warns; later: go + rep
 
 [sound]
 volume = 0.8              # 0.0-1.0

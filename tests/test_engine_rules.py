@@ -190,12 +190,13 @@ def test_a_press_in_the_first_half_of_a_rest_warns_and_starts_nothing():
 def test_a_press_after_half_the_rest_starts_the_next_bout_with_go_and_undo_gives_it_back():
     p = plan("cluster")
     run = run_script(p, reps(0, 1, 2, 3, 4, 12), 13)
-    assert run.cues[-2:] == [("rest", 4.0, 15), ("go", 12.0, None)]  # not a rep
+    # the lifter started early: go (audibly, the rest is over), and the rep
+    assert run.cues[-3:] == [("rest", 4.0, 15), ("go", 12.0, None), ("rep", 12.0, 1)]
     st = run.session.set
     assert (st.phase, st.bouts[1].started_at, st.bouts[1].rest_before_s) == (Phase.WORK, 12.0, 8.0)
-    assert st.bouts[1].reps == 0
+    assert st.bouts[1].reps == 1
     run = run_script(p, reps(0, 1, 2, 3, 4, 12) + [(13.0, Undo(13.0))], 20)
-    assert run.cues[-7:] == [("rest", 4.0, 15), ("go", 12.0, None), ("undo", 13.0, 0),
+    assert run.cues[-8:] == [("rest", 4.0, 15), ("go", 12.0, None), ("rep", 12.0, 1), ("undo", 13.0, 0),
                              ("count", 16.0, 3), ("count", 17.0, 2), ("count", 18.0, 1),
                              ("go", 19.0, None)]
     assert BoutRemoved(1) in run.effects
@@ -206,7 +207,8 @@ def test_the_early_start_part_of_a_rest_is_a_plan_setting():
     import dataclasses
     p = dataclasses.replace(plan("cluster"), early_start_after=0.25)
     run = run_script(p, reps(0, 1, 2, 3, 4, 7, 8.5), 10)  # the rest is 4..19
-    assert run.cues[-3:] == [("rest", 4.0, 15), ("warn", 7.0, None), ("go", 8.5, None)]
+    assert run.cues[-4:] == [("rest", 4.0, 15), ("warn", 7.0, None), ("go", 8.5, None),
+                             ("rep", 8.5, 1)]
 
 
 def test_an_undo_in_a_rest_takes_back_the_last_rep_of_the_finished_bout():
@@ -254,7 +256,7 @@ def test_a_hold_on_the_rep_that_completed_a_cluster_is_a_failure_and_no_cue_repe
 def test_a_hold_during_a_rest_is_not_a_bout_and_warns():
     run = run_script(plan("cluster"), reps(0, 1, 2, 3, 4) + press(13.0, hold_s=1.5), 20)
     # after half the rest the press starts the bout (go); held, it is taken back
-    assert run.cues[5:] == [("rest", 4.0, 15), ("go", 13.0, None), ("warn", 14.0, None),
+    assert run.cues[5:] == [("rest", 4.0, 15), ("go", 13.0, None), ("rep", 13.0, 1), ("warn", 14.0, None),
                             ("count", 16.0, 3), ("count", 17.0, 2), ("count", 18.0, 1),
                             ("go", 19.0, None)]
     assert BoutRemoved(1) in run.effects

@@ -86,9 +86,9 @@ def test_the_gallery_shows_each_methods_real_summary(method):
 def test_rest_screen_says_when_a_press_starts_the_next_bout():
     plan, _ = compile_plan("cluster")
     st = run_script(plan, reps(0, 1, 2, 3, 4), until=8).session.set  # rest 4..19
-    assert "press: start now" not in view.screen_model(engine.snapshot(st, 8.0), 8.0).lines
+    assert "started early? press after the rep" not in view.screen_model(engine.snapshot(st, 8.0), 8.0).lines
     st = run_script(plan, reps(0, 1, 2, 3, 4), until=12).session.set
-    assert "press: start now" in view.screen_model(engine.snapshot(st, 12.0), 12.0).lines
+    assert "started early? press after the rep" in view.screen_model(engine.snapshot(st, 12.0), 12.0).lines
 
 
 def test_a_strip_past_ten_seconds_says_go_now():

@@ -466,7 +466,8 @@ def _work_rep(s: SetState, at: float, out: _Out) -> SetState:
 def _rest_press(s: SetState, ev: Rep, out: _Out) -> SetState:
     """A press during a rest. In its first part (``Plan.early_start_after``)
     it is a ``warn`` and starts nothing (a bump must not count a heavy
-    single); after it, the lifter starts the next bout now, with ``go``."""
+    single); after it, the lifter started the next bout early: ``go`` (the
+    rest is over, audibly) and the press counts as its first rep."""
     assert s.phase_started_at is not None and s.phase_ends_at is not None
     started, ends = s.phase_started_at, s.phase_ends_at
     if ev.at < started + s.plan.early_start_after * (ends - started):
@@ -478,7 +479,7 @@ def _early_go_at(s: SetState, at: float, out: _Out) -> SetState:
     assert s.phase_started_at is not None and s.phase_ends_at is not None
     early = (s.phase_started_at, s.phase_ends_at)
     out.cue("go", at)
-    return replace(_start_bout(s, at), early_rest=early)
+    return _count_rep(replace(_start_bout(s, at), early_rest=early), at, out)
 
 
 _early_go = _with_checkpoint(_early_go_at)
@@ -540,14 +541,6 @@ def _undo(s: SetState, ev: Undo, out: _Out) -> SetState:
     if s.phase in (Phase.CONFIRM, Phase.DONE):
         return _warn(s, ev, out)
     at = _decided(ev)
-    cur = s.current
-    if (cur is not None and cur.ended_at is None and cur.reps == 0 and s.early_rest is not None
-            and s.early_rest[1] > at):
-        started, ends = s.early_rest  # give the rest back: the bout started early never began
-        out.cue("undo", at, 0)
-        return replace(s, bouts=s.bouts[:-1], phase=Phase.REST, phase_started_at=started,
-                       phase_ends_at=ends, early_rest=None, checkpoint=None,
-                       count_next=_count_from(ends, max(at, s.clock_at), s.plan.count_in_s))
     idx = next((i for i in range(len(s.bouts) - 1, -1, -1) if s.bouts[i].reps), None)
     if idx is None:
         return _warn(s, ev, out)
@@ -559,6 +552,11 @@ def _undo(s: SetState, ev: Undo, out: _Out) -> SetState:
     running = bout.ended_at is None and idx == len(s.bouts) - 1
     if running and s.phase is Phase.LOWER and removed == s.phase_started_at:
         s = replace(s, phase=Phase.WORK, phase_started_at=at, phase_ends_at=None, tempo_next=0)
+    if running and bout.reps == 0 and s.early_rest is not None and s.early_rest[1] > at:
+        started, ends = s.early_rest  # give the rest back: the bout never began
+        s = replace(s, bouts=s.bouts[:-1], phase=Phase.REST, phase_started_at=started,
+                    phase_ends_at=ends, early_rest=None,
+                    count_next=_count_from(ends, max(at, s.clock_at), s.plan.count_in_s))
     if running and bout.reps == 0 and idx == 0 and s.phase is Phase.WORK:
         # the first rep of the set taken back: the set has not started
         s = replace(s, bouts=(), phase=Phase.READY, phase_started_at=None,

@@ -89,8 +89,8 @@ class Plan:
     - ``eccentric_s``: each rep starts a timed lowering of this many s.
     - ``count_in_s``: count-in cues at this many whole s before a rest ends.
     - ``early_start_after``: the fraction (0-1) of a rest during which a
-      press is a ``warn`` and starts nothing; after it a press starts the
-      next bout at once, with ``go`` (it is not a rep).
+      press is a ``warn`` and starts nothing; after it a press is ``go`` and
+      the first rep of the next bout (the lifter started early).
     - ``fail_lowers_target``: clusters: a failed cluster lowers the next
       targets to the reps it made; a second failure, or one at 0 reps, ends
       the set (Haff 2008; Tufano 2017).

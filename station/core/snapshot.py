@@ -41,7 +41,8 @@ class Snapshot:
     - ``eccentric_s``: forced negatives: the target lowering time, s.
     - ``last_bout``: the running bout is known to be the last (the cap).
     - ``early_start_at``: in REST, from this instant a press starts the next
-      bout now (before it a press only warns); else None.
+      bout now (go, and the press is its first rep; before it a press only
+      warns); else None.
     """
 
     method: str
