@@ -43,7 +43,7 @@ def test_ready_says_what_a_press_does_for_the_method():
     plan, _ = compile_plan("forced-negatives", load_kg=150)
     st = engine.handle(engine.new_set(plan), Rep(0.0), 0.0)[0]  # the spotter confirmed
     m = view.screen_model(engine.snapshot(st, 1.0), 1.0)
-    assert "press at the top to lower, again at the bottom" in m.lines
+    assert "press at top and at bottom" in m.lines
     assert "press after each rep" not in m.lines
     m = view.screen_model(engine.snapshot(engine.new_set(compile_plan("cluster")[0]), 0.0), 0.0)
     assert "press after each rep" in m.lines

@@ -308,7 +308,7 @@ def _what(snap: Snapshot, ctx: Context, load_kg: float | None) -> str:
 
 
 #: what the lifter presses, before the first rep
-_HINT = {"forced-negatives": "press at the top to lower, again at the bottom"}
+_HINT = {"forced-negatives": "press at top and at bottom"}
 
 
 def _finished_reps(snap: Snapshot) -> str:
@@ -381,7 +381,7 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
         label = f"of {_num(target_s)} s" if target_s else "s"
         bg = PURPLE
         fg = text_on(bg)
-        lines = _clean("lower slowly; press at the bottom",
+        lines = _clean("lower slowly, press at bottom",
                        f"lowering {count or 0} / {_num(target_s)} s" if target_s else "",
                        what, title, total)
         return ScreenModel("LOWER", "lower", bg, fg, fg, _mix(bg, BLACK, 0.3), str(count or 0), label,
