@@ -650,6 +650,9 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
                              f"{show(load_kg)} is not this method's load")
     elif load_kg is not None and kit is not None:
         load_kg = kit.round(load_kg).total_kg
+    if base == "forced-negatives" and load_kg is None:
+        info.append("forced negatives: 110-120 % of the 1RM; no 1RM known, so the load is unknown "
+                    "(give one_rm in the config, or --load)")
     if base == "forced-negatives" and load_kg is not None and one_rm:
         from .core import negatives
         top = negatives.cap_kg(one_rm)

@@ -50,3 +50,9 @@ def test_the_early_start_part_of_a_rest_comes_from_the_config():
 def test_a_drop_chain_off_the_asked_percentage_is_a_warning():
     p = prepare(CONFIG, "drop-set", {"drops": 3}, 100, "squat")
     assert any(w.startswith("drop ") and "not 20 %" in w for w in p.warnings)
+
+
+def test_forced_negatives_with_no_1rm_state_the_rule_and_that_the_load_is_unknown():
+    p = prepare(CONFIG, "forced-negatives", {}, None, None)
+    assert p.load_kg is None
+    assert any("110-120 % of the 1RM; no 1RM known, so the load is unknown" in i for i in p.info)

@@ -571,9 +571,8 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
         bar_title = "s lowered per negative" + (f" (aim {_num(target)})" if target else "")
         headline_label = "negative" if snap.total_reps == 1 else "negatives"
         short = [x for x in lowered if x is not None and target and x < target - 0.5]
-        if short:
-            lines.insert(-1 if ctx.next_set is None else -2,
-                         f"{len(short)} lowered faster than {_num(target)} s: slower")
+        if short and not ctx.next_set:  # the advice, when there is one, says it
+            lines.insert(len(lines) - 1, f"{len(short)} lowered faster than {_num(target)} s: slower")
     return SummaryModel(
         word="DONE", shape="done", background=bg, foreground=text_on(bg), accent=SKY, second=AMBER,
         headline=str(snap.total_reps), headline_label=headline_label,
