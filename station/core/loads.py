@@ -467,7 +467,7 @@ def _best_chain(bar_g: int, side: _Side, targets: list[int],
     groups = sorted(Counter(side).items(), reverse=True)
     weights = [w for w, _ in groups]
     if math.prod(n + 1 for _, n in groups) > _MAX_CHAIN_STATES:
-        return _greedy_chain(bar_g, side, targets)
+        return _greedy_chain(bar_g, side, targets, percent)
     memo: dict[tuple[int, _Side], tuple[_Score, tuple[_Side, ...]] | None] = {}
 
     def best(i: int, counts: _Side) -> tuple[_Score, tuple[_Side, ...]] | None:
@@ -509,27 +509,31 @@ def _best_chain(bar_g: int, side: _Side, targets: list[int],
 _MAX_CHAIN_STATES = 400
 
 
-def _greedy_chain(bar_g: int, side: _Side, targets: list[int]) -> tuple[_Score, list[_Side]] | None:
+def _greedy_chain(bar_g: int, side: _Side, targets: list[int],
+                  percent: float) -> tuple[_Score, list[_Side]] | None:
     """Like :func:`_best_chain`, one drop at a time: each drop keeps the
-    sub-layout of the plates before it whose total is nearest its target,
-    leaving a plate for each drop after it."""
+    sub-layout of the plates before it within the tolerance of ``percent``
+    where one is, nearest its target, leaving a plate for each drop after it."""
     chain = [tuple(sorted(side, reverse=True))]
-    miss = inner = totals = 0
+    excess = miss = inner = totals = 0
     for i, target in enumerate(targets):
         cur = chain[-1]
         left = len(targets) - i - 1
         now = sum(cur)
+        before = bar_g + 2 * now
         options = [(t, c) for t, c in _plate_sums(cur).items() if t < now and len(c) >= left]
         if not options:
             return None
-        t, kept = min(options, key=lambda o: (abs(bar_g + 2 * o[0] - target), o[0]))
+        t, kept = min(options, key=lambda o: (_excess(before, bar_g + 2 * o[0], percent),
+                                              abs(bar_g + 2 * o[0] - target), o[0]))
         kept = tuple(sorted(kept, reverse=True))
         total = bar_g + 2 * t
+        excess += _excess(before, total, percent)
         miss += abs(total - target)
         inner += not _is_outer_strip(cur, kept)
         totals += total
         chain.append(kept)
-    return (miss, inner, totals), chain
+    return (excess, miss, inner, totals), chain
 
 
 def _is_outer_strip(before: _Side, after: _Side) -> bool:
