@@ -480,7 +480,8 @@ class Station:
                            strips=prep.strips if prep else (),
                            units=getattr(self.config, "units", "kg"),
                            per_dumbbell=ex is not None and ex.kind == "dumbbell",
-                           plates=prep.plates if prep else ())
+                           plates=prep.plates if prep else (),
+                           safety=prep.safety if prep else "")
         self.recorder.call("begin_session", plan.method, exercise, load, dict(plan.params),
                            _plan_summary(plan), self.clock.now())
         for w in getattr(self, "_pending_warnings", []):
@@ -618,6 +619,7 @@ class Prepared:
     info: list[str] = field(default_factory=list)
     strips: tuple[str, ...] = ()
     plates: tuple[str, ...] = ()
+    safety: str = ""
 
 
 def prepare(config, method: str, overrides: dict[str, object], load_kg: float | None,
@@ -679,6 +681,19 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
                              f"{show(load_kg)} is not this method's load")
     elif load_kg is not None and kit is not None:
         load_kg = kit.round(load_kg).total_kg
+    if base == "forced-negatives" and load_kg is None:
+        info.append("forced negatives: 110-120 % of the 1RM; no 1RM known, so the load is unknown "
+                    "(give one_rm in the config, or --load)")
+    if base == "forced-negatives" and load_kg is not None and one_rm:
+        from .core import negatives
+        top = negatives.cap_kg(one_rm)
+        if load_kg > top + 1e-9:
+            capped = kit.round(top).total_kg if kit is not None else top
+            if capped > top + 1e-9 and kit is not None:
+                capped = kit.round(top - kit.step_kg).total_kg
+            info.append(f"forced negatives: {load_kg:g} kg is over 120 % of the {one_rm:.1f} kg 1RM; "
+                        f"capped at {capped:g} kg (progress the lowering time instead)")
+            load_kg = capped
     loading = kit.round(load_kg) if load_kg is not None and kit is not None else None
     drop_loads, strips, chain = None, (), None
     if base == "drop-set" and load_kg is not None and kit is not None:
@@ -701,9 +716,22 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     plan, warnings = compile_plan(base, params, load_kg, drop_loads)
     if reach_warning:
         warnings.append(reach_warning)
+    if base == "drop-set" and chain is not None:
+        warnings += loads.drop_warnings(chain, pct, units)
+    plan = dataclasses.replace(plan, early_start_after=config.gestures.early_start_after)
     if not plan.spotter and guardrails.spotter_required(base, ex.kind if ex is not None else None):
-        plan = dataclasses.replace(plan, spotter=True)  # barbell drop sets
-    return Prepared(plan, warnings, exercise, load_kg, info, strips, plates)
+        plan = dataclasses.replace(plan, spotter=True)  # barbell (or unknown kind) drop sets
+    safety = ""
+    if plan.spotter and ex is not None and ex.spotter == "arms" and base in ARMS_REPLACE_SPOTTER:
+        plan = dataclasses.replace(plan, spotter=False)
+        safety = "safety arms set: no spotter asked"
+        info.append(safety)
+    return Prepared(plan, warnings, exercise, load_kg, info, strips, plates, safety)
+
+
+#: methods where safety arms stand in for a spotter (a failed rep rests on
+#: them); forced negatives need a spotter to return the bar
+ARMS_REPLACE_SPOTTER = ("strength-rest-pause", "drop-set")
 
 
 def _did_you_mean(name: str, names: list[str]) -> str:

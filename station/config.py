@@ -70,12 +70,15 @@ class PinsConfig:
 class GestureConfig:
     """Button timing, s: presses shorter than ``debounce_s`` apart are bounce; a
     hold of ``hold_s`` is a failure / end of mini-set, of ``end_hold_s`` ends the
-    set; two presses within ``double_s`` are an undo."""
+    set; two presses within ``double_s`` are an undo. ``early_start_after``:
+    the fraction (0-1) of a rest during which a press is a warning and starts
+    nothing; after it a press is "go" and the first rep of the next bout."""
 
     debounce_s: float = 0.03
     hold_s: float = 1.0
     end_hold_s: float = 3.0
     double_s: float = 0.4
+    early_start_after: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,10 @@ class Exercise:
     ``increment_kg``: a machine's stack step. ``muscles``: the muscle groups
     it trains (guardrails count per group). ``variations``: a mechanical drop
     set's variations in order (empty: the built-in list for this exercise,
-    if any)."""
+    if any). ``spotter``: "ask" (the
+    station asks for a spotter where the method calls for one) or "arms"
+    (safety arms are set: strength rest-pause and barbell drop sets show it
+    instead of asking; forced negatives still need a spotter)."""
 
     name: str
     kind: str = "barbell"
@@ -158,6 +164,7 @@ class Exercise:
     increment_kg: float = 5.0
     muscles: tuple[str, ...] = ()
     variations: tuple[str, ...] = ()
+    spotter: str = "ask"
 
 
 @dataclass(frozen=True)
@@ -479,13 +486,15 @@ def _pins(data: Mapping[str, object], ps: list[_Problem]) -> PinsConfig:
 
 
 def _gestures(data: Mapping[str, object], ps: list[_Problem]) -> GestureConfig:
-    t = _Table(data, ("gestures",), ("debounce_s", "hold_s", "end_hold_s", "double_s"), ps)
+    t = _Table(data, ("gestures",), ("debounce_s", "hold_s", "end_hold_s", "double_s",
+                                     "early_start_after"), ps)
     d = GestureConfig()
     gestures = GestureConfig(
         debounce_s=t.number("debounce_s", d.debounce_s, 0.001, 0.2, " s"),
         hold_s=t.number("hold_s", d.hold_s, 0.3, 5, " s"),
         end_hold_s=t.number("end_hold_s", d.end_hold_s, 0, 10, " s", lo_open=True),
         double_s=t.number("double_s", d.double_s, 0.1, 1.0, " s"),
+        early_start_after=t.number("early_start_after", d.early_start_after, 0, 1),
     )
     if gestures.end_hold_s <= gestures.hold_s:
         if t.has("end_hold_s"):
@@ -557,7 +566,7 @@ def _guardrails(data: Mapping[str, object], ps: list[_Problem]) -> GuardrailsCon
     t = _Table(data, ("guardrails",), ("overuse_sessions", "overuse_days", "warn_consecutive_days"), ps)
     d = GuardrailsConfig()
     return GuardrailsConfig(
-        overuse_sessions=t.whole("overuse_sessions", d.overuse_sessions, 0, 100),
+        overuse_sessions=t.whole("overuse_sessions", d.overuse_sessions, 1, 100),
         overuse_days=t.whole("overuse_days", d.overuse_days, 1, 365, "a number of days"),
         warn_consecutive_days=t.flag("warn_consecutive_days", d.warn_consecutive_days),
     )
@@ -591,7 +600,7 @@ def _exercise(name: str, data: Mapping[str, object], ps: list[_Problem], units: 
     u = lambda base: f"{base}_{units}"  # noqa: E731
     t = _Table({k: v for k, v in data.items() if not k.endswith("_" + other)}, ("exercises", name),
                ("kind", u("one_rm"), u("bar"), u("plates"), u("dumbbells"), u("increment"),
-                "muscles", "variations"), ps)
+                "muscles", "variations", "spotter"), ps)
     d = Exercise(name)
     kind = t.choice("kind", d.kind, tuple(k for k, _ in _KIND_KEYS))
     for other_kind, keys in _KIND_KEYS:
@@ -618,6 +627,7 @@ def _exercise(name: str, data: Mapping[str, object], ps: list[_Problem], units: 
         increment_kg=to_kg(t.number(u("increment"), dflt["increment"], step_lo, lim(50), f" {units}")),
         muscles=_names(t, "muscles"),
         variations=_names(t, "variations"),
+        spotter=t.choice("spotter", d.spotter, ("ask", "arms")),
     )
 
 

@@ -37,6 +37,7 @@ debounce_s = 0.03         # 0.001-0.2: presses closer than this are contact boun
 hold_s = 1.0              # 0.3-5: a hold this long = failure / end of a mini-set
 end_hold_s = 3.0          # over hold_s, at most 10: a hold this long ends the set
 double_s = 0.4            # 0.1-1.0: two presses within this = undo the last rep
+early_start_after = 0.5   # 0-1: in this first part of a rest a press only warns; later: go + rep
 
 [sound]
 volume = 0.8              # 0.0-1.0
@@ -77,6 +78,8 @@ one_rm_kg = 140.0         # optional, over 0 and at most 1000: your 1RM, for %1R
 bar_kg = 20.0             # barbell only, 0-50
 plates_kg = [25, 25, 25, 25, 20, 15, 10, 5, 2.5, 1.25]  # barbell only: plates PER SIDE, any order (at most 40, 16 different)
 muscles = ["quads", "glutes"]  # optional: the muscle groups the guardrails count it for
+spotter = "ask"           # "ask" | "arms": safety arms set: shown instead of asking for a spotter
+                          # (strength rest-pause, drop sets; forced negatives still ask)
 # variations = ["high bar", "low bar"]  # optional: a mechanical drop set's variations in order
                           # (built in: triceps extensions and the leg press; others: numbered)
 
@@ -93,7 +96,7 @@ muscles = ["quads", "glutes"]  # optional: the muscle groups the guardrails coun
 # method: one of @METHODS@.
 # exercise (optional) names an [exercises.*] entry; load_kg (optional) is the starting
 # load, 0-1000. Any parameter of the method by its name:
-# reps, rest, duration, every, clusters, pauses, drops, drop-percent, variations,
+# reps, rest, duration, every, clusters, pauses, total, drops, drop-percent, variations,
 # eccentric, min-reps, mini-sets. Values outside the recommended range give a warning.
 [presets.my-squat-clusters]
 method = "cluster"

@@ -290,9 +290,11 @@ class History:
              b.variation, b.rest_before_s, b.end_reason),
         )
         c.execute("DELETE FROM reps WHERE session_id = ? AND bout_idx = ?", (sid, b.index))
+        lowered = b.lowered_s
         c.executemany(
-            "INSERT INTO reps (session_id, bout_idx, n, at) VALUES (?, ?, ?, ?)",
-            [(sid, b.index, n, self._wall(t)) for n, t in enumerate(b.rep_times)],
+            "INSERT INTO reps (session_id, bout_idx, n, at, lowered_s) VALUES (?, ?, ?, ?, ?)",
+            [(sid, b.index, n, self._wall(t), lowered[n] if n < len(lowered) else None)
+             for n, t in enumerate(b.rep_times)],
         )
 
     def _put_set(self, c: sqlite3.Connection, sid: int, s: SetChanged) -> None:

@@ -28,10 +28,13 @@ def iso_utc(wall_s: float | None) -> str | None:
 
 def _bouts(conn: sqlite3.Connection, session_id: int) -> list[dict]:
     reps: dict[int, list[float]] = {}
-    for bout_idx, at in conn.execute(
-        "SELECT bout_idx, at FROM reps WHERE session_id = ? ORDER BY bout_idx, n", (session_id,)
+    lowered: dict[int, list[float | None]] = {}
+    for bout_idx, at, low in conn.execute(
+        "SELECT bout_idx, at, lowered_s FROM reps WHERE session_id = ? ORDER BY bout_idx, n",
+        (session_id,),
     ):
         reps.setdefault(bout_idx, []).append(at)
+        lowered.setdefault(bout_idx, []).append(None if low is None else round(low, 3))
     out = []
     for idx, started, ended, load, variation, rest_before, reason in conn.execute(
         "SELECT idx, started_at, ended_at, load_kg, variation, rest_before_s, end_reason "
@@ -50,6 +53,8 @@ def _bouts(conn: sqlite3.Connection, session_id: int) -> list[dict]:
                 "rest_before_s": None if rest_before is None else round(rest_before, 3),
                 "end_reason": reason,
                 "rep_times": [iso_utc(t) for t in times],
+                **({"lowered_s": lowered[idx]} if any(x is not None for x in lowered.get(idx, []))
+                   else {}),
             }
         )
     return out

@@ -110,8 +110,14 @@ _V2 = Migration(
     ),
 )
 
+_V3 = Migration(
+    3,
+    "forced negatives: how long each lowering took",
+    ("ALTER TABLE reps ADD COLUMN lowered_s REAL",),  # top press to bottom press, s; NULL: not measured
+)
+
 #: Every migration ever released, in order. Append; never edit a released one.
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 
 
 def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

@@ -148,6 +148,8 @@ BAD = [
     ('[presets.cluster]\nmethod = "cluster"\n', 1, "presets.cluster", ["not a built-in method"]),
     ("[gestures]\nhold_s = 2.0\nend_hold_s = 2.0\n", 3, "gestures.end_hold_s", ["over hold_s (2 s)", "found 2"]),
     ("[gestures]\nhold_s = 4\n", 2, "gestures.hold_s", ["under end_hold_s (3 s)", "found 4"]),
+    ("[gestures]\nearly_start_after = 1.5\n", 2, "gestures.early_start_after", ["from 0 to 1", "found 1.5"]),
+    ("[guardrails]\noveruse_sessions = 0\n", 2, "guardrails.overuse_sessions", ["from 1 to 100", "found 0"]),
     ("[pins]\nbutton = 5\nbuzzer = 5\n", 3, "pins.buzzer", ["other than button's (5)", "found 5"]),
     ("[pins]\nbutton = 18\n", 2, "pins.button", ["other than buzzer's (18)", "found 18"]),
     ("[pins]\nspotter_button = 17\n", 2, "pins.spotter_button", ["other than button's (17)"]),

@@ -89,7 +89,7 @@ def test_phrases() -> None:
     assert phrase_for(cue("strip")) == "strip the weight"
     assert phrase_for(cue("strip", "80 kg")) == "strip the weight"
     assert phrase_for(cue("strip", "skull-crusher")) == "switch variation"
-    assert phrase_for(cue("cap")) == "last cluster"
+    assert phrase_for(cue("cap")) == "last one"  # true for clusters and singles
     assert phrase_for(cue("done")) == "set done"
     assert phrase_for(cue("fail")) == "failure"
     assert phrase_for(cue("undo")) == "undo"

@@ -47,13 +47,15 @@ def test_cluster_with_late_ticks_keeps_every_cue_on_the_perfect_grid():
 
 def test_the_cap_of_a_240_s_cluster_is_at_exactly_start_plus_240():
     plan, _ = compile_plan("cluster")
-    # clusters every 20.5 s: the 12th rests from 229.5 and the cap passes in that rest
+    # clusters every 20.5 s: the 12th runs 225.5-229.5 and its rest would
+    # pass the cap at 240. From 240 - 15 = 225 no rest can end before the cap:
+    # "last one" is due at exactly that instant, and the set ends with it.
     script = cluster_presses(START, 13, after_go_s=1.5)
     late = run_script(plan, script, until=START + 300, late=seeded_late(2))
-    assert late.cues[-3:] == [("rest", START + 225.5 + 4, 15), ("cap", START + 240.0, None),
-                              ("done", START + 240.0, "cap")]
-    assert late.session.set.set_ended_at == START + 240.0
-    assert late.phases[-1][0] > START + 240.0  # the tick that ended it was late
+    assert [c for c in late.cues if c[0] == "cap"] == [("cap", START + 225.0, "last")]
+    assert late.cues[-2:] == [("rep", START + 229.5, 5), ("done", START + 229.5, "cap")]
+    assert late.session.set.cap_at == START + 240.0
+    assert late.session.set.set_ended_at == START + 229.5
 
 
 def test_ticks_seconds_late_still_sound_each_count_at_its_instant():
@@ -70,13 +72,14 @@ def test_ticks_seconds_late_still_sound_each_count_at_its_instant():
 
 def test_forced_negatives_with_late_ticks_keep_the_tempo_grid():
     plan, _ = compile_plan("forced-negatives", {"eccentric": 6})
-    script = presses(START, START + 2, START + 12, START + 22, hold_s=0.3)
-    perfect = run_script(plan, script, until=START + 40)
-    late = run_script(plan, script, until=START + 40, late=seeded_late(3))
+    # top presses at 2, 12, 22, each lowering with no bottom press (waited 12 s)
+    script = presses(START, START + 2, START + 15, START + 28, hold_s=0.3)
+    perfect = run_script(plan, script, until=START + 50)
+    late = run_script(plan, script, until=START + 50, late=seeded_late(3))
     assert late.cues == perfect.cues
     tempo = [(round(at - START, 9), v) for name, at, v in late.cues if name == "tempo"]
-    assert tempo == [(2.0 + k + s, s) for k in (0, 10, 20) for s in range(1, 7)]
-    assert late.cues[-1] == ("done", START + 28.0, "complete")
+    assert tempo == [(2.0 + k + s, s) for k in (0, 13, 26) for s in range(1, 7)]
+    assert late.cues[-1] == ("done", START + 40.0, "complete")
     assert late.phases != perfect.phases
 
 

@@ -71,13 +71,14 @@ def test_cluster_full_four_minutes_cap_passes_during_work():
     for k in range(1, 12):
         start = 20.0 * k
         expected += rep_cues(*(start + i for i in range(5))) + rest_cues(start + 4, 15)
-    # The 13th cluster starts at 239 (go); the cap passes at 240 during its
-    # first rep: it is the last one, finished in full, then the set is done.
-    expected += [("cap", 240.0, None)] + rep_cues(240, 241, 242, 243, 244)
-    expected += [("done", 244.0, "cap")]
+    # The 13th cluster starts at 239 (go): no rest from then could end before
+    # the cap at 240, so its go is followed by "last one" (cap); the cap passes
+    # during its first rep, silently (already said); it is finished in full.
+    expected[-1:] = [("go", 239.0, None), ("cap", 239.0, "last")]
+    expected += rep_cues(240, 241, 242, 243, 244) + [("done", 244.0, "cap")]
     assert run.cues == expected
     assert run.cues[-9:] == [
-        ("count", 238.0, 1), ("go", 239.0, None), ("cap", 240.0, None),
+        ("count", 238.0, 1), ("go", 239.0, None), ("cap", 239.0, "last"),
         ("rep", 240.0, 1), ("rep", 241.0, 2), ("rep", 242.0, 3), ("rep", 243.0, 4),
         ("rep", 244.0, 5), ("done", 244.0, "cap"),
     ]
@@ -103,19 +104,22 @@ def test_cluster_driven_by_the_button_gives_the_same_timeline():
     assert reps_per_bout(by_button) == [5] * 13
 
 
-def test_cluster_cap_passing_during_a_rest_ends_the_set_at_the_cap():
+def test_cluster_cap_that_would_fall_in_a_rest_makes_the_cluster_before_it_the_last():
     plan, warnings = compile_plan("cluster", {"duration": 230})
     assert warnings == []
     run = run_script(plan, reps(*cluster_lifter(0, 14)), until=300)
-    # The 12th cluster ends at 224; its rest would end at 239; the cap is at 230.
-    assert run.cues[-8:] == rep_cues(220, 221, 222, 223, 224) + [
-        ("rest", 224.0, 15), ("cap", 230.0, None), ("done", 230.0, "cap")]
-    assert run.phases[-2:] == [(224.0, RS), (230.0, D)]
+    # The 12th cluster starts at 219: a rest after it would end at 234 or
+    # later, past the cap at 230. So its go says "last one", and the set is
+    # done when it ends: no rest, no count-in to a cluster that never comes.
+    assert run.cues[-8:] == [("go", 219.0, None), ("cap", 219.0, "last")] + rep_cues(
+        220, 221, 222, 223, 224) + [("done", 224.0, "cap")]
+    assert not [c for c in run.cues if c[0] in ("rest", "count") and c[1] >= 224.0]
+    assert run.phases[-2:] == [(219.0, W), (224.0, D)]
     assert reps_per_bout(run) == [5] * 12
     assert finish(run) == (D, "cap", "completed")
-    assert run.session.set.set_ended_at == 230.0
+    assert run.session.set.set_ended_at == 224.0
     # presses after the end change nothing
-    assert [c for c in run.cues if c[1] > 230.0] == []
+    assert [c for c in run.cues if c[1] > 224.0] == []
 
 
 def test_cluster_on_the_clock_starts_every_n_seconds_from_the_first_rep():
@@ -128,9 +132,12 @@ def test_cluster_on_the_clock_starts_every_n_seconds_from_the_first_rep():
     for k in range(1, 6):
         expected += rep_cues(*(30.0 * k + i for i in range(5)))
         expected += rest_cues(30.0 * k + 4, 26)
-    # The last rest ends exactly at the cap (180): the cap ends the set, no go.
-    assert expected[-1] == ("go", 180.0, None)
-    expected[-1:] = [("cap", 180.0, None), ("done", 180.0, "cap")]
+    # The 6th cluster starts on the last grid line before the cap (150): the
+    # next would start at the cap itself, so its go says "last one" and the
+    # set is done when it ends (154), with no rest and no count-in.
+    assert expected[-11] == ("go", 150.0, None)
+    expected[-10:-10] = [("cap", 150.0, "last")]
+    expected[-5:] = [("done", 154.0, "cap")]
     assert run.cues == expected
     assert [b.started_at for b in run.session.set.bouts] == [0.0, 30.0, 60.0, 90.0, 120.0, 150.0]
     assert finish(run) == (D, "cap", "completed")
@@ -223,9 +230,10 @@ def test_strength_rest_pause_time_cap():
     assert warnings == []
     singles = [5 + 17 * k for k in range(8)]  # 5, 22, ..., 124
     run = run_script(plan, reps(0, *singles), until=200)
-    # The cap (5 + 120 = 125) passes during the rest after the single at 124.
-    assert run.cues[-5:] == [("go", 122.0, None), ("rep", 124.0, 1), ("rest", 124.0, 15),
-                             ("cap", 125.0, None), ("done", 125.0, "cap")]
+    # The cap (5 + 120 = 125) would pass during the rest after the single
+    # begun at 122: that single is announced as the last, and ends the set.
+    assert run.cues[-4:] == [("go", 122.0, None), ("cap", 122.0, "last"), ("rep", 124.0, 1),
+                             ("done", 124.0, "cap")]
     assert reps_per_bout(run) == [1] * 8
     assert finish(run) == (D, "cap", "completed")
 
@@ -275,6 +283,7 @@ def test_drop_set_strips_and_names_the_next_load():
     run = run_script(plan, script, until=100)
     assert run.cues == (
         rep_cues(*range(10)) + [("fail", 10.0, None), ("strip", 10.0, "80 kg")]
+        + [("go", 20.0, "strip")]  # 10 s of stripping: go now
         + rep_cues(*range(20, 26)) + [("fail", 26.0, None), ("strip", 26.0, "64 kg")]
         + rep_cues(35, 36, 37, 38) + [("fail", 39.0, None), ("done", 39.0, "complete")]
     )
@@ -295,7 +304,8 @@ def test_drop_set_strip_phase_snapshot_shows_the_next_load():
     assert (snap.phase, snap.load_kg, snap.next_load_kg) == (S, 80.0, 62.5)
     assert (snap.bout_index, snap.reps_in_bout, snap.seconds_left) == (1, 0, None)
     assert snap.reps_per_bout == (10, 6)
-    assert engine.next_deadline(run.session.set) is None  # a strip counts up, no deadline
+    # a strip counts up; at 10 s it gets a go ("immediately")
+    assert engine.next_deadline(run.session.set) == 36.0
 
 
 def test_drop_set_without_a_load_strips_without_a_number():
@@ -338,19 +348,31 @@ def tempo_cues(start: float, n: int = 5) -> list:
     return [("tempo", start + k, k) for k in range(1, n + 1)]
 
 
-def test_forced_negatives_tempo_every_second_of_every_lowering():
+def test_forced_negatives_tempo_every_second_and_the_bottom_press_measures_the_lowering():
     plan, _ = compile_plan("forced-negatives", load_kg=150)
-    run = run_script(plan, reps(0, 2, 10, 18), until=40)
+    # top press (the lowering starts), bottom press (it ends), three times;
+    # the third is lowered in 3 s against a 5 s target: "slower".
+    run = run_script(plan, reps(0, 2, 7.5, 10, 15.2, 18, 21), until=40)
     assert run.cues == (
         [("go", 0.0, "spotter")]
-        + rep_cues(2) + tempo_cues(2.0)
-        + [("rep", 10.0, 2)] + tempo_cues(10.0)
-        + [("rep", 18.0, 3)] + tempo_cues(18.0) + [("done", 23.0, "complete")]
+        + rep_cues(2) + tempo_cues(2.0) + [("tempo", 7.5, "bottom")]
+        + [("rep", 10.0, 2)] + tempo_cues(10.0) + [("tempo", 15.2, "bottom")]
+        + [("rep", 18.0, 3)] + tempo_cues(18.0, 3) + [("slower", 21.0, 3.0),
+                                                     ("done", 21.0, "complete")]
     )
-    assert run.phases == [(0.0, C), (0.0, RD), (2.0, L), (7.0, W), (10.0, L), (15.0, W),
-                          (18.0, L), (23.0, D)]
+    assert run.phases == [(0.0, C), (0.0, RD), (2.0, L), (7.5, W), (10.0, L), (15.2, W),
+                          (18.0, L), (21.0, D)]
     assert reps_per_bout(run) == [3]
+    assert run.session.set.bouts[0].lowered_s == (5.5, 5.2, 3.0)
     assert finish(run) == (D, "complete", "completed")
+
+
+def test_forced_negatives_without_a_bottom_press_wait_twice_the_target_unmeasured():
+    plan, _ = compile_plan("forced-negatives", load_kg=150)
+    run = run_script(plan, reps(0, 2), until=40)
+    assert run.cues == [("go", 0.0, "spotter")] + rep_cues(2) + tempo_cues(2.0)
+    assert run.phases == [(0.0, C), (0.0, RD), (2.0, L), (12.0, W)]
+    assert run.session.set.bouts[0].lowered_s == (None,)
 
 
 def test_forced_negatives_wait_for_the_spotter():
@@ -362,11 +384,21 @@ def test_forced_negatives_wait_for_the_spotter():
     assert run.session.set.bouts == ()
 
 
-def test_forced_negatives_failure_ends_the_set_and_presses_while_lowering_warn():
+def test_forced_negatives_a_fast_lowering_and_quick_return_never_lose_the_next_negative():
     plan, _ = compile_plan("forced-negatives", {"eccentric": 4})
-    run = run_script(plan, reps(0, 1, 2.5) + fail(8) + fail(9), until=20)
+    # The bar drops in 1.5 s (bottom press at 2.5: "slower"); the spotter
+    # returns it at once and the next top press at 3 starts negative 2.
+    run = run_script(plan, reps(0, 1, 2.5, 3), until=5)
+    assert run.cues == [("go", 0.0, "spotter"), ("rep", 1.0, 1), ("tempo", 2.0, 1),
+                        ("slower", 2.5, 1.5), ("rep", 3.0, 2), ("tempo", 4.0, 1),
+                        ("tempo", 5.0, 2)]
+    assert run.session.set.phase is L
+
+
+def test_forced_negatives_failure_ends_the_set():
+    plan, _ = compile_plan("forced-negatives", {"eccentric": 4})
+    run = run_script(plan, reps(0, 1) + fail(3.5) + fail(9), until=20)
     assert run.cues == ([("go", 0.0, "spotter"), ("rep", 1.0, 1), ("tempo", 2.0, 1),
-                         ("warn", 2.5, None), ("tempo", 3.0, 2), ("tempo", 4.0, 3),
-                         ("tempo", 5.0, 4), ("fail", 8.0, None), ("done", 8.0, "fail")])
+                         ("tempo", 3.0, 2), ("fail", 3.5, None), ("done", 3.5, "fail")])
     assert reps_per_bout(run) == [1]
     assert finish(run) == (D, "fail", "completed")

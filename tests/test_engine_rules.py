@@ -11,8 +11,10 @@ from station.core.engine import (
     CapReached,
     CountIn,
     IllegalTransition,
+    LastKnown,
     LowerEnd,
     RestEnd,
+    StripLate,
     TempoTick,
 )
 from station.core.events import (
@@ -73,10 +75,11 @@ def test_every_user_event_is_legal_in_every_phase(phase):
     assert engine.handle(st, End(t), t)[0].phase is Phase.DONE
 
 
-TIMERS = [CountIn, RestEnd, TempoTick, LowerEnd, CapReached]
+TIMERS = [CountIn, RestEnd, TempoTick, LowerEnd, CapReached, LastKnown, StripLate]
 LEGAL_TIMERS = {
     (Phase.REST, CountIn), (Phase.REST, RestEnd),
     (Phase.LOWER, TempoTick), (Phase.LOWER, LowerEnd),
+    (Phase.WORK, LastKnown), (Phase.STRIP, StripLate),
     (Phase.WORK, CapReached), (Phase.REST, CapReached),
     (Phase.STRIP, CapReached), (Phase.LOWER, CapReached),
 }
@@ -163,26 +166,49 @@ def test_snapshot_of_a_drop_set_names_the_next_load_until_the_last_drop():
 def test_snapshot_while_lowering_counts_whole_seconds():
     st = run_script(plan("forced-negatives"), reps(0, 1), 3.5).session.set
     snap = engine.snapshot(st, 3.5)
+    # the lowering is waited for up to twice its 5 s target
     assert (snap.phase, snap.lowering_s, snap.seconds_left, snap.reps_in_bout) == (
-        Phase.LOWER, 2, 2.5, 1)
+        Phase.LOWER, 2, 7.5, 1)
+    assert snap.eccentric_s == 5.0
     assert (snap.spotter_required, snap.spotter_confirmed) == (True, True)
 
 
 # ------------------------------------------------------------------ undo and early reps
 
 
-def test_an_early_rep_in_a_rest_starts_the_next_bout_and_its_undo_gives_the_rest_back():
+def test_a_press_in_the_first_half_of_a_rest_warns_and_starts_nothing():
+    # a bump 4 s into a strength rest-pause rest must not count a heavy single
+    p = plan("strength-rest-pause")
+    run = run_script(p, reps(0, 10, 14), 30)
+    assert run.cues[:4] == [("go", 0.0, "spotter"), ("rep", 10.0, 1), ("rest", 10.0, 15),
+                            ("warn", 14.0, None)]
+    assert run.cues[4:] == [("count", 22.0, 3), ("count", 23.0, 2), ("count", 24.0, 1),
+                            ("go", 25.0, None)]
+    assert [b.reps for b in run.session.set.bouts] == [1, 0]
+
+
+def test_a_press_after_half_the_rest_starts_the_next_bout_with_go_and_undo_gives_it_back():
     p = plan("cluster")
     run = run_script(p, reps(0, 1, 2, 3, 4, 12), 13)
-    assert run.cues[-2:] == [("rest", 4.0, 15), ("rep", 12.0, 1)]
+    # the lifter started early: go (audibly, the rest is over), and the rep
+    assert run.cues[-3:] == [("rest", 4.0, 15), ("go", 12.0, None), ("rep", 12.0, 1)]
     st = run.session.set
     assert (st.phase, st.bouts[1].started_at, st.bouts[1].rest_before_s) == (Phase.WORK, 12.0, 8.0)
+    assert st.bouts[1].reps == 1
     run = run_script(p, reps(0, 1, 2, 3, 4, 12) + [(13.0, Undo(13.0))], 20)
-    assert run.cues[-7:] == [("rest", 4.0, 15), ("rep", 12.0, 1), ("undo", 13.0, 0),
+    assert run.cues[-8:] == [("rest", 4.0, 15), ("go", 12.0, None), ("rep", 12.0, 1), ("undo", 13.0, 0),
                              ("count", 16.0, 3), ("count", 17.0, 2), ("count", 18.0, 1),
                              ("go", 19.0, None)]
     assert BoutRemoved(1) in run.effects
     assert [(b.index, b.started_at) for b in run.session.set.bouts] == [(0, 0.0), (1, 19.0)]
+
+
+def test_the_early_start_part_of_a_rest_is_a_plan_setting():
+    import dataclasses
+    p = dataclasses.replace(plan("cluster"), early_start_after=0.25)
+    run = run_script(p, reps(0, 1, 2, 3, 4, 7, 8.5), 10)  # the rest is 4..19
+    assert run.cues[-4:] == [("rest", 4.0, 15), ("warn", 7.0, None), ("go", 8.5, None),
+                             ("rep", 8.5, 1)]
 
 
 def test_an_undo_in_a_rest_takes_back_the_last_rep_of_the_finished_bout():
@@ -228,8 +254,9 @@ def test_a_hold_on_the_rep_that_completed_a_cluster_is_a_failure_and_no_cue_repe
 
 
 def test_a_hold_during_a_rest_is_not_a_bout_and_warns():
-    run = run_script(plan("cluster"), reps(0, 1, 2, 3, 4) + press(10.0, hold_s=1.5), 20)
-    assert run.cues[5:] == [("rest", 4.0, 15), ("rep", 10.0, 1), ("warn", 11.0, None),
+    run = run_script(plan("cluster"), reps(0, 1, 2, 3, 4) + press(13.0, hold_s=1.5), 20)
+    # after half the rest the press starts the bout (go); held, it is taken back
+    assert run.cues[5:] == [("rest", 4.0, 15), ("go", 13.0, None), ("rep", 13.0, 1), ("warn", 14.0, None),
                             ("count", 16.0, 3), ("count", 17.0, 2), ("count", 18.0, 1),
                             ("go", 19.0, None)]
     assert BoutRemoved(1) in run.effects

@@ -206,6 +206,7 @@ def test_again_after_a_drop_set_or_negatives_asks_and_names_the_set_of_the_day()
         ("drop-set", "barbell", True),
         ("drop-set", "machine", False),
         ("drop-set", "dumbbell", False),
+        ("drop-set", None, True),  # the kind is unknown: the safe side
         ("mechanical-drop-set", "barbell", False),
         ("cluster", "barbell", False),
         ("rest-pause", "barbell", False),

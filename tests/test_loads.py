@@ -501,3 +501,22 @@ def test_a_pound_rack_that_cannot_reach_says_so():
     assert rack.edge(38 * LB_KG, LB) == "the kit tops out at 35 lb"
     assert rack.out_of_reach(37.8 * LB_KG, 38.9 * LB_KG, LB) == "the kit tops out at 35 lb"
     assert rack.edge(36 * LB_KG, LB) == ""  # within half a step of the top pair
+def test_each_drop_stays_near_the_asked_percentage_or_is_shown_as_not():
+    # 100 kg, 20 % drops, the default plates: today 80 -> 70 -> 20 kg
+    kit = Kit()
+    chain = drop_loads(kit.round(100), 3, 20, kit=kit)
+    assert [x.total_kg for x in chain] != [100, 80, 70, 20]
+    warnings = loads.drop_warnings(chain, 20)
+    assert warnings and all("not 20 %" in w and "closest these plates make" in w for w in warnings)
+    # with 4 x 20 kg plates: 100 -> 60 -> 20, both drops far from 20 %: said so
+    kit = Kit(plates_kg=(20, 20, 20, 20))
+    chain = drop_loads(kit.round(100), 2, 20, kit=kit)
+    assert [w.split(":")[0] for w in loads.drop_warnings(chain, 20)] == ["drop 1", "drop 2"]
+    # a chain the plates do make gets no warning
+    chain = drop_loads(round_barbell(120, 20, loads.DEFAULT_PLATES_KG), 2, 20, kit=Kit())
+    assert loads.drop_warnings(chain, 20) == []
+    # dumbbells and stacks: the within-tolerance chain wins over the nearest total
+    rack = Kit("dumbbell", dumbbells_kg=(30, 24, 23, 18))
+    chain = drop_loads(Loading(30, kind="dumbbell"), 2, 20, kit=rack)
+    assert [x.total_kg for x in chain] == [30, 24, 18]
+    assert loads.drop_warnings(chain, 20) == []

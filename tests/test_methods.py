@@ -64,7 +64,8 @@ def test_numbers_given_as_text_are_accepted():
 @pytest.mark.parametrize(("name", "overrides", "warning"), [
     ("cluster", {"rest": 25}, "rest: 25 s is outside the recommended 10-15 s"),
     ("cluster", {"reps": 8}, "reps: 8 reps is outside the recommended 3-6 reps"),
-    ("cluster", {"every": 10}, "every: 10 s is outside the recommended 20-60 s"),
+    ("cluster", {"every": 10}, "every: 10 s is outside the recommended 20-30 s for 5 reps "
+     "(2-3 s a rep plus a 10-15 s rest): no time to rest"),
     ("cluster", {"duration": 300}, "duration: 300 s is outside the recommended 180-240 s"),
     ("sport-cluster", {"clusters": 15},
      "clusters: 15 clusters is outside the recommended 8-12 clusters"),

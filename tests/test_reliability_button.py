@@ -149,9 +149,9 @@ def test_a_button_stuck_down_in_a_rest_ends_the_set_and_keeps_the_reps(rig):
     rig.press(T0 + 15)
     res = rig.run(cluster(reps=3), until=T0 + 16)
     names = [(c[0], c[1] - T0) for c in rig.sink.cues]
-    # the press is an early start (rep), at 1 s a hold takes it back (warn:
-    # nothing to fail in a bout with no rep), at 3 s the long hold ends the set
-    assert [n for n, _ in names[-3:]] == ["rep", "warn", "done"]
+    # the press in the first half of the rest starts nothing (warn), at 1 s
+    # the hold is a failure in a rest (warn), at 3 s the long hold ends the set
+    assert [n for n, _ in names[-3:]] == ["warn", "warn", "done"]
     assert [t for _, t in names[-3:]] == near([4.0, 5.0, 7.0])
     assert res.snapshot.phase is Phase.DONE
     assert res.snapshot.reps_per_bout == (3,)  # nothing lost, nothing added
@@ -167,8 +167,8 @@ def test_presses_at_the_moment_a_rest_ends_all_count(still_rig, offset_s):
     res = rig.run(cluster(reps=3), until=T0 + 15)
     assert res.snapshot.reps_per_bout == (3, 2)
     go = rig.sink.named("go")
-    if offset_s < 0:  # started before the go: an early start, no go sounds
-        assert go == []
+    if offset_s < 0:  # started before the go: an early start, its go sounds at the press
+        assert go == [("go", T0 + 13 + offset_s, T0 + 13 + offset_s)]
     else:
         assert go == [("go", T0 + 13, T0 + 13)]  # on time, whatever the press did
     assert [c[1] for c in rig.sink.named("count")] == [T0 + 10, T0 + 11, T0 + 12][
@@ -181,11 +181,13 @@ def test_presses_in_the_count_in_start_the_next_cluster_and_the_cap_still_ends_t
     for at in (T0 + 10.5, T0 + 11.5, T0 + 12.5):  # during the count-in of the rest ending at T0+13
         rig.press(at)
     rig.press(T0 + 16)  # after the set: ignored
-    res = rig.run(cluster(reps=3, duration=12.0), until=T0 + 20)
+    res = rig.run(cluster(reps=3, duration=14.0), until=T0 + 20)
     assert res.snapshot.phase is Phase.DONE
     assert res.snapshot.reps_per_bout == (3, 3)
-    assert [c[0] for c in rig.sink.cues][-3:] == ["rest", "cap", "done"]
-    assert [c[1] - T0 for c in rig.sink.cues][-3:] == near([12.5, 13.0, 13.0])
+    # the early cluster's go says "last one" (no rest could end before the
+    # cap at T0+15), and the set is done when it ends
+    assert [c[0] for c in rig.sink.cues][-6:] == ["go", "rep", "cap", "rep", "rep", "done"]
+    assert [c[1] - T0 for c in rig.sink.cues][-6:] == near([10.5, 10.5, 10.5, 11.5, 12.5, 12.5])
 
 
 @pytest.mark.parametrize("method", ["cluster", "rest-pause", "myo-reps", "drop-set",

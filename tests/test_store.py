@@ -720,3 +720,27 @@ def test_export_without_a_file_fails(tmp_path, capsys):
     args = parse(export_cmd, ["export", "--csv", "-", "--db", str(tmp_path / "none.sqlite3")])
     assert args.func(args) == 1
     assert "no history file" in capsys.readouterr().err
+
+
+def test_each_forced_negatives_lowering_time_is_on_disk(tmp_path):
+    from station.core.events import Bout, BoutChanged, SetChanged
+    db = tmp_path / "h.sqlite3"
+    with History.open(db, OFFSET_S) as h:
+        h.begin_session("forced-negatives", "bench", 155.0, {}, "", 0.0)
+        h.apply(SetChanged("running", 1.0))
+        h.apply(BoutChanged(Bout(0, 1.0, 155.0, rep_times=(1.0, 10.0, 20.0),
+                                 lowered_s=(6.1, 3.8, None))))
+        h.end_session("completed", 30.0)
+    with History.open(db, OFFSET_S, readonly=True) as h:
+        [s] = h.sessions()
+    assert s["bouts"][0]["lowered_s"] == [6.1, 3.8, None]
+
+
+def test_a_version_1_file_gains_the_lowering_column(tmp_path):
+    db = tmp_path / "h.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    migrate(conn, MIGRATIONS[:1])
+    conn.close()
+    with History.open(db, OFFSET_S) as h:
+        record_cluster(h)
+        assert len(h.sessions(5)) == 1

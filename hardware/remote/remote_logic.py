@@ -38,6 +38,7 @@ CUE_PATTERNS = {
     "go": (600,),  # the longest tone: work again, impossible to miss
     "strip": (100, 60, 100, 60, 100),  # three shorts: strip the weight
     "tempo": (20,),  # the faintest tick, each second of a lowering
+    "slower": (300, 100, 300, 100, 300),  # three longs: a negative lowered too fast
     "cap": (250, 100, 250),  # two longs: time cap, last cluster
     "undo": (40, 60, 40, 60, 40, 60, 40),  # four quick ticks: a rep taken back
     "done": (150, 80, 150, 80, 500),  # short, short, long: the set is over

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from station.core import engine, examples
 from station.core.events import Bout, Phase
 from station.core.methods import PRESETS, compile_plan
 from station.core.snapshot import Snapshot
@@ -161,16 +162,17 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
         sctx = replace(ctx, strip="take off 1 x 10 kg each side") if method == "drop-set" else ctx
         snap = _base(method, Phase.STRIP, finished[:1], end + 4.2, phase_started_at=finished[0].ended_at)
         out.append(("strip", snap, (finished[0].ended_at or 0) + 4.2, sctx))
-    done = _bouts(reps, 100.0, rest, loads, variations, False)
-    reason = {"cluster": "cap", "myo-reps": "min-reps", "strength-rest-pause": "fail"}.get(method, "bouts")
-    dsnap = _base(method, Phase.DONE, done, (done[-1].ended_at or 0) + 1, done_reason=reason)
+    # The summary is the station's own: the method's example run through the engine.
+    ex = examples.example(method)
+    state, _ = examples.run(plan, ex.script, ex.until_s)
+    dsnap = engine.snapshot(state, ex.until_s)
     from station.core import advice
     from station.core.loads import Kit
 
     a = advice.advise(dsnap, plan.target_reps or plan.first_target_reps, Kit(),
                       exercise=exercise, one_rm_kg=140.0)
     nxt = None if a is None else "\n".join(a.lines)
-    out.append(("done", dsnap, (done[-1].ended_at or 0) + 1, replace(ctx, next_set=nxt)))
+    out.append(("done", dsnap, ex.until_s, replace(ctx, next_set=nxt)))
     return out
 
 

@@ -349,10 +349,14 @@ def _print_table(out: TextIO, one_rm: float, kit: Kit, units: Units = loads.KG) 
     notes += [f"! {edge}: {', '.join(names)}" for edge, names in edges.items()]
     if kit.kind == "dumbbell":
         notes.append("every load is per dumbbell: lift a pair")
-    if notes:
-        print(file=out)
-        for n in notes:
-            print(n, file=out)
+    notes.append(METHODS_DOC)
+    print(file=out)
+    for n in notes:
+        print(n, file=out)
+
+
+#: where every rule of the table comes from
+METHODS_DOC = "rules and their sources: docs/methods.md"
 
 
 def _print_drops(
@@ -384,3 +388,5 @@ def _print_drops(
         strip = loads.strip_text(before, after, units)
         print(f"  drop {i}  {units.num(after.total_kg):>6} {units.name}  {strip}  (aim {aim:.1f})",
               file=out)
+    for warning in loads.drop_warnings(chain, pct, units):
+        print(f"  ! {warning}", file=out)

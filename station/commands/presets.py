@@ -10,7 +10,7 @@ from ..core.methods import PRESETS, Param
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("presets", help="list every method with its defaults and ranges",
                        description="List the built-in methods, their defaults and the ranges "
-                                   "methods.md recommends. Any value can be overridden on "
+                                   "docs/methods.md recommends. Any value can be overridden on "
                                    "'station run'; outside the range it runs with a warning.")
     p.add_argument("method", nargs="?", help="show only this method")
     p.set_defaults(func=run)

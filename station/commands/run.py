@@ -16,6 +16,7 @@ METHOD_OPTIONS = {
     "every": ("S", float, "cluster on the clock: a cluster starts every S s"),
     "clusters": ("N", int, "number of clusters (sport-cluster)"),
     "pauses": ("N", int, "pauses after the first set (rest-pause)"),
+    "total": ("N", int, "rest-pause to a total: 20 s pauses until N reps in all (Marshall 2012: 20)"),
     "drops": ("N", int, "number of drops (drop-set)"),
     "drop-percent": ("P", float, "load taken off at each drop, %%"),
     "eccentric": ("S", float, "target lowering time per negative, s"),

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import loads
+from . import loads, negatives
 from .loads import KG, Kit, Units
 from .snapshot import Snapshot
 
@@ -128,7 +128,9 @@ def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
             capped = _round_down(kit, top)
             if capped <= start:
                 change, new = 0, start
-                extra = "lower more slowly instead"
+                extra = "lower more slowly instead" + (
+                    f" ({negatives.next_tempo_s(snap.eccentric_s):g} s lowerings)"
+                    if snap.eccentric_s else "")
                 reason += (f"; {NEGATIVES_TOP_PERCENT} % of your {units.show(one_rm_kg)} 1RM is the"
                            " most for negatives")
             else:
@@ -194,9 +196,13 @@ def _targets(method: str, snap: Snapshot, bouts: list, target: int) -> tuple[int
     n = len(ran)
     if method == "forced-negatives":
         reps = sum(b.reps for b in ran)
-        if reps >= target:
-            return 1, f"all {target} {many} done"
-        return -1, f"{reps} of {target} {many} done"
+        if reps < target:
+            return -1, f"{reps} of {target} {many} done"
+        fast = negatives.short_lowerings(ran, snap.eccentric_s) if snap.eccentric_s else []
+        if fast:  # the lowering is the point: slower first, then heavier
+            return 0, (f"{len(fast)} of {reps} {many} lowered in under "
+                       f"{snap.eccentric_s:g} s; lower slower")
+        return 1, f"all {target} {many} done"
     if not short:
         return 1, f"all {n} {many if n != 1 else one} made {target} reps"
     fell = f"{len(short)} of {n} {many if n != 1 else one} fell short of {target} reps"

@@ -73,6 +73,7 @@ _PATTERNS: Mapping[str, Pattern] = MappingProxyType(
         "go": ((0.6, 0.0, E7),),  # one long high
         "strip": ((0.07, 0.07, C7), (0.07, 0.07, C7), (0.07, 0.0, C7)),  # three quick
         "tempo": ((0.025, 0.0, E7),),  # a very short tick
+        "slower": ((0.3, 0.1, D6), (0.3, 0.0, A5)),  # two long, falling
         "cap": ((0.08, 0.08, A6), (0.08, 0.08, A6), (0.5, 0.0, E7)),  # di-di-daah
         "undo": ((0.1, 0.1, D5), (0.1, 0.0, D5)),  # two short low
         "done": ((0.4, 0.1, A6), (0.12, 0.1, E6), (0.4, 0.0, A5)),  # long-short-long
@@ -89,6 +90,7 @@ _RHYTHM_WORDS: Mapping[str, str] = MappingProxyType(
         "go": "one long high tone",
         "strip": "three quick",
         "tempo": "a very short tick",
+        "slower": "two long, falling",
         "cap": "di-di-daah: two short, one long rising",
         "undo": "two short low",
         "done": "long-short-long, falling",
@@ -104,8 +106,9 @@ _WHEN: Mapping[str, str] = MappingProxyType(
         "count": "count-in: 3, 2, 1 s before the rest ends",
         "go": "work again; also: spotter confirmed",
         "strip": "strip the weight (drop set) or switch variation (mechanical drop)",
-        "tempo": "each second of a lowering (forced negatives)",
-        "cap": "time cap reached: this is the last cluster",
+        "tempo": "each second of a lowering (forced negatives), and the press at its bottom",
+        "slower": "a negative was lowered faster than its target: lower slower",
+        "cap": "the time cap leaves no room for another bout: this one is the last",
         "undo": "a rep was taken back (double press)",
         "done": "the set is over",
         "warn": "a press that means nothing now, or a warning to acknowledge",
@@ -121,7 +124,8 @@ _PHRASES: Mapping[str, str | None] = MappingProxyType(
         "go": "go",
         "strip": "strip the weight",
         "tempo": None,  # must be instant: a tone
-        "cap": "last cluster",
+        "slower": "slower",
+        "cap": "last one",
         "undo": "undo",
         "done": "set done",
         "warn": None,  # a tone: the screen says what is wrong

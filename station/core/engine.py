@@ -85,6 +85,21 @@ class CapReached:
     at: float
 
 
+@dataclass(frozen=True)
+class LastKnown:
+    """From this instant no rest could end before the cap: the running bout
+    is the last (announced with a ``cap`` cue)."""
+
+    at: float
+
+
+@dataclass(frozen=True)
+class StripLate:
+    """A strip has taken ``Plan.strip_limit_s``: cue ``go``."""
+
+    at: float
+
+
 # ------------------------------------------------------------ state
 
 
@@ -104,8 +119,12 @@ class SetState:
 
     ``count_next``: in REST, the next count-in value still due (0 = none).
     ``tempo_next``: in LOWER, the next tempo second still due (0 = none).
-    ``early_rest``: (started_at, ends_at) of a rest cut short by a rep, so an
-    undo of that rep can give the rest back.
+    ``early_rest``: (started_at, ends_at) of a rest cut short by a press, so
+    an undo can give the rest back.
+    ``fails``: failed clusters so far; ``target_cut``: the reps of the last
+    failed cluster, the target of the clusters after it (None: the plan's).
+    ``last_announced``: the running bout was announced as the last (cap).
+    ``strip_cued``: this strip has had its late ``go``.
     """
 
     plan: Plan
@@ -124,6 +143,10 @@ class SetState:
     early_rest: tuple[float, float] | None = None
     checkpoint: Checkpoint | None = None
     clock_at: float = -math.inf
+    fails: int = 0
+    target_cut: int | None = None
+    last_announced: bool = False
+    strip_cued: bool = False
 
     @property
     def cap_at(self) -> float | None:
@@ -134,6 +157,38 @@ class SetState:
     @property
     def current(self) -> Bout | None:
         return self.bouts[-1] if self.bouts else None
+
+    def target_of(self, bout_index: int) -> int | None:
+        """The rep target of bout ``bout_index``: the plan's, lowered after a
+        failed cluster, or what is left of a rest-pause total (None: to failure)."""
+        target = self.plan.target_of(bout_index)
+        if self.target_cut is not None and bout_index > 0:
+            target = self.target_cut if target is None else min(target, self.target_cut)
+        total = self.plan.total_reps
+        if total is not None:
+            left = total - sum(b.reps for b in self.bouts[:bout_index])
+            target = left if target is None else min(target, left)
+        return target
+
+    def rest_ends_at(self, at: float) -> float | None:
+        """When a rest begun at ``at`` (s) would end, s (None: no timed rest)."""
+        plan = self.plan
+        if plan.every_s is not None and self.set_started_at is not None:
+            k = math.floor((at - self.set_started_at) / plan.every_s) + 1
+            return self.set_started_at + k * plan.every_s
+        return None if plan.rest_s is None else at + plan.rest_s
+
+    @property
+    def last_known_at(self) -> float | None:
+        """The first instant from which no rest could end before the cap, s:
+        a bout still running then is the last one. None without a cap."""
+        cap_at, plan = self.cap_at, self.plan
+        if cap_at is None:
+            return None
+        if plan.every_s is not None and self.set_started_at is not None:
+            k = math.ceil((cap_at - self.set_started_at) / plan.every_s) - 1
+            return self.set_started_at + max(0, k) * plan.every_s
+        return None if plan.rest_s is None else cap_at - plan.rest_s
 
 
 def new_set(plan: Plan) -> SetState:
@@ -186,6 +241,14 @@ def _timers(s: SetState) -> list[tuple[float, int, object]]:
             t = s.phase_started_at + s.tempo_next
             out.append((t, 1, TempoTick(t, s.tempo_next)))
         out.append((s.phase_ends_at, 2, LowerEnd(s.phase_ends_at)))
+    if (s.phase is Phase.WORK and not s.last_announced and not s.cap_fired
+            and s.phase_started_at is not None and (known := s.last_known_at) is not None):
+        t = max(known, s.phase_started_at)
+        out.append((t, 1, LastKnown(t)))
+    if (s.phase is Phase.STRIP and not s.strip_cued and s.plan.strip_limit_s is not None
+            and s.phase_started_at is not None):
+        t = s.phase_started_at + s.plan.strip_limit_s
+        out.append((t, 1, StripLate(t)))
     return out
 
 
@@ -271,7 +334,8 @@ def _start_bout(s: SetState, at: float) -> SetState:
     rest_before = None if prev is None or prev.ended_at is None else at - prev.ended_at
     bout = Bout(idx, at, s.plan.load_of(idx), s.plan.variation_of(idx), rest_before)
     return replace(s, bouts=s.bouts + (bout,), phase=Phase.WORK, phase_started_at=at,
-                   phase_ends_at=None, count_next=0, tempo_next=0)
+                   phase_ends_at=None, count_next=0, tempo_next=0, last_announced=False,
+                   strip_cued=False)
 
 
 def _retract(s: SetState, retract_at: float | None, out: _Out) -> SetState:
@@ -293,11 +357,11 @@ def _count_rep(s: SetState, at: float, out: _Out) -> SetState:
     s = _set_current(s, bout)
     out.cue("rep", at, bout.reps)
     plan = s.plan
-    if plan.eccentric_s is not None:
+    if plan.eccentric_s is not None and plan.lower_limit_s is not None:
         n = 1 if plan.eccentric_s >= 1 else 0
         return replace(s, phase=Phase.LOWER, phase_started_at=at,
-                       phase_ends_at=at + plan.eccentric_s, tempo_next=n)
-    target = plan.target_of(bout.index)
+                       phase_ends_at=at + plan.lower_limit_s, tempo_next=n)
+    target = s.target_of(bout.index)
     if target is not None and bout.reps >= target:
         return _end_bout(s, at, "target", out)
     return s
@@ -320,12 +384,24 @@ def _end_bout(s: SetState, at: float, reason: str, out: _Out) -> SetState:
     plan = s.plan
     if reason == "fail" and plan.fail_ends_set:
         return _done(s, at, "fail", out)
+    if reason == "fail" and plan.fail_lowers_target:
+        if s.fails >= 1 or bout.reps == 0:  # clusters stay short of failure
+            return _done(s, at, "fail", out)
+        s = replace(s, fails=s.fails + 1, target_cut=bout.reps)
+    if plan.total_reps is not None:
+        if sum(b.reps for b in s.bouts) >= plan.total_reps:
+            return _done(s, at, "total", out)
+        if reason == "fail" and bout.reps == 0 and bout.index > 0:
+            return _done(s, at, "fail", out)
     if plan.max_bouts is not None and len(s.bouts) >= plan.max_bouts:
         return _done(s, at, "complete", out)
     if plan.min_reps is not None and bout.index >= 1 and bout.reps < plan.min_reps:
         return _done(s, at, "min-reps", out)
     if s.cap_fired:
         return _done(s, at, "cap", out)
+    ends = s.rest_ends_at(at)
+    if s.cap_at is not None and ends is not None and ends >= s.cap_at:
+        return _done(s, at, "cap", out)  # no bout could start before the cap: never count in to nothing
     if plan.rest_s is None and plan.every_s is None:
         nxt = len(s.bouts)
         detail = plan.variation_of(nxt)
@@ -346,12 +422,8 @@ def _count_from(ends_at: float, after: float, count_in: int) -> int:
 
 def _start_rest(s: SetState, at: float, out: _Out) -> SetState:
     plan = s.plan
-    if plan.every_s is not None and s.set_started_at is not None:
-        k = math.floor((at - s.set_started_at) / plan.every_s) + 1
-        ends = s.set_started_at + k * plan.every_s
-    else:
-        assert plan.rest_s is not None
-        ends = at + plan.rest_s
+    ends = s.rest_ends_at(at)
+    assert ends is not None
     out.cue("rest", at, round(ends - at))
     return replace(s, phase=Phase.REST, phase_started_at=at, phase_ends_at=ends,
                    count_next=_count_from(ends, at, plan.count_in_s), early_rest=None)
@@ -391,12 +463,26 @@ def _work_rep(s: SetState, at: float, out: _Out) -> SetState:
     return _count_rep(s, at, out)
 
 
-def _early_rep(s: SetState, at: float, out: _Out) -> SetState:
-    """A rep during a rest: the lifter started the next bout early."""
+def _rest_press(s: SetState, ev: Rep, out: _Out) -> SetState:
+    """A press during a rest. In its first part (``Plan.early_start_after``)
+    it is a ``warn`` and starts nothing (a bump must not count a heavy
+    single); after it, the lifter started the next bout early: ``go`` (the
+    rest is over, audibly) and the press counts as its first rep."""
+    assert s.phase_started_at is not None and s.phase_ends_at is not None
+    started, ends = s.phase_started_at, s.phase_ends_at
+    if ev.at < started + s.plan.early_start_after * (ends - started):
+        return _warn(s, ev, out)
+    return _early_go(s, ev, out)
+
+
+def _early_go_at(s: SetState, at: float, out: _Out) -> SetState:
     assert s.phase_started_at is not None and s.phase_ends_at is not None
     early = (s.phase_started_at, s.phase_ends_at)
-    s = _start_bout(s, at)
-    return _count_rep(replace(s, early_rest=early), at, out)
+    out.cue("go", at)
+    return _count_rep(replace(_start_bout(s, at), early_rest=early), at, out)
+
+
+_early_go = _with_checkpoint(_early_go_at)
 
 
 def _strip_rep(s: SetState, at: float, out: _Out) -> SetState:
@@ -503,25 +589,62 @@ def _tempo(s: SetState, ev: TempoTick, out: _Out) -> SetState:
     out.cue("tempo", ev.at, ev.value)
     assert s.phase_started_at is not None and s.phase_ends_at is not None
     nxt = ev.value + 1
-    return replace(s, tempo_next=nxt if s.phase_started_at + nxt <= s.phase_ends_at else 0)
+    target_s = s.plan.eccentric_s or 0.0
+    return replace(s, tempo_next=nxt if nxt <= target_s + 1e-9 else 0)
+
+
+def _lowered(s: SetState, at: float, lowered_s: float | None, out: _Out) -> SetState:
+    """The lowering that began at the phase start ended at ``at`` (s):
+    record how long it took (None: not measured), then wait for the next."""
+    bout = s.current
+    assert bout is not None
+    s = _set_current(s, replace(bout, lowered_s=bout.lowered_s + (lowered_s,)))
+    s = replace(s, phase=Phase.WORK, phase_started_at=at, phase_ends_at=None, tempo_next=0)
+    bout = s.current
+    assert bout is not None
+    target = s.target_of(bout.index)
+    if target is not None and bout.reps >= target:
+        return _end_bout(s, at, "target", out)
+    return s
+
+
+def _bottom_at(s: SetState, at: float, out: _Out) -> SetState:
+    """The press at the bottom of a negative: the lowering took ``at - start``;
+    shorter than the target by more than the margin earns ``slower``."""
+    assert s.phase_started_at is not None
+    took = round(at - s.phase_started_at, 3)
+    target = s.plan.eccentric_s or 0.0
+    if took < target - s.plan.slower_margin_s:
+        out.cue("slower", at, round(took, 1))
+    else:
+        out.cue("tempo", at, "bottom")
+    return _lowered(s, at, took, out)
+
+
+_bottom = _with_checkpoint(_bottom_at)
 
 
 def _lower_end(s: SetState, ev: LowerEnd, out: _Out) -> SetState:
-    s = replace(s, phase=Phase.WORK, phase_started_at=ev.at, phase_ends_at=None, tempo_next=0)
-    bout = s.current
-    assert bout is not None
-    target = s.plan.target_of(bout.index)
-    if target is not None and bout.reps >= target:
-        return _end_bout(s, ev.at, "target", out)
-    return s
+    return _lowered(s, ev.at, None, out)  # no bottom press: not measured
 
 
 def _cap(s: SetState, ev: CapReached, out: _Out) -> SetState:
-    out.cue("cap", ev.at)
-    s = replace(s, cap_fired=True)
+    if not s.last_announced:
+        out.cue("cap", ev.at)
+    s = replace(s, cap_fired=True, last_announced=True)
     if s.phase in (Phase.REST, Phase.STRIP):
         return _done(s, ev.at, "cap", out)
     return s
+
+
+def _last_known(s: SetState, ev: LastKnown, out: _Out) -> SetState:
+    out.cue("cap", ev.at, "last")  # "last one": no rest could end before the cap
+    return replace(s, last_announced=True)
+
+
+def _strip_late(s: SetState, ev: StripLate, out: _Out) -> SetState:
+    out.cue("go", ev.at, "strip")  # the article says "immediately"
+    return replace(s, strip_cued=True)
 
 
 # ------------------------------------------------------------ the table
@@ -532,14 +655,16 @@ TRANSITIONS: dict[tuple[Phase, type], Handler] = {
     (Phase.CONFIRM, Rep): _confirm,
     (Phase.READY, Rep): _with_checkpoint(_first_rep),
     (Phase.WORK, Rep): _with_checkpoint(_work_rep),
-    (Phase.REST, Rep): _with_checkpoint(_early_rep),
+    (Phase.REST, Rep): _rest_press,
     (Phase.STRIP, Rep): _with_checkpoint(_strip_rep),
-    (Phase.LOWER, Rep): _warn,  # the station times the lowering; a press means nothing
+    (Phase.LOWER, Rep): _bottom,  # the press at the bottom: the lowering is measured
     (Phase.DONE, Rep): _ignore,
     (Phase.REST, CountIn): _count_in,
     (Phase.REST, RestEnd): _rest_end,
     (Phase.LOWER, TempoTick): _tempo,
     (Phase.LOWER, LowerEnd): _lower_end,
+    (Phase.WORK, LastKnown): _last_known,
+    (Phase.STRIP, StripLate): _strip_late,
     (Phase.WORK, CapReached): _cap,
     (Phase.REST, CapReached): _cap,
     (Phase.STRIP, CapReached): _cap,
@@ -579,7 +704,7 @@ def snapshot(s: SetState, now: float) -> Snapshot:
         bout_index=idx,
         bouts_planned=plan.max_bouts,
         reps_in_bout=reps,
-        target_reps=plan.target_of(idx if running or cur is None else len(s.bouts)),
+        target_reps=s.target_of(idx if running or cur is None else len(s.bouts)),
         bouts=s.bouts,
         total_reps=sum(b.reps for b in s.bouts),
         phase_started_at=s.phase_started_at,
@@ -597,4 +722,9 @@ def snapshot(s: SetState, now: float) -> Snapshot:
         done_reason=s.done_reason,
         spotter_required=plan.spotter,
         spotter_confirmed=s.spotter_confirmed_at is not None,
+        eccentric_s=plan.eccentric_s,
+        last_bout=s.last_announced and running,
+        early_start_at=(s.phase_started_at + plan.early_start_after * (s.phase_ends_at - s.phase_started_at)
+                        if s.phase is Phase.REST and s.phase_started_at is not None
+                        and s.phase_ends_at is not None else None),
     )

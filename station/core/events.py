@@ -102,7 +102,8 @@ CUE_NAMES = (
     "count",  # count-in, value 3, 2, 1 (seconds before the rest ends)
     "go",  # work again (also: spotter confirmed)
     "strip",  # strip the weight / switch variation
-    "tempo",  # each second of a lowering, value 1..N
+    "tempo",  # each second of a lowering, value 1..N; "bottom": the bottom press of a negative
+    "slower",  # a negative was lowered faster than its target (value: the s it took)
     "cap",  # the time cap is reached: this is the last cluster
     "undo",  # a rep was taken back
     "done",  # the set is over
@@ -132,7 +133,9 @@ class Bout:
     ``load_kg`` may be None (body weight or not given). ``rest_before_s``: the
     rest actually taken before this bout (None for the first). ``rep_times``:
     the press edge instant of each counted rep, s. ``end_reason``: None while
-    running, else "target", "fail", "cap", "end" or "abort".
+    running, else "target", "fail", "cap", "end" or "abort". ``lowered_s``:
+    forced negatives: how long each lowering took, top press to bottom press,
+    s (None: no bottom press came, not measured).
     """
 
     index: int
@@ -143,6 +146,7 @@ class Bout:
     rep_times: tuple[float, ...] = ()
     ended_at: float | None = None
     end_reason: str | None = None
+    lowered_s: tuple[float | None, ...] = ()
 
     @property
     def reps(self) -> int:

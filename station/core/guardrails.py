@@ -289,8 +289,9 @@ def _set_name(s: PastSession, rule: str, d: date | None, now: bool) -> str:
 def spotter_required(method: str, exercise_kind: str | None) -> bool:
     """Whether ``method`` on an exercise of ``exercise_kind`` ("barbell",
     "dumbbell", "machine" or None if unknown) calls for a spotter:
-    strength rest-pause, forced negatives, and drop sets on a barbell.
-    Raises PlanError for an unknown method."""
+    strength rest-pause, forced negatives, and drop sets on a barbell or on
+    an exercise of unknown kind (the safe side). Raises PlanError for an
+    unknown method."""
     if preset(method).spotter:
         return True
-    return method == "drop-set" and exercise_kind == "barbell"
+    return method == "drop-set" and exercise_kind in ("barbell", None)

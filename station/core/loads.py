@@ -444,27 +444,40 @@ def _drop_targets(start_kg: float, drops: int, percent: float) -> list[int]:
 
 
 _Side = tuple[int, ...]  # plates on one side, g, heaviest first (or counts per plate weight)
-_Score = tuple[int, int, int]
+_Score = tuple[int, int, int, int]
+
+#: each drop stays within this many percentage points of the asked percentage
+DROP_TOLERANCE_POINTS = 5.0
 
 
-def _best_chain(bar_g: int, side: _Side, targets: list[int]) -> tuple[_Score, list[_Side]] | None:
+def _excess(before_g: int, after_g: int, percent: float) -> int:
+    """How far (in 1/1000 percentage points) the drop ``before_g`` ->
+    ``after_g`` lies outside the tolerance around ``percent``."""
+    took = 100.0 * (1 - after_g / before_g) if before_g else 0.0
+    return round(1000 * max(0.0, abs(took - percent) - DROP_TOLERANCE_POINTS))
+
+
+def _best_chain(bar_g: int, side: _Side, targets: list[int],
+                percent: float) -> tuple[_Score, list[_Side]] | None:
     """The drops from per-side plates ``side`` (g) that land nearest
     ``targets`` (totals, g) in all: each keeps a strict sub-multiset of the
-    plates before it. Score: (total miss g, strips that are not only outer
-    plates, sum of the totals: ties go lighter). None: not enough plates."""
+    plates before it. Score: (how far the drops lie outside the tolerance of
+    ``percent``, total miss g, strips that are not only outer plates, sum of
+    the totals: ties go lighter). None: not enough plates."""
     groups = sorted(Counter(side).items(), reverse=True)
     weights = [w for w, _ in groups]
     if math.prod(n + 1 for _, n in groups) > _MAX_CHAIN_STATES:
-        return _greedy_chain(bar_g, side, targets)
+        return _greedy_chain(bar_g, side, targets, percent)
     memo: dict[tuple[int, _Side], tuple[_Score, tuple[_Side, ...]] | None] = {}
 
     def best(i: int, counts: _Side) -> tuple[_Score, tuple[_Side, ...]] | None:
         if i == len(targets):
-            return (0, 0, 0), ()
+            return (0, 0, 0, 0), ()
         key = (i, counts)
         if key in memo:
             return memo[key]
         found = None
+        before = bar_g + 2 * sum(w * k for w, k in zip(weights, counts))
         for kept in product(*(range(c + 1) for c in counts)):
             if kept == counts:
                 continue  # taking nothing off is no drop
@@ -473,9 +486,10 @@ def _best_chain(bar_g: int, side: _Side, targets: list[int]) -> tuple[_Score, li
                 continue
             total = bar_g + 2 * sum(w * k for w, k in zip(weights, kept))
             score = (
-                rest[0][0] + abs(total - targets[i]),
-                rest[0][1] + (not _outer_only(counts, kept)),
-                rest[0][2] + total,
+                rest[0][0] + _excess(before, total, percent),
+                rest[0][1] + abs(total - targets[i]),
+                rest[0][2] + (not _outer_only(counts, kept)),
+                rest[0][3] + total,
             )
             if found is None or score < found[0]:
                 found = (score, (kept,) + rest[1])
@@ -495,27 +509,31 @@ def _best_chain(bar_g: int, side: _Side, targets: list[int]) -> tuple[_Score, li
 _MAX_CHAIN_STATES = 400
 
 
-def _greedy_chain(bar_g: int, side: _Side, targets: list[int]) -> tuple[_Score, list[_Side]] | None:
+def _greedy_chain(bar_g: int, side: _Side, targets: list[int],
+                  percent: float) -> tuple[_Score, list[_Side]] | None:
     """Like :func:`_best_chain`, one drop at a time: each drop keeps the
-    sub-layout of the plates before it whose total is nearest its target,
-    leaving a plate for each drop after it."""
+    sub-layout of the plates before it within the tolerance of ``percent``
+    where one is, nearest its target, leaving a plate for each drop after it."""
     chain = [tuple(sorted(side, reverse=True))]
-    miss = inner = totals = 0
+    excess = miss = inner = totals = 0
     for i, target in enumerate(targets):
         cur = chain[-1]
         left = len(targets) - i - 1
         now = sum(cur)
+        before = bar_g + 2 * now
         options = [(t, c) for t, c in _plate_sums(cur).items() if t < now and len(c) >= left]
         if not options:
             return None
-        t, kept = min(options, key=lambda o: (abs(bar_g + 2 * o[0] - target), o[0]))
+        t, kept = min(options, key=lambda o: (_excess(before, bar_g + 2 * o[0], percent),
+                                              abs(bar_g + 2 * o[0] - target), o[0]))
         kept = tuple(sorted(kept, reverse=True))
         total = bar_g + 2 * t
+        excess += _excess(before, total, percent)
         miss += abs(total - target)
         inner += not _is_outer_strip(cur, kept)
         totals += total
         chain.append(kept)
-    return (miss, inner, totals), chain
+    return (excess, miss, inner, totals), chain
 
 
 def _is_outer_strip(before: _Side, after: _Side) -> bool:
@@ -576,7 +594,7 @@ def drop_loads(start: Loading, drops: int, percent: float, *, kit: Kit | None = 
     """
     targets = _drop_targets(start.total_kg, drops, percent)
     if start.kind == "barbell":
-        return _barbell_drops(start, targets, kit)
+        return _barbell_drops(start, targets, kit, percent)
     if kit is None or kit.kind != start.kind:
         raise ValueError(f"drop set: a {start.kind} drop set needs the {start.kind} kit")
     now = _g(start.total_kg)
@@ -589,7 +607,7 @@ def drop_loads(start: Loading, drops: int, percent: float, *, kit: Kit | None = 
         near = {t // inc * inc + k * inc for t in targets for k in range(-len(targets), len(targets) + 2)}
         options = sorted(o for o in near if inc <= o < now)
         lightest = "steps of the stack below"
-    steps = _best_steps(options, targets)
+    steps = _best_steps(options, targets, now, percent)
     if steps is None:
         raise DropError(
             f"{len(targets)} drops need {len(targets)} {lightest} {fmt_kg(start.total_kg)} kg; "
@@ -598,22 +616,26 @@ def drop_loads(start: Loading, drops: int, percent: float, *, kit: Kit | None = 
     return [start] + [Loading(_kg(g), kind=start.kind) for g in steps]
 
 
-def _best_steps(options: list[int], targets: list[int]) -> list[int] | None:
+def _best_steps(options: list[int], targets: list[int], start_g: int,
+                percent: float) -> list[int] | None:
     """Strictly decreasing picks from ``options`` (ascending, g), one per
-    target, with the least total miss (ties: the lighter). None: too few."""
-    memo: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, ...]] | None] = {}
+    target, each drop within the tolerance of ``percent`` where it can be,
+    then with the least total miss (ties: the lighter). None: too few."""
+    memo: dict[tuple[int, int], tuple[tuple[int, int, int], tuple[int, ...]] | None] = {}
 
     def best(i: int, below: int):  # type: ignore[no-untyped-def]
         """Picks for targets[i:] from options[:below]."""
         if i == len(targets):
-            return (0, 0), ()
+            return (0, 0, 0), ()
         if (i, below) not in memo:
             found = None
+            prev = start_g if i == 0 else options[below]  # the load this drop comes from
             for j in range(below):
                 rest = best(i + 1, j)
                 if rest is not None:
                     o = options[j]
-                    score = (rest[0][0] + abs(o - targets[i]), rest[0][1] + o)
+                    score = (rest[0][0] + _excess(prev, o, percent),
+                             rest[0][1] + abs(o - targets[i]), rest[0][2] + o)
                     if found is None or score < found[0]:
                         found = (score, (o,) + rest[1])
             memo[i, below] = found
@@ -634,7 +656,8 @@ def drop_loads_for_exercise(
     return tuple(x.total_kg for x in drop_loads(kit.round(load_kg), drops, percent, kit=kit))
 
 
-def _barbell_drops(start: Loading, targets: list[int], kit: Kit | None) -> list[Loading]:
+def _barbell_drops(start: Loading, targets: list[int], kit: Kit | None,
+                   percent: float) -> list[Loading]:
     bar_g = _g(start.bar_kg)
     own = tuple(sorted((_g(p) for p in start.per_side), reverse=True))
     layouts = [own]
@@ -642,12 +665,12 @@ def _barbell_drops(start: Loading, targets: list[int], kit: Kit | None) -> list[
         # A few more plates than needed help the drops; many more only clutter the bar.
         most = max(len(own), len(targets)) + 1
         layouts += [lay for lay in _layouts(_plates_g(kit.plates_kg), sum(own), most) if lay != own]
-    best: tuple[tuple[int, int, int, int], list[tuple[int, ...]]] | None = None
+    best: tuple[tuple[int, int, int, int, int], list[tuple[int, ...]]] | None = None
     for lay in layouts:  # the given layout first: on equal merit it stays
-        found = _best_chain(bar_g, lay, targets)
+        found = _best_chain(bar_g, lay, targets, percent)
         if found is not None:
-            (miss, inner, totals), chain = found
-            score = (miss, inner, len(lay), totals)
+            (excess, miss, inner, totals), chain = found
+            score = (excess, miss, inner, len(lay), totals)
             if best is None or score < best[0]:
                 best = (score, chain)
     if best is None:
@@ -657,6 +680,22 @@ def _barbell_drops(start: Loading, targets: list[int], kit: Kit | None) -> list[
             + (" and no other layout of the plates does better" if len(layouts) > 1 else "")
         )
     return [_barbell(bar_g, c) for c in best[1]]
+
+
+def drop_warnings(chain: list[Loading], percent: float, units: Units = KG) -> list[str]:
+    """A warning for each drop of ``chain`` further than
+    :data:`DROP_TOLERANCE_POINTS` from the asked ``percent``: the chain is
+    the closest the kit makes, shown as such, never silently."""
+    out = []
+    for i, (a, b) in enumerate(zip(chain, chain[1:]), start=1):
+        took = 100.0 * (1 - b.total_kg / a.total_kg)
+        if abs(took - percent) > DROP_TOLERANCE_POINTS + 1e-9:
+            out.append(
+                f"drop {i}: {units.num(a.total_kg)} -> {units.show(b.total_kg)} takes "
+                f"{round(took, 1):g} %, not {percent:g} % (within {DROP_TOLERANCE_POINTS:g} "
+                "points): the closest these plates make"
+            )
+    return out
 
 
 def strip_text(before: Loading, after: Loading, units: Units = KG) -> str:
@@ -713,9 +752,8 @@ LOAD_RULES: tuple[LoadRule, ...] = (
     LoadRule("rest-pause", "RM", 10, 10, 10),
     LoadRule("strength-rest-pause", "RM", 2, 3, 3,
              "the lighter end: 5-10 singles must fit in 2-3 min"),
-    LoadRule("myo-reps", "RM", 10, 15, 12,
-             "methods.md gives no myo-reps load; 10-15RM is the station's rule "
-             "(an activation set of 10-15 reps)"),
+    LoadRule("myo-reps", "RM", 15, 20, 17,
+             "an activation set of 12-20 reps near failure (Fagerli; docs/methods.md)"),
     LoadRule("drop-set", "RM", 10, 12, 11),
     LoadRule("mechanical-drop-set", "RM", 10, 12, 11),
     LoadRule("forced-negatives", "%", 110, 120, 110, "the lighter end; always with a spotter"),
@@ -763,7 +801,7 @@ def starting_load(method: str, one_rm_kg: float) -> StartingLoad:
     extrapolated = rule.high > MAX_REPS
     if extrapolated:
         notes.append(
-            f"{MAX_REPS + 1}-{rule.high}RM lies past the formula's {MIN_REPS}-{MAX_REPS} reps: "
+            f"{max(MAX_REPS + 1, rule.low)}-{rule.high}RM lies past the formula's {MIN_REPS}-{MAX_REPS} reps: "
             "extrapolated"
         )
     return StartingLoad(

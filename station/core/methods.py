@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 MAX_REST_S = 600.0  # a rest over 10 minutes is not an intra-set rest
+STRIP_LIMIT_S = 10.0  # drop sets: "immediately" strip the weight; past this a go cue
 
 
 class PlanError(ValueError):
@@ -87,6 +88,18 @@ class Plan:
     - ``variations``: the exercise variation of each bout (mechanical drops).
     - ``eccentric_s``: each rep starts a timed lowering of this many s.
     - ``count_in_s``: count-in cues at this many whole s before a rest ends.
+    - ``early_start_after``: the fraction (0-1) of a rest during which a
+      press is a ``warn`` and starts nothing; after it a press is ``go`` and
+      the first rep of the next bout (the lifter started early).
+    - ``fail_lowers_target``: clusters: a failed cluster lowers the next
+      targets to the reps it made; a second failure, or one at 0 reps, ends
+      the set (Haff 2008; Tufano 2017).
+    - ``total_reps``: rest-pause to a total: the set ends when the reps of all
+      bouts reach this many (Marshall 2012); a failure at 0 reps ends it too.
+    - ``strip_limit_s``: drop sets: a STRIP longer than this many s gets a
+      ``go`` ("immediately": the strip is timed and recorded).
+    - ``slower_margin_s``: forced negatives: a lowering shorter than
+      ``eccentric_s`` by more than this many s gets a ``slower`` cue.
     """
 
     method: str
@@ -104,6 +117,11 @@ class Plan:
     spotter: bool = False
     count_in_s: int = 3
     drop_percent: float | None = None
+    early_start_after: float = 0.5
+    fail_lowers_target: bool = False
+    total_reps: int | None = None
+    strip_limit_s: float | None = None
+    slower_margin_s: float = 0.5
     params: tuple[tuple[str, object], ...] = field(default=())
 
     def load_of(self, bout_index: int) -> float | None:
@@ -120,6 +138,12 @@ class Plan:
     def target_of(self, bout_index: int) -> int | None:
         return self.first_target_reps if bout_index == 0 else self.target_reps
 
+    @property
+    def lower_limit_s(self) -> float | None:
+        """Forced negatives: the longest a lowering is waited for, s (twice
+        the target); with no bottom press by then it is not measured."""
+        return None if self.eccentric_s is None else 2 * self.eccentric_s
+
 
 _REST = dict(unit="s", kind="float")
 
@@ -135,7 +159,8 @@ PRESETS: dict[str, Preset] = {
                 Param("reps", 5, 3, 6, "reps", "reps per cluster"),
                 Param("rest", 15.0, 10, 15, help="rest after each cluster", **_REST),
                 Param("duration", 240.0, 180, 240, help="time cap from the first rep", **_REST),
-                Param("every", None, 20, 60, help="on the clock: a cluster starts every N s", **_REST),
+                Param("every", None, 20, 30, help="on the clock: a cluster starts every N s "
+                      "(recommended: the reps at 2-3 s each plus a 10-15 s rest)", **_REST),
             ),
         ),
         Preset(
@@ -156,7 +181,9 @@ PRESETS: dict[str, Preset] = {
             "10RM",
             (
                 Param("pauses", 3, 2, 3, "pauses", "pauses after the first set"),
-                Param("rest", 15.0, 10, 20, help="length of each pause", **_REST),
+                Param("rest", 15.0, 10, 20, help="length of each pause (20 with a total)", **_REST),
+                Param("total", None, 15, 30, "reps", "to a total instead: pauses until this many "
+                      "reps in all (Marshall 2012: 20)"),
             ),
         ),
         Preset(
@@ -173,8 +200,9 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "myo-reps",
             "Myo-reps",
-            "An activation set to failure, then 10-15 s rests and mini-sets of 3-5 reps until one falls short.",
-            "10-15RM",
+            "An activation set of 12-20 reps near failure, then 10-15 s rests and mini-sets of 3-5 "
+            "reps until one falls short.",
+            "15-20RM",
             (
                 Param("reps", 5, 3, 5, "reps", "target reps per mini-set"),
                 Param("rest", 12.0, 10, 15, help="rest before each mini-set", **_REST),
@@ -222,6 +250,12 @@ PRESETS: dict[str, Preset] = {
         ),
     )
 }
+
+
+def every_range(reps: int) -> tuple[int, int]:
+    """The recommended on-the-clock period for ``reps`` reps, s: 2-3 s a rep
+    plus the cluster's 10-15 s rest."""
+    return 2 * reps + 10, 3 * reps + 15
 
 
 def preset(name: str) -> Preset:
@@ -310,13 +344,31 @@ def compile_plan(
     if name == "cluster":
         if v["every"] is not None and v["every"] <= 0:  # pragma: no cover - _check refuses
             raise PlanError("every: must be more than 0 s")
+        if v["every"] is not None:
+            low, high = every_range(v["reps"])
+            warnings[:] = [w for w in warnings if not w.startswith("every:")]
+            if not low <= v["every"] <= high:
+                lo_rest = max(0, v["every"] - 3 * v["reps"])
+                hi_rest = max(0, v["every"] - 2 * v["reps"])
+                left = (f"rests of about {_fmt(lo_rest)}-{_fmt(hi_rest)} s" if hi_rest > 0
+                        else "no time to rest")
+                warnings.append(
+                    f"every: {_fmt(v['every'])} s is outside the recommended {low}-{high} s for "
+                    f"{v['reps']} reps (2-3 s a rep plus a 10-15 s rest): {left}")
         plan = Plan(name, target_reps=v["reps"], first_target_reps=v["reps"], rest_s=v["rest"],
-                    cap_s=v["duration"], every_s=v["every"], loads_kg=loads, params=params)
+                    cap_s=v["duration"], every_s=v["every"], loads_kg=loads,
+                    fail_lowers_target=True, params=params)
     elif name == "sport-cluster":
         plan = Plan(name, target_reps=v["reps"], first_target_reps=v["reps"], rest_s=v["rest"],
-                    max_bouts=v["clusters"], loads_kg=loads, params=params)
+                    max_bouts=v["clusters"], loads_kg=loads, fail_lowers_target=True, params=params)
     elif name == "rest-pause":
-        plan = Plan(name, rest_s=v["rest"], max_bouts=1 + v["pauses"], loads_kg=loads, params=params)
+        if v["total"] is not None:
+            rest = v["rest"] if "rest" in overrides else 20.0  # Marshall 2012: 20 s rests
+            plan = Plan(name, rest_s=rest, total_reps=v["total"], loads_kg=loads,
+                        params=tuple(sorted({**values, "rest": rest}.items())))
+        else:
+            plan = Plan(name, rest_s=v["rest"], max_bouts=1 + v["pauses"], loads_kg=loads,
+                        params=params)
     elif name == "strength-rest-pause":
         plan = Plan(name, target_reps=1, first_target_reps=1, rest_s=v["rest"], cap_s=v["duration"],
                     fail_ends_set=True, loads_kg=loads, spotter=True, params=params)
@@ -330,10 +382,10 @@ def compile_plan(
             k = 1 - v["drop-percent"] / 100
             drop_loads_kg = tuple(round(load_kg * k**i, 2) for i in range(v["drops"] + 1))
         plan = Plan(name, max_bouts=1 + v["drops"], loads_kg=tuple(drop_loads_kg or ()),
-                    drop_percent=v["drop-percent"], params=params)
+                    drop_percent=v["drop-percent"], strip_limit_s=STRIP_LIMIT_S, params=params)
     elif name == "mechanical-drop-set":
         plan = Plan(name, max_bouts=len(v["variations"]), variations=v["variations"],
-                    loads_kg=loads, params=params)
+                    loads_kg=loads, strip_limit_s=STRIP_LIMIT_S, params=params)
     elif name == "forced-negatives":
         plan = Plan(name, max_bouts=1, first_target_reps=v["reps"], eccentric_s=v["eccentric"],
                     fail_ends_set=True, loads_kg=loads, spotter=True, params=params)

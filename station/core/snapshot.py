@@ -35,8 +35,14 @@ class Snapshot:
     - ``done_reason``: why the set ended: "complete" (every planned bout
       done), "fail" (a failure where it ends the set), "cap", "min-reps" (a
       myo-rep mini-set fell short), "end" (the lifter ended it) or "abort"
-      (cut off from outside); None while running.
+      (cut off from outside), "total" (a rest-pause total reached); None
+      while running.
     - ``spotter_required`` / ``spotter_confirmed``.
+    - ``eccentric_s``: forced negatives: the target lowering time, s.
+    - ``last_bout``: the running bout is known to be the last (the cap).
+    - ``early_start_at``: in REST, from this instant a press starts the next
+      bout now (go, and the press is its first rep; before it a press only
+      warns); else None.
     """
 
     method: str
@@ -62,6 +68,9 @@ class Snapshot:
     done_reason: str | None
     spotter_required: bool
     spotter_confirmed: bool
+    eccentric_s: float | None = None
+    last_bout: bool = False
+    early_start_at: float | None = None
 
     @property
     def reps_per_bout(self) -> tuple[int, ...]:

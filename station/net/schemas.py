@@ -3,6 +3,8 @@ docs/mqtt.md, which shows these very schemas (a test keeps the two equal)."""
 
 from __future__ import annotations
 
+from ..core.events import CUE_NAMES
+
 _ISO = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"}
 _ISO_OR_NULL = {"anyOf": [_ISO, {"type": "null"}]}
 _PHASES = ["CONFIRM", "READY", "WORK", "REST", "STRIP", "LOWER", "DONE"]
@@ -50,9 +52,8 @@ CUE = {
     "properties": {
         "v": {"const": 1},
         "station": _STATION,
-        "name": {"enum": ["rep", "fail", "rest", "count", "go", "strip", "tempo", "cap", "undo",
-                          "done", "warn"]},
-        "value": {"type": ["integer", "string", "null"]},
+        "name": {"enum": list(CUE_NAMES)},
+        "value": {"type": ["integer", "number", "string", "null"]},
         "at": _ISO,
     },
 }
@@ -71,6 +72,7 @@ _BOUT = {
         "rest_before_s": _NUM_OR_NULL,
         "end_reason": _STR_OR_NULL,
         "rep_times": {"type": "array", "items": _ISO},
+        "lowered_s": {"type": "array", "items": _NUM_OR_NULL},  # forced negatives only
     },
 }
 

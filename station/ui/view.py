@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from station.core.events import Bout, Phase
 from station.core.loads import Units
-from station.core.methods import PRESETS
+from station.core.methods import PRESETS, STRIP_LIMIT_S
 from station.core.snapshot import Snapshot
 
 RGB = tuple[int, int, int]
@@ -102,6 +102,7 @@ class Context:
     - ``units``: "kg" or "lb", how loads are shown (they stay kg inside).
     - ``per_dumbbell``: the exercise is a dumbbell one: every load is per
       dumbbell, and the screen says so.
+    - ``safety``: a safety note shown before the set ("safety arms set").
     """
 
     exercise: str | None = None
@@ -118,6 +119,7 @@ class Context:
     next_set: str | None = None
     units: str = "kg"
     per_dumbbell: bool = False
+    safety: str = ""
 
 
 @dataclass(frozen=True)
@@ -277,10 +279,12 @@ def bout_label(snap: Snapshot, index: int | None = None) -> str:
     n = snap.bouts_planned
     m = snap.method
     if m == "forced-negatives":
+        # LOWER: the negative being lowered; READY/WORK: the next one
         target = snap.target_reps
         k = snap.reps_in_bout if snap.phase == Phase.LOWER else snap.reps_in_bout + 1
         k = max(1, k if target is None else min(k, target))
-        return f"negative {k}" + (f" of {target}" if target else "")
+        label = f"negative {k}" + (f" of {target}" if target else "")
+        return label if snap.phase == Phase.LOWER else "next: " + label
     if m == "drop-set":
         if i == 0:
             return "top set"
@@ -297,8 +301,14 @@ def _what(snap: Snapshot, ctx: Context, load_kg: float | None) -> str:
     load = fmt_load(load_kg, ctx)
     if load and ctx.per_dumbbell:
         load += " per dumbbell"
+    if not load and snap.method == "forced-negatives":
+        load = "110-120 % of 1RM: load unknown (no 1RM)"
     parts = [p for p in (ctx.exercise, load) if p]
     return "  ".join(parts)
+
+
+#: what the lifter presses, before the first rep
+_HINT = {"forced-negatives": "press at top and at bottom"}
 
 
 def _finished_reps(snap: Snapshot) -> str:
@@ -311,6 +321,8 @@ def _cap_line(snap: Snapshot, now: float) -> str:
         return ""
     if snap.cap_reached or now >= snap.cap_at:
         return "time cap reached: last one"
+    if snap.last_bout:
+        return f"last one: cap in {fmt_clock(snap.cap_at - now)}"
     return f"cap {fmt_clock(snap.cap_at - now)} left"
 
 
@@ -351,15 +363,15 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
             plates = _plates(ctx, snap.bout_index + 1)
             lines = _clean(first, strip or "", plates, ctx.exercise or "", _finished_reps(snap), total)
             word, shape = "STRIP", "strip"
+        if elapsed >= STRIP_LIMIT_S:
+            lines = (f"over {_num(STRIP_LIMIT_S)} s: go now",) + lines
         bg = VERMILLION
         fg = text_on(bg)
         return ScreenModel(word, shape, bg, fg, fg, _mix(bg, BLACK, 0.3), str(elapsed), "seconds",
                            bout=bout_label(snap, snap.bout_index + 1 if _next_is_new(snap) else None),
                            lines=lines, notes=notes)
     if phase == Phase.LOWER:
-        target_s = ctx.eccentric_s
-        if target_s is None and snap.phase_ends_at is not None and snap.phase_started_at is not None:
-            target_s = snap.phase_ends_at - snap.phase_started_at
+        target_s = ctx.eccentric_s if ctx.eccentric_s is not None else snap.eccentric_s
         count = snap.lowering_s
         if count is None and snap.phase_started_at is not None:
             count = max(0, math.floor(now - snap.phase_started_at))
@@ -369,7 +381,8 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
         label = f"of {_num(target_s)} s" if target_s else "s"
         bg = PURPLE
         fg = text_on(bg)
-        lines = _clean("lower slowly", f"lowering {count or 0} / {_num(target_s)} s" if target_s else "",
+        lines = _clean("lower slowly, press at bottom",
+                       f"lowering {count or 0} / {_num(target_s)} s" if target_s else "",
                        what, title, total)
         return ScreenModel("LOWER", "lower", bg, fg, fg, _mix(bg, BLACK, 0.3), str(count or 0), label,
                            progress=progress, bout=bout_label(snap), lines=lines, notes=notes)
@@ -389,12 +402,12 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
     target = snap.target_reps
     label = f"of {target} {'rep' if target == 1 else 'reps'}" if target else "reps"
     if snap.method == "forced-negatives" and target:
-        label = f"of {target} negatives"
+        label = f"of {target} done"  # the big number counts negatives lowered
     if phase == Phase.READY:
         bg = SLATE
         fg = text_on(bg)
-        hint = "press after each rep"
-        lines = _clean(what, _plates(ctx, 0), title, hint,
+        hint = _HINT.get(snap.method, "press after each rep")
+        lines = _clean(what, _plates(ctx, 0), title, hint, ctx.safety,
                        cap if snap.set_started_at is not None else "")
         return ScreenModel("READY", "ready", bg, fg, fg, bg, str(snap.reps_in_bout), label,
                            bout=bout_label(snap), lines=lines, notes=notes)
@@ -437,7 +450,8 @@ def _rest(snap: Snapshot, now: float, ctx: Context, title: str, what: str, total
     target = snap.target_reps
     nxt = f"next: {target} reps" if target and target > 1 else ""
     load = snap.next_load_kg if snap.next_load_kg is not None else snap.load_kg
-    lines = _clean(nxt, _what(snap, ctx, load), _finished_reps(snap), total, cap)
+    early = "started early? press after the rep" if snap.early_start_at is not None and now >= snap.early_start_at else ""
+    lines = _clean(nxt, _what(snap, ctx, load), _finished_reps(snap), total, cap, early)
     bg = YELLOW if emphasised else BLUE
     fg = text_on(bg)
     track = _mix(bg, BLACK, 0.25) if emphasised else _mix(bg, BLACK, 0.45)
@@ -461,6 +475,7 @@ _REASONS = {
     "fail": "ended on failure",
     "cap": "time cap reached",
     "min-reps": "a mini-set fell short",
+    "total": "target total reached",
     "end": "ended by the lifter",
     "abort": "interrupted",
 }
@@ -471,6 +486,32 @@ def _done_reason(reason: str | None) -> str:
 
 
 # ---------------------------------------------------------------- summary
+
+
+def _n(k: int, noun: str) -> str:
+    return f"{k} {noun}" + ("" if k == 1 else "es" if noun.endswith("h") else "s")
+
+
+def count_line(snap: Snapshot) -> str:
+    """What was done, counted as the method counts it: "3 negatives",
+    "7 singles, the 8th missed", "activation 14 + 4 mini-sets", "top set + 2 drops"."""
+    bouts = snap.bouts
+    m = snap.method
+    if m == "forced-negatives":
+        return _n(snap.total_reps, "negative")
+    if m == "strength-rest-pause":
+        made = sum(1 for b in bouts if b.reps)
+        missed = len(bouts) - made
+        return _n(made, "single") + (f", {missed} missed" if missed else "")
+    if m in ("myo-reps", "drop-set", "rest-pause") and bouts:
+        first, after = {"myo-reps": ("activation", "mini-set"), "drop-set": ("top set", "drop"),
+                        "rest-pause": ("first set", "mini-set")}[m]
+        head = f"{first} {bouts[0].reps}" if m != "drop-set" else first
+        return head + (f" + {_n(len(bouts) - 1, after)}" if len(bouts) > 1 else "")
+    noun = _NOUN.get(m, "bout")
+    worked = [b for b in bouts if b.reps]
+    failed_empty = len(bouts) - len(worked)
+    return _n(len(worked), noun) + (f", {failed_empty} with no rep" if failed_empty else "")
 
 
 def cadence(bout: Bout) -> tuple[float, ...]:
@@ -493,13 +534,11 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
     what = _what(snap, ctx, bouts[0].load_kg if bouts and bouts[0].load_kg is not None else snap.load_kg)
     if what:
         lines.append(what)
-    plural = "es" if noun.endswith("h") else "s"
-    n = len(bouts)
     span = ""
     if snap.set_started_at is not None and bouts:
         end = max((b.ended_at or b.started_at) for b in bouts)
         span = f" in {fmt_clock(end - snap.set_started_at)}"
-    lines.append(f"{n} {noun}{plural if n != 1 else ''}{span}")
+    lines.append(count_line(snap) + span)
     if snap.method == "drop-set":
         loads = [fmt_load(b.load_kg, ctx) for b in bouts if b.load_kg is not None]
         if loads:
@@ -520,15 +559,29 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
     bg = NIGHT
     rest_title = ("rest taken, s" if pause == "rest" else f"time to {pause}, s") + (
         f" (plan {_num(planned)})" if planned else "")
+    bars, bar_labels, bar_title = reps, tuple(str(r) for r in reps), f"reps per {noun}"
+    headline_label = "reps"
+    if snap.method == "forced-negatives":
+        # one bar per negative: how long it was lowered (the point of the method)
+        lowered = [x for b in bouts for x in b.lowered_s]
+        lowered += [None] * (snap.total_reps - len(lowered))  # a lowering cut off by a failure
+        bars = tuple(0 if x is None else round(x * 10) for x in lowered)
+        bar_labels = tuple("-" if x is None else f"{x:.1f}" for x in lowered)
+        target = snap.eccentric_s or ctx.eccentric_s
+        bar_title = "s lowered per negative" + (f" (aim {_num(target)})" if target else "")
+        headline_label = "negative" if snap.total_reps == 1 else "negatives"
+        short = [x for x in lowered if x is not None and target and x < target - 0.5]
+        if short and not ctx.next_set:  # the advice, when there is one, says it
+            lines.insert(len(lines) - 1, f"{len(short)} lowered faster than {_num(target)} s: slower")
     return SummaryModel(
         word="DONE", shape="done", background=bg, foreground=text_on(bg), accent=SKY, second=AMBER,
-        headline=str(snap.total_reps), headline_label="reps",
-        bars=reps, bar_labels=tuple(str(r) for r in reps),
+        headline=str(snap.total_reps), headline_label=headline_label,
+        bars=bars, bar_labels=bar_labels,
         cadence_s=tuple(cadence(b) for b in bouts),
         cadence_top_s=float(top), cadence_top_label=f"{_num(top)} s",
         rest_taken_s=tuple(round(r, 1) for r in rests), rest_planned_s=planned,
         rest_labels=tuple(f"{r:.0f}" for r in rests),
-        titles=(f"reps per {noun}", "s between reps", rest_title),
+        titles=(bar_title, "s between reps", rest_title),
         lines=tuple(lines), notes=tuple(ctx.notes),
     )
 
@@ -539,7 +592,8 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
 def confirm_model(snap: Snapshot, ctx: Context | None = None) -> ConfirmModel:
     """"SPOTTER?": the set waits for a press that confirms a spotter is there."""
     ctx = ctx or Context()
-    lines = _clean("spotter required", method_title(snap.method, ctx), _what(snap, ctx, snap.load_kg))
+    lines = _clean("spotter required", method_title(snap.method, ctx), _what(snap, ctx, snap.load_kg),
+                   ctx.safety)
     return ConfirmModel("SPOTTER?", "alert", AMBER, text_on(AMBER), BLACK, lines,
                         "press to confirm", tuple(ctx.notes))
 
