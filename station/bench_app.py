@@ -10,6 +10,7 @@ so ``REP`` lines put the station into a rest exactly as a remote would.
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -19,13 +20,28 @@ import threading
 import time
 from pathlib import Path
 
-from .bench_child import FIRST_FRAME
+from .bench_child import FIRST_FRAME, THREADS
 
 _TICK_S = 1.0 / os.sysconf("SC_CLK_TCK")
 
 
+def _schedstat_s(path: str) -> float | None:
+    """Time on a CPU, s, from a ``schedstat`` file (ns resolution), or None."""
+    try:
+        with open(path) as f:
+            return int(f.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def cpu_s(pid: int) -> float:
-    """CPU time (user + system, s) used so far by process ``pid``."""
+    """CPU time (s) used so far by process ``pid``: the sum of its live
+    threads' ``/proc/<pid>/task/<tid>/schedstat`` (ns) where the kernel has
+    it, else utime + stime of ``/proc/<pid>/stat`` (10 ms ticks: 0.1 % of a
+    core over 10 s)."""
+    threads = thread_stats(pid)
+    if threads and all(t[3] for t in threads.values()):
+        return sum(t[1] for t in threads.values())  # threads that ended are not counted
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) * _TICK_S  # utime, stime
@@ -47,6 +63,50 @@ def cpu_percent(pid: int, window_s: float) -> float:
     return 100.0 * (cpu_s(pid) - c0) / (time.monotonic() - t0)
 
 
+def thread_stats(pid: int) -> dict[int, tuple[str, float, int, bool]]:
+    """Per thread of ``pid``: tid -> (kernel name, CPU s so far, context
+    switches so far, whether the CPU time has ns resolution). A voluntary switch is the thread going to sleep, so
+    their count over a window is how often the thread woke."""
+    out = {}
+    for name in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{name}/stat") as f:
+                raw = f.read()
+            with open(f"/proc/{pid}/task/{name}/status") as f:
+                status = f.read()
+        except OSError:  # the thread ended meanwhile
+            continue
+        comm = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw.rsplit(")", 1)[1].split()
+        switches = sum(int(line.split()[1]) for line in status.splitlines()
+                       if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")))
+        cpu = _schedstat_s(f"/proc/{pid}/task/{name}/schedstat")
+        fine = cpu is not None
+        if cpu is None:
+            cpu = (int(fields[11]) + int(fields[12])) * _TICK_S
+        out[int(name)] = (comm, cpu, switches, fine)
+    return out
+
+
+def idle_window(pid: int, window_s: float) -> dict:
+    """CPU and wake-ups of process ``pid`` over the next ``window_s`` s (the
+    threads alive at its end; a thread that ends within it is not counted):
+    ``{"cpu_pct", "wakeups_per_s", "threads": [{"tid", "name", "cpu_pct",
+    "wakeups_per_s"}, ...]}`` (busiest first; % of one core)."""
+    s0, t0 = thread_stats(pid), time.monotonic()
+    time.sleep(window_s)
+    s1 = thread_stats(pid)
+    dt = time.monotonic() - t0
+    threads = []
+    for tid, (name, cpu, sw, _) in s1.items():
+        name0, cpu0, sw0, _ = s0.get(tid, (name, 0.0, 0, True))
+        threads.append({"tid": tid, "name": name, "cpu_pct": 100 * (cpu - cpu0) / dt,
+                        "wakeups_per_s": (sw - sw0) / dt})
+    threads.sort(key=lambda t: (-t["wakeups_per_s"], -t["cpu_pct"]))
+    return {"cpu_pct": sum(t["cpu_pct"] for t in threads), "threads": threads,
+            "wakeups_per_s": sum(t["wakeups_per_s"] for t in threads)}
+
+
 class StationProcess:
     """``station ARGS`` in a child process (through :mod:`station.bench_child`)
     with a pty as its serial remote: an argument ``"{tty}"`` becomes the
@@ -55,15 +115,18 @@ class StationProcess:
     ``started_at`` / ``first_frame_at``: time.monotonic() s; ``stderr``: the
     lines it printed. Use as a context manager; :meth:`stop` sends SIGTERM."""
 
-    def __init__(self, args: list[str], env: dict[str, str] | None = None) -> None:
+    def __init__(self, args: list[str], env: dict[str, str] | None = None,
+                 module: str = "station.bench_child") -> None:
         self.master, self._slave = os.openpty()
         self.tty = os.ttyname(self._slave)
         self.stderr: list[str] = []
         self.first_frame_at: float | None = None
         self._frame = threading.Event()
+        self.thread_names: dict[int, str] = {}  # tid -> Python thread name (after names())
+        self._names = threading.Event()
         self._buf = b""
         full_env = dict(os.environ, PYGAME_HIDE_SUPPORT_PROMPT="1", **(env or {}))
-        argv = [sys.executable, "-m", "station.bench_child",
+        argv = [sys.executable, "-m", module,
                 *(self.tty if a == "{tty}" else a for a in args)]
         self.started_at = time.monotonic()
         self.proc = subprocess.Popen(argv, env=full_env, stdin=subprocess.DEVNULL,
@@ -79,6 +142,10 @@ class StationProcess:
             if line.startswith(FIRST_FRAME) and self.first_frame_at is None:
                 self.first_frame_at = float(line[len(FIRST_FRAME):])
                 self._frame.set()
+            elif line.startswith(THREADS):
+                self.thread_names.update({int(k): v for k, v in
+                                          json.loads(line[len(THREADS):]).items()})
+                self._names.set()
             else:
                 self.stderr.append(line)
 
@@ -87,6 +154,13 @@ class StationProcess:
         if not self._frame.wait(timeout_s) or self.first_frame_at is None:
             raise TimeoutError(f"no first frame within {timeout_s} s; stderr: {self.stderr[-5:]}")
         return self.first_frame_at - self.started_at
+
+    def names(self, timeout_s: float = 3.0) -> dict[int, str]:
+        """Ask the child (SIGUSR1) for its Python threads' names by tid."""
+        self._names.clear()
+        self.proc.send_signal(signal.SIGUSR1)
+        self._names.wait(timeout_s)
+        return self.thread_names
 
     def send(self, line: str) -> None:
         os.write(self.master, line.encode() + b"\n")
@@ -161,11 +235,13 @@ def measure_app(workdir: Path, config: Path, *, idle_s: float, memory_after_s: f
         for _ in range(5):
             rest.send("REP")
         rest.wait_line("CUE rest")
-        out["rest_cpu_pct"] = cpu_percent(rest.pid, idle_s)
+        w = idle_window(rest.pid, idle_s)
+        out["rest_cpu_pct"], out["rest_threads"] = w["cpu_pct"], _named(w, rest.names())
         say(f"bench: station run (menu), {idle_s:g} s of CPU while waiting")
         with StationProcess(common + dev, env) as menu:
             out["startup_s"].append(menu.wait_first_frame())
-            out["menu_cpu_pct"] = cpu_percent(menu.pid, idle_s)
+            w = idle_window(menu.pid, idle_s)
+            out["menu_cpu_pct"], out["menu_threads"] = w["cpu_pct"], _named(w, menu.names())
             out["exit_codes"].append(menu.stop())
             out["stderr"] += menu.stderr
         left = memory_after_s - (time.monotonic() - rest.started_at)
@@ -181,6 +257,28 @@ def measure_app(workdir: Path, config: Path, *, idle_s: float, memory_after_s: f
         out["stderr"] += rest.stderr
     return out
 
+
+def _named(window: dict, names: dict[int, str]) -> list[dict]:
+    """The window's threads with their Python names where the child told."""
+    return [dict(t, name=names.get(t["tid"], t["name"])) for t in window["threads"]]
+
+
+def measure_peer(*, idle_s: float, size: tuple[int, int], env: dict[str, str] | None = None,
+                 say=lambda text: None) -> dict:
+    """Idle CPU of the peer design (:mod:`station.bench_peer`) resting and in
+    its menu, measured as :func:`measure_app` measures the station.
+    Returns ``{"rest_cpu_pct", "menu_cpu_pct", "rest_threads", "menu_threads",
+    "startup_s": [..]}``."""
+    out: dict = {"startup_s": []}
+    full = dict(env or {}, STATION_BENCH_PEER_SIZE=f"{size[0]}x{size[1]}")
+    for kind in ("rest", "menu"):
+        say(f"bench: the peer design ({kind}), {idle_s:g} s of CPU")
+        with StationProcess([kind], full, module="station.bench_peer") as p:
+            out["startup_s"].append(p.wait_first_frame())
+            time.sleep(0.5)  # past the first frames' font rendering
+            w = idle_window(p.pid, idle_s)
+            out[f"{kind}_cpu_pct"], out[f"{kind}_threads"] = w["cpu_pct"], _named(w, p.names())
+    return out
 
 
 def _past_warnings(proc: StationProcess, tries: int = 3) -> None:

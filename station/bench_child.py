@@ -37,6 +37,24 @@ def _install_first_frame_hook() -> None:
     screen_thread.ScreenThread.__init__ = init
 
 
+#: On SIGUSR1 the child prints this and a JSON object {tid: Python thread name}.
+THREADS = "bench: threads "
+
+
+def install_thread_names() -> None:
+    """SIGUSR1 prints the Python threads' names by kernel tid (one line on
+    stderr), so the bench can name what wakes in ``/proc/<pid>/task``."""
+    import json
+    import signal
+    import threading
+
+    def names(signum: int, frame: object) -> None:
+        table = {t.native_id: t.name for t in threading.enumerate() if t.native_id}
+        print(THREADS + json.dumps(table), file=sys.stderr, flush=True)
+
+    signal.signal(signal.SIGUSR1, names)
+
+
 #: Environment variable: ``sys.setswitchinterval`` for the child, s.
 SWITCH_ENV = "STATION_BENCH_SWITCH_INTERVAL"
 
@@ -47,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get(SWITCH_ENV):
         sys.setswitchinterval(float(os.environ[SWITCH_ENV]))
     _install_first_frame_hook()
+    install_thread_names()
     from .cli import main as cli_main
 
     return cli_main(argv)

@@ -41,6 +41,12 @@ class LiveLog:
     wall_s: float = 0.0
     cpu_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    #: per cue call: (sink, cue name, thread CPU of the play call, s)
+    play_cpu: list[tuple[str, str, float]] = field(default_factory=list)
+    #: per timed cue call: (sink, woke - due, call - woke, thread CPU woke -> call), s
+    path: list[tuple[str, float, float, float]] = field(default_factory=list)
+    #: the main loop's last return from its wait: (monotonic s, thread CPU s)
+    woke: tuple[float, float] | None = None
 
 
 class SyntheticLifter:
@@ -104,8 +110,32 @@ class _TimedSink:
         self.name, self._sink, self._now, self._log = sink.name, sink, now, log
 
     def play(self, cue: Cue) -> None:
-        self._log.calls.append((self.name, cue, self._now()))
+        called, cpu0 = self._now(), time.thread_time()
+        self._log.calls.append((self.name, cue, called))
+        woke = self._log.woke
+        if woke is not None and cue.name in TIMED and woke[0] >= cue.at:
+            self._log.path.append((self.name, woke[0] - cue.at, called - woke[0], cpu0 - woke[1]))
         self._sink.play(cue)
+        self._log.play_cpu.append((self.name, cue.name, time.thread_time() - cpu0))
+
+
+#: Cues due at an instant the loop waited for (not a press's reply).
+TIMED = ("count", "go", "cap", "tempo")
+
+
+def _stamp_wakes(clock, log: LiveLog) -> None:
+    """Note when the main loop's wait returns (``clock.get``: an item came or
+    the deadline passed): a timed cue's lateness splits into the wake-up
+    (due -> woke) and the loop's own work (woke -> call)."""
+    get = clock.get
+
+    def stamped(q, timeout):
+        try:
+            return get(q, timeout)
+        finally:
+            log.woke = (time.monotonic(), time.thread_time())
+
+    clock.get = stamped
 
 
 def _total_shown(model: object) -> int | None:
@@ -132,6 +162,7 @@ def run_live(seconds: float, db: Path, config: Path, *, display: str = "window",
         log.notes += [text for _, text in station.notes]
         loop = station.loop
         loop.sinks = [_TimedSink(s, now, log) for s in loop.sinks]
+        _stamp_wakes(station.clock, log)
         screen = station.screen
         if hasattr(screen, "on_frame"):
             screen.on_frame = lambda model, drawn_at: log.frames.append(

@@ -50,9 +50,50 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--mqtt-blackhole", action="store_true",
                    help="repeat the live run publishing to a broker that accepts and then never "
                         "answers: cue lateness and press-to-ack side by side (needs paho-mqtt)")
+    p.add_argument("--peer", action="store_true",
+                   help="also run the peer design (a pygame loop at Clock.tick(60), the button "
+                        "polled at 100 Hz) through the same phases, and compare (adds about "
+                        "SECONDS + 40 s)")
+    p.add_argument("--no-starve", dest="starve", action="store_false",
+                   help="skip the set run again with every core kept busy")
+    p.add_argument("--hog-nice", type=int, default=0, choices=range(0, 20), metavar="N",
+                   help="in the starvation run, the spinning processes run N nice levels "
+                        "below the bench (default 0: the same priority)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     p.set_defaults(func=run)
     return p
+
+
+def costs_text(facts: dict) -> str:
+    """The CPU costs in calibration units, and the cost model, as text."""
+    c = facts.get("costs") or {}
+    cal = facts.get("calibration") or {}
+    lines = [f"costs in calibration units (1 cu = {cal.get('unit_ms', 0):.2f} ms of the fixed "
+             f"workload here, median {cal.get('median_ms', 0):.2f} ms; station/bench_calib.py):"]
+    rows = (("CPU per idle second, resting", "idle_rest_cu_per_s"),
+            ("CPU per idle second, menu", "idle_menu_cu_per_s"),
+            ("CPU per second of a set", "set_cu_per_s"), ("CPU per rep (set CPU / reps)", "rep_cu"))
+
+    def f(v: object) -> str:
+        return "-" if v is None else f"{v:.3g}"
+
+    sides = [k for k in ("station", "peer") if k in c]
+    for label, key in rows:
+        lines.append(f"  {label}: " + ", ".join(f"{k} {f(c[k].get(key))} cu" for k in sides))
+    for size in ("800x480", "1920x1080"):
+        lines.append(f"  per frame {size} (render only): "
+                     + ", ".join(f"{k} {f(c[k]['frame_cu'].get(size))} cu" for k in sides))
+    for k in sides:
+        cues = c[k].get("cue_cu") or {}
+        if cues:
+            lines.append(f"  per cue call, {k}: " + ", ".join(f"{s} {f(v)} cu" for s, v in cues.items()))
+    m = facts.get("model") or {}
+    if m.get("slowdown_at_1ms"):
+        lines.append(f"cost model (docs/bench.md): a timed cue's p99 = wake-up {m['wake_p99_ms']:.3f} ms "
+                     f"+ loop work {m['work_p99_ms']:.3f} ms (n={m['n']}); p99 passes 1 ms at a CPU "
+                     f"{m['slowdown_at_1ms']:.1f}x slower than this one "
+                     f"({m['slowdown_at_1ms_all']:.1f}x if the wake-up scaled too)")
+    return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
     seconds = 8.0 if args.quick and args.seconds == 30.0 else args.seconds
     opts = BenchOptions(seconds=seconds, quick=args.quick, size=args.size, sound=args.sound,
                         switch_interval_s=args.switch_interval, app=args.app,
-                        mqtt_blackhole=args.mqtt_blackhole)
+                        mqtt_blackhole=args.mqtt_blackhole, peer=args.peer,
+                        starve=args.starve, hog_nice=args.hog_nice)
     say = (lambda text: print(text, file=sys.stderr)) if not args.json else (lambda text: None)
     figures, facts = run_bench(opts, say)
     report = report_json(figures, facts)
@@ -73,7 +115,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"station bench: {m['cores']} cores, {m['cpu']}, Python {m['python']}, "
               f"pygame-ce {m.get('pygame', '?')} (SDL {m.get('sdl', '?')}), switch interval "
               f"{m['switch_interval_s'] * 1000:g} ms, drivers {facts['drivers'] or 'real'}")
+        print(f"load average {facts.get('load_average')} before, "
+              f"{facts.get('load_average_after')} after (absolute figures inflate with it)")
         print(table(figures))
+        if "compare" in report:
+            from ..bench_versus import compare_table
+
+            print("\nside by side with the peer design (station/bench_peer.py):")
+            print(compare_table(report["compare"]))
+            print("\npeer notes:")
+            for f in report["peer"]:
+                if f["note"]:
+                    print(f"  {f['name']}: {f['note']}")
+        print("\n" + costs_text(facts))
         if report["missed"]:
             print("\nmissed: " + "; ".join(report["missed"]) + "  (see docs/bench.md)")
     return 1 if args.strict and report["missed"] else 0
