@@ -246,22 +246,25 @@ def costs(station: list[Figure], peer: list[Figure], facts: dict, calib) -> dict
 
 
 def model(facts: dict) -> dict:
-    """The cost model's inputs and result: a timed cue's lateness is the
-    wake-up (due -> the loop's wait returns; the kernel and the GIL, taken
-    as not scaling with the CPU) plus the loop's own work (woke -> buzzer
-    call; Python, scaling with it). ``slowdown_at_1ms``: the CPU slowdown
-    (relative to this machine) at which p99 wake + slowdown x p99 work
-    would pass 1 ms; ``slowdown_at_1ms_all``: the same if the whole
-    lateness scaled (the pessimistic bound)."""
+    """The cost model's inputs and result. A timed cue's lateness is the
+    wake-up (due -> the loop's wait returns: the kernel's timer and
+    scheduler, and the GIL; taken as not scaling with the CPU) plus the
+    loop's own work (woke -> buzzer call: Python, scaling with it). On a
+    shared machine the wake-up's tail is other processes' (a loaded
+    scheduler), not the station's, so the model takes the typical wake-up
+    (median) and the worst work (p99): ``slowdown_at_1ms`` is the CPU
+    slowdown (relative to this machine) at which median wake + slowdown x
+    p99 work passes 1 ms; ``slowdown_at_1ms_all``: the same if the wake-up
+    scaled too (the pessimistic bound)."""
     path = (facts.get("live") or {}).get("path") or {}
     wake, work = path.get("wake_ms"), path.get("work_ms")
-    if not wake or not work:
+    if not wake or not work or work["p99"] <= 0:
         return {"n": path.get("n", 0)}
-    out = {"n": path["n"], "wake_p99_ms": wake["p99"], "work_p99_ms": work["p99"],
+    out = {"n": path["n"], "wake_median_ms": wake["median"], "wake_p99_ms": wake["p99"],
+           "work_median_ms": work["median"], "work_p99_ms": work["p99"],
            "work_cpu_p99_ms": (path.get("work_cpu_ms") or {}).get("p99")}
-    out["slowdown_at_1ms"] = (1.0 - wake["p99"]) / work["p99"] if work["p99"] > 0 else None
-    total = wake["p99"] + work["p99"]
-    out["slowdown_at_1ms_all"] = 1.0 / total if total > 0 else None
+    out["slowdown_at_1ms"] = max(0.0, 1.0 - wake["median"]) / work["p99"]
+    out["slowdown_at_1ms_all"] = 1.0 / (wake["median"] + work["p99"])
     return out
 
 

@@ -89,8 +89,9 @@ def costs_text(facts: dict) -> str:
             lines.append(f"  per cue call, {k}: " + ", ".join(f"{s} {f(v)} cu" for s, v in cues.items()))
     m = facts.get("model") or {}
     if m.get("slowdown_at_1ms"):
-        lines.append(f"cost model (docs/bench.md): a timed cue's p99 = wake-up {m['wake_p99_ms']:.3f} ms "
-                     f"+ loop work {m['work_p99_ms']:.3f} ms (n={m['n']}); p99 passes 1 ms at a CPU "
+        lines.append(f"cost model (docs/bench.md): a timed cue = wake-up (median {m['wake_median_ms']:.3f}, "
+                     f"p99 {m['wake_p99_ms']:.3f} ms) + loop work (median {m['work_median_ms']:.3f}, p99 "
+                     f"{m['work_p99_ms']:.3f} ms) (n={m['n']}); median wake + p99 work passes 1 ms at a CPU "
                      f"{m['slowdown_at_1ms']:.1f}x slower than this one "
                      f"({m['slowdown_at_1ms_all']:.1f}x if the wake-up scaled too)")
     return "\n".join(lines)
