@@ -71,7 +71,7 @@ def test_station_bench_quick_prints_every_figure_as_json(tmp_path):
     report = json.loads(out.stdout)
     figs = {f["name"]: f for f in report["figures"]}
     lat = figs["cue lateness, buzzer call"]
-    assert lat["n"] >= 3 and lat["max"] < 1000 and lat["targets"] == ["p99 <= 2", "max <= 5"]
+    assert lat["n"] >= 3 and lat["max"] < 1000 and lat["targets"] == ["p99 <= 1", "max <= 3"]
     assert figs["press to ack (edge -> buzzer call)"]["n"] >= 2
     assert figs["drift, cap at 240 s (fast-forward)"]["value"] == 0
     assert report["facts"]["machine"]["cores"] == os.cpu_count()
