@@ -175,3 +175,23 @@ def test_station_bench_peer_prints_both_columns_and_the_ratios(tmp_path):
     costs = report["facts"]["costs"]
     assert costs["unit_ms"] > 0 and costs["peer"]["idle_rest_cu_per_s"] > 0
     assert report["facts"]["load_average"] is not None
+
+
+def test_thread_stats_names_each_thread_of_a_process_with_its_cpu_and_switches():
+    import threading
+
+    from station.bench_app import cpu_s, thread_stats
+
+    ready, stop = threading.Event(), threading.Event()
+    t = threading.Thread(target=lambda: (ready.set(), stop.wait()), name="probe")
+    t.start()
+    ready.wait()
+    try:
+        stats = thread_stats(os.getpid())
+        assert threading.get_native_id() in stats and t.native_id in stats
+        name, cpu, switches, _ = stats[threading.get_native_id()]
+        assert cpu > 0 and switches >= 0 and name
+        assert cpu_s(os.getpid()) >= cpu
+    finally:
+        stop.set()
+        t.join()
