@@ -453,8 +453,11 @@ def _child(kind: str) -> int:
     from .hw.pins import choose_pin_factory
     from .hw.speaker import Speaker
 
-    from .bench_child import install_thread_names
+    from .app import SWITCH_INTERVAL_S
+    from .bench_child import SWITCH_ENV, install_thread_names
 
+    # the station's child processes run with what `station run` sets: the same here
+    sys.setswitchinterval(float(os.environ.get(SWITCH_ENV) or SWITCH_INTERVAL_S))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     install_thread_names()
