@@ -99,9 +99,15 @@ def one_life(db, n: int, seed: int) -> tuple[str, int]:
                 raise AssertionError(f"life {n}: no READY: {life.lines}")
         reps = rng.randint(1, REPS - 1) if moment == "mid-bout" else (
             REPS if moment in ("bout end", "rest cue") else rng.randint(1, REPS - 1))
-        for _ in range(reps):
+        for i in range(reps):
+            if i == reps - 1 and i > 0:
+                # the earlier reps are saved (a loaded disk can take a while):
+                # the kill then always has acknowledged reps to lose
+                life.wait_for(b"SAVED %d" % i, 30)
             life.send(b"REP")
-            life.read(rng.choice((0.0, 0.005, 0.02)))
+            # quick reps, at a human's pace: the station ignores remote
+            # gestures over 8 a second (hardware/protocol.md)
+            life.read(rng.choice((0.13, 0.15, 0.2)))
         if moment == "mid-bout":
             end = time.monotonic() + rng.uniform(0.0, 0.3)
             while time.monotonic() < end:
