@@ -6,7 +6,7 @@ of 5 reps". The rules and their sources are in docs/advice.md:
 
 - Sets whose first bout goes to failure (rest-pause, drop sets, mechanical
   drop sets, the myo-reps activation set): the first bout's reps say what RM
-  the load was. Inside the method's load rule (:data:`loads.LOAD_RULES`,
+  the load was. Inside the method's load rule (its spec's ``load``,
   one rep of slack around a single value such as "10RM") -> the same load;
   outside -> the load that the loads module's reps-to-%1RM relation
   (:func:`loads.reload_for_reps`) gives for the rule's suggested reps. A
