@@ -33,24 +33,18 @@ from dataclasses import dataclass
 
 from . import loads, negatives
 from .loads import KG, Kit, Units
+from .methods import PRESETS, SPECS, AdviceRule, Words
 from .snapshot import Snapshot
 
 #: Methods whose first bout goes to failure; its reps say what RM the load was.
-FIRST_BOUT_TO_FAILURE = ("rest-pause", "drop-set", "mechanical-drop-set", "myo-reps")
+FIRST_BOUT_TO_FAILURE = tuple(s.name for s in SPECS if s.advice.kind == "first-bout")
 #: Strength rest-pause: fewer singles than this before a failure -> lighter
 #: (methods.md: "typically 5-10 heavy singles in 2-3 minutes").
 MIN_SINGLES = 5
 #: Sport clusters: the load stays within this % of 1RM (methods.md).
-SPORT_PERCENT = (40, 60)
+SPORT_PERCENT = PRESETS["sport-cluster"].advice.percent_band
 #: Forced negatives: never past this % of 1RM (110-120 % in methods.md).
-NEGATIVES_TOP_PERCENT = 120
-
-_NOUN = {"cluster": ("cluster", "clusters"), "sport-cluster": ("cluster", "clusters"),
-         "forced-negatives": ("negative", "negatives")}
-_FIRST = {"rest-pause": "first set", "drop-set": "top set",
-          "mechanical-drop-set": "first variation", "myo-reps": "activation set"}
-
-
+NEGATIVES_TOP_PERCENT = PRESETS["forced-negatives"].advice.top_percent
 @dataclass(frozen=True)
 class Advice:
     """The next set of ``method`` on ``exercise``.
@@ -102,12 +96,15 @@ def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
 
     if snap.done_reason == "end":
         return made(None, None, "you ended the set early")
-    if method == "strength-rest-pause":
-        change, reason, raw = _singles(snap, bouts, start)
-    elif method in FIRST_BOUT_TO_FAILURE:
+    spec = PRESETS.get(method)  # None: a method no longer registered; its rep targets, if any
+    rule = spec.advice if spec is not None else AdviceRule("targets")
+    words = spec.words if spec is not None else Words()
+    if rule.kind == "singles":
+        change, reason, raw = _singles(method, snap, bouts, start)
+    elif rule.kind == "first-bout":
         change, reason, raw = _first_bout(method, bouts[0].reps, start)
-    elif target_reps is not None:
-        change, reason = _targets(method, snap, bouts, target_reps)
+    elif rule.kind in ("targets", "negatives") and target_reps is not None:
+        change, reason = _targets(rule, words, snap, bouts, target_reps)
         raw = None if start is None else start + change * _step(kit)
     else:
         return None
@@ -115,15 +112,15 @@ def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
         return made(change, None, reason)
     new = _round(kit, raw) if change else start
     extra = ""
-    if method == "sport-cluster" and one_rm_kg:
-        kept, note = _within(kit, new, start, one_rm_kg, SPORT_PERCENT, units)
+    if rule.percent_band is not None and one_rm_kg:
+        kept, note = _within(kit, new, start, one_rm_kg, rule.percent_band, units, rule.who)
         if note:
             wanted, new, change = change, kept, _sign(kept - start)
             reason += f"; {note}"
             if wanted > 0 and change == 0:
                 extra = "make every rep faster instead"
-    if method == "forced-negatives" and one_rm_kg and new > start:
-        top = one_rm_kg * NEGATIVES_TOP_PERCENT / 100
+    if rule.top_percent is not None and one_rm_kg and new > start:
+        top = one_rm_kg * rule.top_percent / 100
         if new > top + 1e-9:
             capped = _round_down(kit, top)
             if capped <= start:
@@ -131,8 +128,8 @@ def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
                 extra = "lower more slowly instead" + (
                     f" ({negatives.next_tempo_s(snap.eccentric_s):g} s lowerings)"
                     if snap.eccentric_s else "")
-                reason += (f"; {NEGATIVES_TOP_PERCENT} % of your {units.show(one_rm_kg)} 1RM is the"
-                           " most for negatives")
+                reason += (f"; {rule.top_percent} % of your {units.show(one_rm_kg)} 1RM is the"
+                           f" most for {rule.who}")
             else:
                 new = capped
     if kit is not None and kit.max_kg is not None and raw is not None and raw > kit.max_kg + 1e-9 \
@@ -165,7 +162,7 @@ def _first_bout(method: str, reps: int, load: float | None) -> tuple[int, str, f
     low, high = rule.low, rule.high
     if low == high:  # a single value ("10RM"): one rep either side is the same load
         low, high = low - 1, high + 1
-    what = f"{_FIRST[method]} {reps} rep{'s' if reps != 1 else ''}"
+    what = f"{PRESETS[method].advice.first} {reps} rep{'s' if reps != 1 else ''}"
     aim = f"a {rule.text} load makes {low}-{high}"
     if low <= reps <= high:
         return 0, f"{what}, on target for a {rule.text} load ({low}-{high})", load
@@ -174,10 +171,10 @@ def _first_bout(method: str, reps: int, load: float | None) -> tuple[int, str, f
     return (1 if reps > high else -1), f"{what}, {aim}{more}", raw
 
 
-def _singles(snap: Snapshot, bouts: list, load: float | None) -> tuple[int, str, float | None]:
+def _singles(method: str, snap: Snapshot, bouts: list, load: float | None) -> tuple[int, str, float | None]:
     n = sum(b.reps for b in bouts)
     failed = any(b.end_reason == "fail" for b in bouts)
-    rule = loads.load_rule("strength-rest-pause")  # 2-3RM
+    rule = loads.load_rule(method)  # strength rest-pause: 2-3RM
     up = None if load is None else loads.reload_for_reps(load, rule.high, rule.low)
     down = None if load is None else loads.reload_for_reps(load, rule.low, rule.high)
     singles = f"{n} single{'s' if n != 1 else ''}"
@@ -188,13 +185,14 @@ def _singles(snap: Snapshot, bouts: list, load: float | None) -> tuple[int, str,
     return 0, f"{singles}, within the {MIN_SINGLES}-10 aim", load
 
 
-def _targets(method: str, snap: Snapshot, bouts: list, target: int) -> tuple[int, str]:
-    one, many = _NOUN.get(method, ("bout", "bouts"))
+def _targets(rule: AdviceRule, words: Words, snap: Snapshot, bouts: list,
+             target: int) -> tuple[int, str]:
+    one, many = words.noun, words.plural
     cut_short = (snap.done_reason == "cap" and len(bouts) > 1 and bouts[-1].reps < target)
     ran = bouts[:-1] if cut_short else bouts  # the cap ended that one, not the lifter
     short = [b for b in ran if b.reps < target]
     n = len(ran)
-    if method == "forced-negatives":
+    if rule.kind == "negatives":
         reps = sum(b.reps for b in ran)
         if reps < target:
             return -1, f"{reps} of {target} {many} done"
@@ -239,14 +237,14 @@ def _round_down(kit: Kit | None, kg: float) -> float:
 
 
 def _within(kit: Kit | None, kg: float, start: float, one_rm: float, pct: tuple[int, int],
-            units: Units) -> tuple[float, str]:
+            units: Units, who: str) -> tuple[float, str]:
     """``kg`` moved inside ``pct`` % of ``one_rm`` (on the kit; a ``start``
     inside it is kept rather than lowered), and the rule when it had to move
     ("" if it did not)."""
     lo, hi = (one_rm * p / 100 for p in pct)
     if lo - 1e-9 <= kg <= hi + 1e-9:
         return kg, ""
-    rule = f"sport clusters stay within {pct[0]}-{pct[1]} % of your {units.show(one_rm)} 1RM"
+    rule = f"{who} stay within {pct[0]}-{pct[1]} % of your {units.show(one_rm)} 1RM"
     if kg > hi:
         return max(_round_down(kit, hi), start if lo <= start <= hi + 1e-9 else 0.0), rule
     up = _round(kit, lo)

@@ -24,13 +24,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from station.core.methods import preset
+from station.core.methods import PRESETS, SPECS, preset
 
-#: Methods that are drop sets; they get the end-of-training-block note.
-DROP_SET_METHODS = ("drop-set", "mechanical-drop-set")
+#: Methods that are drop sets; they get the end-of-training-block note
+#: (each spec's guardrail class says so).
+DROP_SET_METHODS = tuple(s.name for s in SPECS if s.guardrail.block_note)
 #: Methods whose "again" on the summary asks first (a second heavy
 #: failure-to-failure or supramaximal set on the same day).
-CONFIRM_AGAIN_METHODS = ("drop-set", "mechanical-drop-set", "forced-negatives")
+CONFIRM_AGAIN_METHODS = tuple(s.name for s in SPECS if s.guardrail.confirm_again)
 #: Drop sets belong in this many last weeks of a block (methods.md).
 DROP_SET_LAST_WEEKS = 4
 
@@ -229,9 +230,11 @@ def _wrap(text: str, width: int = SCREEN_WIDTH, sep: str = ", ") -> list[str]:
 
 
 def block_note(method: str, block: Block | None, today: date) -> str | None:
-    """The drop-set note for ``today`` in ``block``, or None: only drop sets,
+    """The drop-set note for ``today`` in ``block``, or None: only drop sets
+    (the methods whose guardrail class has the block note),
     only with a block, only before its last :data:`DROP_SET_LAST_WEEKS` weeks."""
-    if block is None or method not in DROP_SET_METHODS:
+    spec = PRESETS.get(method)
+    if block is None or spec is None or not spec.guardrail.block_note:
         return None
     week = block.week_of(today)
     last = max(1, block.weeks - DROP_SET_LAST_WEEKS + 1)
@@ -259,10 +262,11 @@ def sets_today(past: Iterable[PastSession], method: str, exercise: str | None, n
 
 
 def again_prompt(method: str, exercise: str | None, done_today: int) -> tuple[str, ...] | None:
-    """What the summary's "press: again" asks first, for the methods of
-    :data:`CONFIRM_AGAIN_METHODS` (None for the others): the lines of a
+    """What the summary's "press: again" asks first, for the methods whose
+    guardrail class confirms again (None for the others): the lines of a
     confirmation screen naming the set it would be today."""
-    if method not in CONFIRM_AGAIN_METHODS:
+    spec = PRESETS.get(method)
+    if spec is None or not spec.guardrail.confirm_again:
         return None
     on = f" on {exercise}" if exercise else ""
     nth = _ordinal(done_today + 1)
@@ -290,8 +294,6 @@ def spotter_required(method: str, exercise_kind: str | None) -> bool:
     """Whether ``method`` on an exercise of ``exercise_kind`` ("barbell",
     "dumbbell", "machine" or None if unknown) calls for a spotter:
     strength rest-pause, forced negatives, and drop sets on a barbell or on
-    an exercise of unknown kind (the safe side). Raises PlanError for an
-    unknown method."""
-    if preset(method).spotter:
-        return True
-    return method == "drop-set" and exercise_kind in ("barbell", None)
+    an exercise of unknown kind (the safe side): each spec's spotter rule.
+    Raises PlanError for an unknown method."""
+    return preset(method).spotter_required(exercise_kind)

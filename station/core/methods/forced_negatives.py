@@ -32,7 +32,7 @@ SPEC = MethodSpec(
     spotter=True,  # safety arms do not return the bar
     words=Words(noun="negative", count="total", hint="press at top and at bottom",
                 no_load="110-120 % of 1RM: load unknown (no 1RM)", lowerings=True),
-    advice=AdviceRule("negatives", top_percent=TOP_PERCENT),
+    advice=AdviceRule("negatives", top_percent=TOP_PERCENT, who="negatives"),
     guardrail=Guardrail(confirm_again=True),
     prepare=Prepare(
         no_load_info="forced negatives: 110-120 % of the 1RM; no 1RM known, so the load is unknown "

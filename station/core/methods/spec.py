@@ -236,13 +236,15 @@ class AdviceRule:
     rest-pause: singles to the cap -> heavier, few -> lighter), "none".
     ``percent_band``: the load stays within this % of the 1RM (sport
     clusters). ``top_percent``: never past this % of the 1RM; at the top,
-    lower more slowly instead (forced negatives).
+    lower more slowly instead (forced negatives). ``who``: the method as
+    those limits name it ("sport clusters stay within ...").
     """
 
     kind: str = "targets"
     first: str = ""
     percent_band: tuple[int, int] | None = None
     top_percent: int | None = None
+    who: str = ""
 
 
 @dataclass(frozen=True)

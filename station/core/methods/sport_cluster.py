@@ -28,7 +28,7 @@ SPEC = MethodSpec(
     ),
     compile_sport_cluster,
     words=Words(noun="cluster"),
-    advice=AdviceRule("targets", percent_band=(40, 60)),
+    advice=AdviceRule("targets", percent_band=(40, 60), who="sport clusters"),
     example=scripts.Example(NAME, "power clean", 100.0, (),
                             scripts.timed(20.0, [(3, False)] * 10), 400.0),
     gallery=Gallery("power clean", 70.0, (3,) * 10, barbell=True),
