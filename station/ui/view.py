@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from station.core.events import Bout, Phase
 from station.core.loads import Units
-from station.core.methods import PRESETS, STRIP_LIMIT_S
+from station.core.methods import PRESETS, STRIP_LIMIT_S, Words
 from station.core.snapshot import Snapshot
 
 RGB = tuple[int, int, int]
@@ -261,54 +261,40 @@ def method_title(method: str, ctx: Context | None = None) -> str:
     return p.title if p else method
 
 
-_NOUN = {
-    "cluster": "cluster",
-    "sport-cluster": "cluster",
-    "rest-pause": "mini-set",
-    "strength-rest-pause": "single",
-    "myo-reps": "mini-set",
-    "drop-set": "drop",
-    "mechanical-drop-set": "variation",
-    "forced-negatives": "negative",
-}
+def _words(method: str) -> Words:
+    """How ``method`` names its bouts (its spec's words; a method no longer
+    registered: "bout")."""
+    p = PRESETS.get(method)
+    return p.words if p else Words()
 
 
 def bout_label(snap: Snapshot, index: int | None = None) -> str:
     """"cluster 3 of 10", "cluster 3", "top set", "drop 1 of 2", "activation"."""
     i = snap.bout_index if index is None else index
     n = snap.bouts_planned
-    m = snap.method
-    if m == "forced-negatives":
+    w = _words(snap.method)
+    if w.lowerings:
         # LOWER: the negative being lowered; READY/WORK: the next one
         target = snap.target_reps
         k = snap.reps_in_bout if snap.phase == Phase.LOWER else snap.reps_in_bout + 1
         k = max(1, k if target is None else min(k, target))
-        label = f"negative {k}" + (f" of {target}" if target else "")
+        label = f"{w.noun} {k}" + (f" of {target}" if target else "")
         return label if snap.phase == Phase.LOWER else "next: " + label
-    if m == "drop-set":
+    if w.first is not None:  # the first bout has its own name; the rest count from 1
         if i == 0:
-            return "top set"
-        return f"drop {i}" + (f" of {n - 1}" if n else "")
-    if m == "myo-reps":
-        if i == 0:
-            return "activation"
-        return f"mini-set {i}" + (f" of {n - 1}" if n else "")
-    noun = _NOUN.get(m, "bout")
-    return f"{noun} {i + 1}" + (f" of {n}" if n else "")
+            return w.first
+        return f"{w.noun} {i}" + (f" of {n - 1}" if n else "")
+    return f"{w.noun} {i + 1}" + (f" of {n}" if n else "")
 
 
 def _what(snap: Snapshot, ctx: Context, load_kg: float | None) -> str:
     load = fmt_load(load_kg, ctx)
     if load and ctx.per_dumbbell:
         load += " per dumbbell"
-    if not load and snap.method == "forced-negatives":
-        load = "110-120 % of 1RM: load unknown (no 1RM)"
+    if not load:
+        load = _words(snap.method).no_load
     parts = [p for p in (ctx.exercise, load) if p]
     return "  ".join(parts)
-
-
-#: what the lifter presses, before the first rep
-_HINT = {"forced-negatives": "press at top and at bottom"}
 
 
 def _finished_reps(snap: Snapshot) -> str:
@@ -350,7 +336,7 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
     if phase == Phase.REST:
         return _rest(snap, now, ctx, title, what, total, cap, notes)
     if phase == Phase.STRIP:
-        mech = snap.method == "mechanical-drop-set"
+        mech = _words(snap.method).pause == "switch"
         elapsed = 0 if snap.phase_started_at is None else max(0, math.floor(now - snap.phase_started_at))
         if mech:
             nxt = ctx.next_variation or snap.next_variation
@@ -401,12 +387,12 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
     # READY and WORK count reps.
     target = snap.target_reps
     label = f"of {target} {'rep' if target == 1 else 'reps'}" if target else "reps"
-    if snap.method == "forced-negatives" and target:
+    if _words(snap.method).lowerings and target:
         label = f"of {target} done"  # the big number counts negatives lowered
     if phase == Phase.READY:
         bg = SLATE
         fg = text_on(bg)
-        hint = _HINT.get(snap.method, "press after each rep")
+        hint = _words(snap.method).hint  # what the lifter presses, before the first rep
         lines = _clean(what, _plates(ctx, 0), title, hint, ctx.safety,
                        cap if snap.set_started_at is not None else "")
         return ScreenModel("READY", "ready", bg, fg, fg, bg, str(snap.reps_in_bout), label,
@@ -496,19 +482,17 @@ def count_line(snap: Snapshot) -> str:
     """What was done, counted as the method counts it: "3 negatives",
     "7 singles, the 8th missed", "activation 14 + 4 mini-sets", "top set + 2 drops"."""
     bouts = snap.bouts
-    m = snap.method
-    if m == "forced-negatives":
-        return _n(snap.total_reps, "negative")
-    if m == "strength-rest-pause":
+    w = _words(snap.method)
+    if w.count == "total":
+        return _n(snap.total_reps, w.noun)
+    if w.count == "made":
         made = sum(1 for b in bouts if b.reps)
         missed = len(bouts) - made
-        return _n(made, "single") + (f", {missed} missed" if missed else "")
-    if m in ("myo-reps", "drop-set", "rest-pause") and bouts:
-        first, after = {"myo-reps": ("activation", "mini-set"), "drop-set": ("top set", "drop"),
-                        "rest-pause": ("first set", "mini-set")}[m]
-        head = f"{first} {bouts[0].reps}" if m != "drop-set" else first
-        return head + (f" + {_n(len(bouts) - 1, after)}" if len(bouts) > 1 else "")
-    noun = _NOUN.get(m, "bout")
+        return _n(made, w.noun) + (f", {missed} missed" if missed else "")
+    if w.count == "first" and bouts:
+        head = f"{w.count_first} {bouts[0].reps}" if w.count_first_reps else w.count_first
+        return head + (f" + {_n(len(bouts) - 1, w.noun)}" if len(bouts) > 1 else "")
+    noun = w.noun
     worked = [b for b in bouts if b.reps]
     failed_empty = len(bouts) - len(worked)
     return _n(len(worked), noun) + (f", {failed_empty} with no rep" if failed_empty else "")
@@ -524,9 +508,9 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
     """The between-sets summary of a finished (or running) set."""
     ctx = ctx or Context()
     bouts = snap.bouts
-    noun = "set" if snap.method == "drop-set" else _NOUN.get(snap.method, "bout")
-    dropping = snap.method in ("drop-set", "mechanical-drop-set")
-    pause = ("strip" if snap.method == "drop-set" else "switch") if dropping else "rest"
+    w = _words(snap.method)
+    noun = w.bars or w.noun
+    pause = w.pause
     reps = tuple(b.reps for b in bouts)
     rests = tuple(b.rest_before_s for b in bouts[1:] if b.rest_before_s is not None)
     planned = ctx.rest_s
@@ -539,7 +523,7 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
         end = max((b.ended_at or b.started_at) for b in bouts)
         span = f" in {fmt_clock(end - snap.set_started_at)}"
     lines.append(count_line(snap) + span)
-    if snap.method == "drop-set":
+    if pause == "strip":  # each bout its own load: the chain
         loads = [fmt_load(b.load_kg, ctx) for b in bouts if b.load_kg is not None]
         if loads:
             unit = f" {ctx.units}"
@@ -561,15 +545,15 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
         f" (plan {_num(planned)})" if planned else "")
     bars, bar_labels, bar_title = reps, tuple(str(r) for r in reps), f"reps per {noun}"
     headline_label = "reps"
-    if snap.method == "forced-negatives":
+    if w.lowerings:
         # one bar per negative: how long it was lowered (the point of the method)
         lowered = [x for b in bouts for x in b.lowered_s]
         lowered += [None] * (snap.total_reps - len(lowered))  # a lowering cut off by a failure
         bars = tuple(0 if x is None else round(x * 10) for x in lowered)
         bar_labels = tuple("-" if x is None else f"{x:.1f}" for x in lowered)
         target = snap.eccentric_s or ctx.eccentric_s
-        bar_title = "s lowered per negative" + (f" (aim {_num(target)})" if target else "")
-        headline_label = "negative" if snap.total_reps == 1 else "negatives"
+        bar_title = f"s lowered per {w.noun}" + (f" (aim {_num(target)})" if target else "")
+        headline_label = w.noun if snap.total_reps == 1 else w.plural
         short = [x for x in lowered if x is not None and target and x < target - 0.5]
         if short and not ctx.next_set:  # the advice, when there is one, says it
             lines.insert(len(lines) - 1, f"{len(short)} lowered faster than {_num(target)} s: slower")
