@@ -373,7 +373,7 @@ class Station:
         except Exception:
             return None
         sets = [(s["bouts"][0]["reps"], s["bouts"][0]["load_kg"]) for s in sessions
-                if s.get("exercise") == exercise and s.get("method") != "forced-negatives"
+                if s.get("exercise") == exercise and _counts_for_1rm(s.get("method"))
                 and s.get("bouts") and s["bouts"][0].get("load_kg")]
         return loads.best_estimate(sets)
 
@@ -646,8 +646,10 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
         raise PlanError(f"unknown method or preset {method!r}{_did_you_mean(method, names)}; "
                         f"known: {', '.join(names)}")
     params.update(overrides)
+    spec = PRESETS[base]
+    prep = spec.prepare
     ex = config.exercises.get(exercise) if exercise else None
-    if base == "mechanical-drop-set" and "variations" not in params:
+    if prep.variations_from_exercise and "variations" not in params:
         from .core.variations import variations_for
 
         params["variations"] = variations_for(exercise, ex.variations if ex is not None else ())
@@ -681,29 +683,27 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
                              f"{show(load_kg)} is not this method's load")
     elif load_kg is not None and kit is not None:
         load_kg = kit.round(load_kg).total_kg
-    if base == "forced-negatives" and load_kg is None:
-        info.append("forced negatives: 110-120 % of the 1RM; no 1RM known, so the load is unknown "
-                    "(give one_rm in the config, or --load)")
-    if base == "forced-negatives" and load_kg is not None and one_rm:
-        from .core import negatives
-        top = negatives.cap_kg(one_rm)
+    if prep.no_load_info and load_kg is None:
+        info.append(prep.no_load_info)
+    if prep.cap_percent is not None and load_kg is not None and one_rm:
+        top = one_rm * prep.cap_percent / 100
         if load_kg > top + 1e-9:
             capped = kit.round(top).total_kg if kit is not None else top
             if capped > top + 1e-9 and kit is not None:
                 capped = kit.round(top - kit.step_kg).total_kg
-            info.append(f"forced negatives: {load_kg:g} kg is over 120 % of the {one_rm:.1f} kg 1RM; "
-                        f"capped at {capped:g} kg (progress the lowering time instead)")
+            info.append(f"{prep.cap_info}: {load_kg:g} kg is over {prep.cap_percent} % of the "
+                        f"{one_rm:.1f} kg 1RM; capped at {capped:g} kg (progress the lowering time "
+                        "instead)")
             load_kg = capped
     loading = kit.round(load_kg) if load_kg is not None and kit is not None else None
     drop_loads, strips, chain = None, (), None
-    if base == "drop-set" and load_kg is not None and kit is not None:
-        pre = PRESETS["drop-set"]
-        drops = int(params.get("drops", pre.param("drops").default))  # type: ignore[arg-type]
-        pct = float(params.get("drop-percent", pre.param("drop-percent").default))  # type: ignore[arg-type]
+    if prep.drop_chain and load_kg is not None and kit is not None:
+        drops = int(params.get("drops", spec.param("drops").default))  # type: ignore[arg-type]
+        pct = float(params.get("drop-percent", spec.param("drop-percent").default))  # type: ignore[arg-type]
         try:
             chain = loads.drop_loads(kit.round(load_kg), drops, pct, kit=kit)
         except ValueError as exc:
-            raise PlanError(f"drop-set: {exc}") from None
+            raise PlanError(f"{base}: {exc}") from None
         loading = chain[0]  # the plates chosen so that each drop is a clean strip
         drop_loads = tuple(x.total_kg for x in chain)
         strips = tuple(loads.strip_text(a, b, units) for a, b in zip(chain, chain[1:]))
@@ -716,13 +716,13 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     plan, warnings = compile_plan(base, params, load_kg, drop_loads)
     if reach_warning:
         warnings.append(reach_warning)
-    if base == "drop-set" and chain is not None:
+    if chain is not None:
         warnings += loads.drop_warnings(chain, pct, units)
     plan = dataclasses.replace(plan, early_start_after=config.gestures.early_start_after)
     if not plan.spotter and guardrails.spotter_required(base, ex.kind if ex is not None else None):
         plan = dataclasses.replace(plan, spotter=True)  # barbell (or unknown kind) drop sets
     safety = ""
-    if plan.spotter and ex is not None and ex.spotter == "arms" and base in ARMS_REPLACE_SPOTTER:
+    if plan.spotter and ex is not None and ex.spotter == "arms" and spec.arms_replace_spotter:
         plan = dataclasses.replace(plan, spotter=False)
         safety = "safety arms set: no spotter asked"
         info.append(safety)
@@ -730,8 +730,16 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
 
 
 #: methods where safety arms stand in for a spotter (a failed rep rests on
-#: them); forced negatives need a spotter to return the bar
-ARMS_REPLACE_SPOTTER = ("strength-rest-pause", "drop-set")
+#: them; each spec's ``arms_replace_spotter``); forced negatives need a
+#: spotter to return the bar
+ARMS_REPLACE_SPOTTER = tuple(s.name for s in PRESETS.values() if s.arms_replace_spotter)
+
+
+def _counts_for_1rm(method: object) -> bool:
+    """Whether a recorded set of ``method`` enters the 1RM estimate (forced
+    negatives do not: eccentrics overestimate it)."""
+    spec = PRESETS.get(method) if isinstance(method, str) else None
+    return spec is None or spec.prepare.counts_for_1rm
 
 
 def _did_you_mean(name: str, names: list[str]) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from station.core import engine, examples
 from station.core.events import Bout, Phase
-from station.core.methods import PRESETS, compile_plan
+from station.core.methods import PRESETS, Gallery, compile_plan
 from station.core.snapshot import Snapshot
 from station.ui import menu as menu_mod
 from station.ui import view
@@ -26,16 +26,14 @@ from station.ui.view import Context, Model
 
 DEFAULT_SIZES = ((800, 480), (1024, 600), (1280, 720), (720, 1280), (1920, 1080))
 
-_EXERCISE = {
-    "cluster": ("back squat", 100.0),
-    "sport-cluster": ("power clean", 70.0),
-    "rest-pause": ("leg press", 180.0),
-    "strength-rest-pause": ("bench press", 120.0),
-    "myo-reps": ("lateral raise", 10.0),
-    "drop-set": ("back squat", 100.0),
-    "mechanical-drop-set": ("triceps", 30.0),
-    "forced-negatives": ("bench press", 140.0),
-}
+
+
+def _sample(method: str) -> Gallery:
+    """The method's gallery sample (its spec's): exercise, load, reps."""
+    sample = PRESETS[method].gallery
+    if sample is None:
+        raise KeyError(f"{method}: its spec has no gallery sample")
+    return sample
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -74,7 +72,7 @@ def _bouts(reps: list[int], t0: float, rest_s: float, loads: list[float | None],
 
 
 def _base(method: str, phase: Phase, bouts: tuple[Bout, ...], now: float, **kw: Any) -> Snapshot:
-    plan, _ = compile_plan(method, load_kg=_EXERCISE[method][1])
+    plan, _ = compile_plan(method, load_kg=_sample(method).load_kg)
     running = bool(bouts) and bouts[-1].ended_at is None
     idx = max(0, len(bouts) - 1)
     nxt = len(bouts) if not running else idx + 1
@@ -98,36 +96,25 @@ def _base(method: str, phase: Phase, bouts: tuple[Bout, ...], now: float, **kw: 
     return Snapshot(**fields)
 
 
-_REPS = {
-    "cluster": [5, 5, 5, 5, 5, 5, 4, 4, 3],
-    "sport-cluster": [3, 3, 3, 3, 3, 3, 3, 3, 3, 3],
-    "rest-pause": [11, 4, 2, 1],
-    "strength-rest-pause": [1, 1, 1, 1, 1, 1, 1],
-    "myo-reps": [14, 5, 5, 4, 3, 2],
-    "drop-set": [11, 7, 5],
-    "mechanical-drop-set": [9, 6, 5],
-    "forced-negatives": [3],
-}
-
-
 def _plates(method: str, plan: Any) -> tuple[str, ...]:
     """How each bout is loaded, as the station shows it (barbell exercises:
     the default bar and plates; the others on a machine's stack)."""
     from station.core import loads
 
-    barbell = method in ("cluster", "sport-cluster", "strength-rest-pause", "drop-set",
-                         "forced-negatives")
-    kit = loads.Kit() if barbell else loads.Kit(kind="machine", increment_kg=2.5)
-    kgs = plan.loads_kg or (_EXERCISE[method][1],)
+    sample = _sample(method)
+    kit = loads.Kit() if sample.barbell else loads.Kit(kind="machine", increment_kg=2.5)
+    kgs = plan.loads_kg or (sample.load_kg,)
     return tuple(kit.round(kg).layout() for kg in kgs)
 
 
 def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
     """(name, snapshot, now s, context) for every phase ``method`` has."""
-    plan, _ = compile_plan(method, load_kg=_EXERCISE[method][1])
-    exercise = _EXERCISE[method][0]
+    sample = _sample(method)
+    plan, _ = compile_plan(method, load_kg=sample.load_kg)
+    exercise = sample.exercise
     rest = plan.rest_s or 6.0  # drop sets: the time it takes to strip or switch
-    reps = _REPS[method]
+    reps = list(sample.reps)
+    pause = PRESETS[method].words.pause
     loads = list(plan.loads_kg) or [None]
     variations = list(plan.variations)
     ctx = Context(exercise=exercise, rest_s=plan.rest_s, eccentric_s=plan.eccentric_s,
@@ -144,7 +131,7 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
         working = _bouts(reps[:k - 1], 100.0, rest, loads, variations, False)
         now = (working[-1].ended_at or 0.0) + rest + 0.5
     out.append(("work", _base(method, Phase.WORK, working, now), now, ctx))
-    if method == "forced-negatives":
+    if plan.eccentric_s is not None:  # each rep a timed lowering
         t0 = working[-1].rep_times[-1]
         snap = _base(method, Phase.LOWER, working, t0 + 3.4, phase_started_at=t0,
                      phase_ends_at=t0 + (plan.eccentric_s or 5), lowering_s=3,
@@ -158,8 +145,8 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
             snap = _base(method, Phase.REST, finished, now, phase_started_at=end,
                          phase_ends_at=end + rest, seconds_left=left)
             out.append((name, snap, now, ctx))
-    elif method in ("drop-set", "mechanical-drop-set"):
-        sctx = replace(ctx, strip="take off 1 x 10 kg each side") if method == "drop-set" else ctx
+    elif pause in ("strip", "switch"):
+        sctx = replace(ctx, strip="take off 1 x 10 kg each side") if pause == "strip" else ctx
         snap = _base(method, Phase.STRIP, finished[:1], end + 4.2, phase_started_at=finished[0].ended_at)
         out.append(("strip", snap, (finished[0].ended_at or 0) + 4.2, sctx))
     # The summary is the station's own: the method's example run through the engine.
@@ -179,7 +166,9 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
 def scenes() -> list[tuple[str, Model]]:
     """(file stem, model) for every screen the gallery shows."""
     out: list[tuple[str, Model]] = []
-    for method in PRESETS:
+    for method, spec in PRESETS.items():
+        if spec.gallery is None:
+            continue
         for name, snap, now, ctx in method_scenes(method):
             out.append((f"{method}-{name}", view.model_for(snap, now, ctx)))
     menu = menu_mod.build_menu(["Tuesday squat clusters", "arms finisher"]).press().press()

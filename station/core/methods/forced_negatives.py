@@ -4,13 +4,14 @@ and bottom) and the lowering between them is timed."""
 
 from __future__ import annotations
 
+from ..negatives import MAX_PERCENT_1RM
 from . import scripts
 from .spec import (REST, AdviceRule, Compiling, Gallery, Guardrail, LoadRule, MethodSpec, Param, Plan,
                    Prepare, Words)
 
 NAME = "forced-negatives"
-#: Never past this % of 1RM (110-120 % in methods.md).
-TOP_PERCENT = 120
+#: Never past this % of 1RM (110-120 % in methods.md; :mod:`..negatives`).
+TOP_PERCENT = int(MAX_PERCENT_1RM)
 
 
 def compile_forced_negatives(c: Compiling) -> Plan:
