@@ -6,9 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..core.methods import PRESETS
+from ..core.methods import PRESETS, Param
 
 #: CLI option -> preset parameter name; the help says which methods take it.
+#: A parameter of a method not listed here gets an option from its spec
+#: (:func:`method_options`).
 METHOD_OPTIONS = {
     "reps": ("N", int, "reps per cluster / mini-set target / number of negatives"),
     "rest": ("S", float, "rest between bouts, s"),
@@ -25,6 +27,25 @@ METHOD_OPTIONS = {
     "min-reps": ("N", int, "myo-reps: a mini-set below this ends the set"),
     "mini-sets": ("N", int, "myo-reps: most mini-sets"),
 }
+
+
+def _spec_option(p: Param, method: str) -> tuple[str, object, str]:
+    """The CLI option of a spec's parameter: (metavar, parse, help)."""
+    if p.kind == "list":
+        return ("A,B,C", lambda v: tuple(x.strip() for x in v.split(",")), f"{method}: {p.help}")
+    meta = "N" if p.kind == "int" else "S" if p.unit == "s" else "P" if p.unit == "%" else "X"
+    unit = {"S": ", s", "P": ", %%"}.get(meta, "")
+    return (meta, int if p.kind == "int" else float, f"{method}: {p.help}{unit}")
+
+
+def method_options() -> dict[str, tuple[str, object, str]]:
+    """Every method option: :data:`METHOD_OPTIONS`, then one per parameter
+    of a registered method that none of them names."""
+    out = dict(METHOD_OPTIONS)
+    for name, spec in PRESETS.items():
+        for p in spec.params:
+            out.setdefault(p.name, _spec_option(p, name))  # type: ignore[arg-type]
+    return out
 
 
 def _kg(text: str) -> float:
@@ -85,7 +106,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                "See 'station presets' for every default and range.")
     p.add_argument("method", nargs="?", help="a method or a user preset; none: the start menu")
     g = p.add_argument_group("method options (override the preset)")
-    for name, (meta, _, help_) in METHOD_OPTIONS.items():
+    for name, (meta, _, help_) in method_options().items():
         g.add_argument(f"--{name}", dest=f"opt_{name}", metavar=meta, default=None, help=help_)
     p.add_argument("--exercise", metavar="NAME", help="the exercise (an [exercises.NAME] of the config)")
     p.add_argument("--load", type=_kg, metavar="KG", dest="load_kg", help="the starting load, in the config's units (kg unless units = \"lb\")")
@@ -100,15 +121,16 @@ def overrides_from(args: argparse.Namespace) -> dict[str, object]:
     """The method options given on the command line, parsed. Raises
     ValueError naming the option."""
     out: dict[str, object] = {}
-    for name, (_, conv, _) in METHOD_OPTIONS.items():
+    options = method_options()
+    for name, (_, conv, _) in options.items():
         raw = getattr(args, f"opt_{name}", None)
         if raw is None:
             continue
         try:
-            out[name] = conv(raw)
+            out[name] = conv(raw)  # type: ignore[operator]
         except ValueError:
             what = {"N": "a whole number", "S": "a number of seconds", "P": "a percentage"}
-            meta = METHOD_OPTIONS[name][0]
+            meta = options[name][0]
             raise ValueError(f"--{name}: expected {what.get(meta, meta)}, got {raw!r}") from None
     return out
 

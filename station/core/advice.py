@@ -23,6 +23,10 @@ of 5 reps". The rules and their sources are in docs/advice.md:
 - Sport clusters stay within 40-60 % of the 1RM, whatever the set said.
 - Forced negatives never go past 120 % of the 1RM: at the cap, lower more
   slowly instead.
+
+Which rule a method follows, its nouns and its limits are its spec's
+(:class:`station.core.methods.AdviceRule`, ``words``); this module names no
+method.
 - A set the lifter ended early (a long hold) says nothing about the load:
   no load advice.
 """
@@ -41,10 +45,6 @@ FIRST_BOUT_TO_FAILURE = tuple(s.name for s in SPECS if s.advice.kind == "first-b
 #: Strength rest-pause: fewer singles than this before a failure -> lighter
 #: (methods.md: "typically 5-10 heavy singles in 2-3 minutes").
 MIN_SINGLES = 5
-#: Sport clusters: the load stays within this % of 1RM (methods.md).
-SPORT_PERCENT = PRESETS["sport-cluster"].advice.percent_band
-#: Forced negatives: never past this % of 1RM (110-120 % in methods.md).
-NEGATIVES_TOP_PERCENT = PRESETS["forced-negatives"].advice.top_percent
 @dataclass(frozen=True)
 class Advice:
     """The next set of ``method`` on ``exercise``.
