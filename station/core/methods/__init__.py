@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from .. import loads
 from . import (cluster, drop_set, forced_negatives, mechanical_drop_set, myo_reps, rest_pause,
@@ -114,4 +115,6 @@ def compile_plan(
     params = tuple(sorted(values.items()))
     plan = spec.compile(Compiling(name, values, overrides, load_kg, loads, drop_loads_kg, params,
                                   warnings))
+    if spec.spotter and not plan.spotter:  # the spec's spotter rule holds whatever compile said
+        plan = replace(plan, spotter=True)
     return plan, warnings
