@@ -43,9 +43,9 @@ SPEC = MethodSpec(
     LoadRule(NAME, "RM", 10, 15, 12),
     (
         Param("reps", 5, 3, 6, "reps", "reps per cluster"),
-        Param("rest", 15.0, 10, 15, help="rest after each cluster", **REST),  # type: ignore[arg-type]
-        Param("duration", 240.0, 180, 240, help="time cap from the first rep", **REST),  # type: ignore[arg-type]
-        Param("every", None, 20, 30, help="on the clock: a cluster starts every N s "  # type: ignore[arg-type]
+        Param("rest", 15.0, 10, 15, help="rest after each cluster", **REST),
+        Param("duration", 240.0, 180, 240, help="time cap from the first rep", **REST),
+        Param("every", None, 20, 30, help="on the clock: a cluster starts every N s "
               "(recommended: the reps at 2-3 s each plus a 10-15 s rest)", **REST),
     ),
     compile_cluster,

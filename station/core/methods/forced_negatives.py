@@ -27,7 +27,7 @@ SPEC = MethodSpec(
     LoadRule(NAME, "%", 110, 120, 110, "the lighter end; always with a spotter"),
     (
         Param("reps", 3, 2, 3, "reps", "number of negatives"),
-        Param("eccentric", 5.0, 3, 8, help="target lowering time per rep", **REST),  # type: ignore[arg-type]
+        Param("eccentric", 5.0, 3, 8, help="target lowering time per rep", **REST),
     ),
     compile_forced_negatives,
     spotter=True,  # safety arms do not return the bar

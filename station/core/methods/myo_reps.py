@@ -26,7 +26,7 @@ SPEC = MethodSpec(
              "an activation set of 12-20 reps near failure (Fagerli; docs/methods.md)"),
     (
         Param("reps", 5, 3, 5, "reps", "target reps per mini-set"),
-        Param("rest", 12.0, 10, 15, help="rest before each mini-set", **REST),  # type: ignore[arg-type]
+        Param("rest", 12.0, 10, 15, help="rest before each mini-set", **REST),
         Param("min-reps", 3, 2, 4, "reps", "a mini-set below this ends the set"),
         Param("mini-sets", 5, 3, 6, "mini-sets", "most mini-sets after the activation set"),
     ),

@@ -29,7 +29,7 @@ SPEC = MethodSpec(
     LoadRule(NAME, "RM", 10, 10, 10),
     (
         Param("pauses", 3, 2, 3, "pauses", "pauses after the first set"),
-        Param("rest", 15.0, 10, 20, help="length of each pause (20 with a total)", **REST),  # type: ignore[arg-type]
+        Param("rest", 15.0, 10, 20, help="length of each pause (20 with a total)", **REST),
         Param("total", None, 15, 30, "reps", "to a total instead: pauses until this many "
               "reps in all (Marshall 2012: 20)"),
     ),

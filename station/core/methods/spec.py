@@ -21,6 +21,11 @@ from dataclasses import dataclass, field
 
 from ..loads import LoadRule
 
+__all__ = [
+    "MAX_REST_S", "REST", "STRIP_LIMIT_S", "AdviceRule", "Compiling", "Gallery", "Guardrail", "LoadRule",
+    "MethodSpec", "Param", "Plan", "PlanError", "Prepare", "Preset", "Words",
+]
+
 MAX_REST_S = 600.0  # a rest over 10 minutes is not an intra-set rest
 STRIP_LIMIT_S = 10.0  # drop sets: "immediately" strip the weight; past this a go cue
 
@@ -365,4 +370,4 @@ class MethodSpec:
 Preset = MethodSpec
 
 #: A rest (or any time) parameter: seconds, a float.
-REST = dict(unit="s", kind="float")
+REST: dict[str, str] = {"unit": "s", "kind": "float"}

@@ -23,7 +23,7 @@ SPEC = MethodSpec(
     LoadRule(NAME, "%", 40, 60, 50),
     (
         Param("reps", 3, 2, 5, "reps", "reps per cluster"),
-        Param("rest", 20.0, 15, 30, help="rest after each cluster", **REST),  # type: ignore[arg-type]
+        Param("rest", 20.0, 15, 30, help="rest after each cluster", **REST),
         Param("clusters", 10, 8, 12, "clusters", "number of clusters"),
     ),
     compile_sport_cluster,

@@ -21,8 +21,8 @@ SPEC = MethodSpec(
     "Heavy singles at a 2-3RM load, 15-20 s apart, until failure or the time cap.",
     LoadRule(NAME, "RM", 2, 3, 3, "the lighter end: 5-10 singles must fit in 2-3 min"),
     (
-        Param("rest", 15.0, 15, 20, help="rest after each single", **REST),  # type: ignore[arg-type]
-        Param("duration", 180.0, 120, 180, help="time cap from the first single", **REST),  # type: ignore[arg-type]
+        Param("rest", 15.0, 15, 20, help="rest after each single", **REST),
+        Param("duration", 180.0, 120, 180, help="time cap from the first single", **REST),
     ),
     compile_strength_rest_pause,
     spotter=True,
