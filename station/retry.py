@@ -46,9 +46,11 @@ class Retrier:
     """Runs the tasks' tries on a daemon thread until each succeeds or
     :meth:`stop` is called. ``clock``: monotonic seconds (tests pass their own)."""
 
-    def __init__(self, *, first_s: float = FIRST_S, max_s: float = MAX_S,
+    def __init__(self, *, first_s: float | None = None, max_s: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self._first_s, self._max_s, self._clock = first_s, max_s, clock
+        self._first_s = FIRST_S if first_s is None else first_s
+        self._max_s = MAX_S if max_s is None else max_s
+        self._clock = clock
         self._tasks: list[_Task] = []
         self._cv = threading.Condition()
         self._stopped = False
