@@ -209,7 +209,7 @@ class Station:
     def _try_pygame(self, mode: str):
         """(a ScreenThread, "") or (None, why it cannot open)."""
         if not _screen_here():
-            return None, (f"{mode} display error: no screen here (no $DISPLAY, "
+            return None, (f"{mode} display unavailable: no screen here (no $DISPLAY, "
                           "$WAYLAND_DISPLAY or /dev/dri)")
         try:
             from .ui.screen_thread import ScreenThread
