@@ -193,15 +193,18 @@ class Station:
             wanted = "fullscreen" if self.pin_choice.name != "mock" else "window"
         chain = DISPLAYS[DISPLAYS.index(wanted):]
         graphical = [m for m in chain if m in ("fullscreen", "window")]
+        first_why = None
         for mode in chain:
             if mode in ("fullscreen", "window"):
                 screen, why = self._try_pygame(mode)
                 if screen is not None:
                     return screen
+                first_why = first_why or why
                 self._note("display", why + ("; trying the next" if mode != chain[-1] else ""))
                 continue
             screen = self._terminal() if mode == "terminal" else _NoScreen()
             if graphical:
+                self.problems["display"] = first_why  # the wanted one's failure says most
                 self._retry_display(graphical, screen)
             return screen
         return _NoScreen()

@@ -123,7 +123,7 @@ for _ in range(3): fcntl.ioctl(fd,termios.TIOCSTI,b" "); time.sleep(0.6)'
 else res INFO "no /dev/tty1 or TIOCSTI here: presses not typed"; fi
 
 # 4. The watchdog: a stopped main loop is killed and restarted.
-P=$(show MainPID); n0=$(show NRestarts); t=$(date +%s); inc kill -STOP "$P"
+P=$(show MainPID); n0=$(show NRestarts); t=$(date +%s); inc bash -c "kill -STOP $P"
 wait_for 60 '[[ $(show NRestarts) != "$n0" && $(show ActiveState) == active ]]'
 if [[ $(show NRestarts) != "$n0" && $(show ActiveState) == active ]]; then
     res PASS "watchdog: SIGSTOP'd PID $P killed ($(journal | grep -c 'Watchdog timeout') timeout) and restarted in $(( $(date +%s) - t )) s"
@@ -132,7 +132,7 @@ else res FAIL "watchdog: no restart within 30 s ($(show ActiveState)/$(show SubS
 # 5. Any death brings it back (issue 11): SIGHUP, then SIGKILL.
 for sig in HUP KILL; do
     wait_for 40 '[[ $(show StatusText) == "cluster READY"* ]]'
-    P=$(show MainPID); n0=$(show NRestarts); inc kill -"$sig" "$P"
+    P=$(show MainPID); n0=$(show NRestarts); inc bash -c "kill -$sig $P"
     wait_for 40 '[[ $(show MainPID) != "$P" && $(show MainPID) != 0 && $(show ActiveState) == active ]]'
     [[ $(show MainPID) != "$P" && $(show ActiveState) == active ]] \
         && res PASS "SIG$sig to PID $P: station back (NRestarts $n0 -> $(show NRestarts), PID $(show MainPID))" \

@@ -48,13 +48,13 @@ def choose_pin_factory(choice: str = "auto") -> PinChoice:
         if choice == "gpio":
             raise RuntimeError(f"GPIO unusable ({why}); use --pins mock") from exc
         return PinChoice(MockFactory(pin_class=MockPWMPin), "mock",
-                         f"mock pins: GPIO unusable ({why}); the button does nothing "
-                         "(is /dev/gpiochip* readable by group gpio?)")
+                         f"mock pins: GPIO unusable ({why}); the button does nothing")
     return PinChoice(factory, type(factory).__name__.replace("Factory", "").lower())
 
 
 def _qualified(exc: BaseException) -> str:
-    """``lgpio.error``, ``OSError``: the exception's type as its module names it."""
+    """``lgpio.error``, ``gpiozero.PinUnknownPi``, ``OSError``: the exception's
+    type, after its package's name."""
     cls = type(exc)
-    module = cls.__module__
-    return cls.__qualname__ if module in ("builtins", "__main__") else f"{module}.{cls.__qualname__}"
+    package = cls.__module__.split(".")[0]
+    return cls.__qualname__ if package in ("builtins", "__main__") else f"{package}.{cls.__qualname__}"
