@@ -324,3 +324,30 @@ def test_install_gives_gpiochips_to_group_gpio_only_where_the_os_does_not(tmp_pa
         'SUBSYSTEM=="gpio", GROUP="gpio", MODE="0660"\n')
     install(pi_os)
     assert not (pi_os / "etc/udev/rules.d/60-station-gpiochip.rules").exists()
+
+
+def readme_drop_ins() -> dict[str, str]:
+    """The drop-ins hardware/README.md gives in full: ```ini NAME blocks."""
+    text = (REPO / "hardware" / "README.md").read_text()
+    return dict(re.findall(r"^```ini (\S+)\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL))
+
+
+def test_the_readme_gives_the_socket_drop_in_in_full():
+    drop_ins = readme_drop_ins()
+    socket_remote = drop_ins["socket-remote"]
+    assert socket_remote.startswith("[Service]\n")
+    assert "AF_INET AF_INET6" in socket_remote  # the address families...
+    assert "IPAddressAllow=localhost" in socket_remote  # ...and the addresses (IPAddressDeny=any)
+
+
+@needs_systemd_analyze
+@pytest.mark.parametrize("name", sorted(readme_drop_ins()))
+def test_each_readme_drop_in_verifies_with_the_unit(tmp_path, name):
+    unit = runnable_copy(tmp_path)
+    (tmp_path / "station.service.d").mkdir()
+    (tmp_path / "station.service.d" / f"50-{name}.conf").write_text(readme_drop_ins()[name])
+    result = analyze("verify", str(unit))
+    assert (result.stdout + result.stderr) == "" and result.returncode == 0
+    broken = tmp_path / "station.service.d" / "60-broken.conf"
+    broken.write_text("[Service]\nIPAddressAllows=localhost\n")  # and a typo would show
+    assert "IPAddressAllows" in analyze("verify", str(unit)).stderr

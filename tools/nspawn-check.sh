@@ -157,14 +157,18 @@ def connect(host, port):
 t("write /usr", lambda: open("/usr/x", "w"))
 t("write /var/lib/station", lambda: open("/var/lib/station/x", "w"))
 t("open /dev/tty1", lambda: os.close(os.open("/dev/tty1", os.O_RDWR | os.O_NOCTTY)))
-t("open /dev/console", lambda: os.close(os.open("/dev/console", os.O_RDWR | os.O_NOCTTY)))
+t("open /dev/ptmx", lambda: os.close(os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY)))
 t("AF_INET socket", lambda: socket.socket(socket.AF_INET).close())
 if len(sys.argv) > 1:
     t("connect 127.0.0.1", lambda: connect("127.0.0.1", int(sys.argv[1])))
     t("connect 192.0.2.1", lambda: connect("192.0.2.1", 80))
+    # IPAddressDeny drops the packets (a TCP connect just times out); a UDP send says EPERM.
+    t("send UDP to 192.0.2.1", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 9)))
 EOF
-inc python3 -c 'import os; os.close(os.open("/dev/console", os.O_RDWR | os.O_NOCTTY))' \
-    && console=opens || console="does not open"
+# /dev/ptmx is 0666: the station user opens it outside the unit; inside, only the BPF
+# device filter (DevicePolicy=closed) can refuse it.
+inc runuser -u station -- python3 -c 'import os; os.close(os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY))' \
+    && ptmx=opens || ptmx="does not open"
 sed -e 's|^ExecStart=.*|ExecStart=/opt/station/venv/bin/python /opt/station/probe.py|' -e 's|^Type=notify|Type=oneshot|' \
     -e '/^WatchdogSec/d' -e 's|^Restart=.*|Restart=no|' "$ROOT/etc/systemd/system/station.service" \
     >"$ROOT/etc/systemd/system/station-probe.service"
@@ -184,14 +188,14 @@ inc journalctl -u station-probe -o cat --no-pager | grep PROBE | sed 's/^/    /'
 inc journalctl -u station-probe-ip -o cat --no-pager | grep PROBE | sed 's/^/    ip: /' | tee "$WORK/probe-ip.txt"
 grep -q "write /usr refused" "$WORK/probe.txt" && grep -q "write /var/lib/station ok" "$WORK/probe.txt" \
     && res PASS "sandbox: /usr read-only, StateDirectory writable" || res FAIL "sandbox: file system (see above)"
-grep -q "open /dev/tty1 ok" "$WORK/probe.txt" && [[ $console == opens ]] \
-    && grep -q "open /dev/console refused: \[Errno 1\]" "$WORK/probe.txt" \
-    && res PASS "sandbox: device filter (DevicePolicy=closed): tty1 opens; /dev/console, which root here opens, is refused (EPERM)" \
+grep -q "open /dev/tty1 ok" "$WORK/probe.txt" && [[ $ptmx == opens ]] \
+    && grep -q "open /dev/ptmx refused: \[Errno 1\]" "$WORK/probe.txt" \
+    && res PASS "sandbox: device filter (DevicePolicy=closed): tty1 opens; /dev/ptmx, which user station opens outside the unit, is refused (EPERM)" \
     || res FAIL "sandbox: device filter (see above)"
 grep -q "AF_INET socket refused" "$WORK/probe.txt" && res PASS "sandbox: no IP socket at all by default" \
     || res FAIL "sandbox: AF_INET allowed by default"
 [[ -s $ROOT/etc/systemd/system/station-probe-ip.service.d/50-socket.conf ]] \
-    && grep -q "connect 127.0.0.1 ok" "$WORK/probe-ip.txt" && grep -q "connect 192.0.2.1 refused: \[Errno 1\]" "$WORK/probe-ip.txt" \
+    && grep -q "connect 127.0.0.1 ok" "$WORK/probe-ip.txt" && grep -q "send UDP to 192.0.2.1 refused: \[Errno 1\]" "$WORK/probe-ip.txt" \
     && res PASS "sandbox: the README's socket:// drop-in reaches loopback, IPAddressDeny refuses the rest" \
     || res FAIL "sandbox: socket:// drop-in (see above; $(wc -l <"$ROOT/etc/systemd/system/station-probe-ip.service.d/50-socket.conf") lines)"
 exit 0
