@@ -157,7 +157,7 @@ def connect(host, port):
 t("write /usr", lambda: open("/usr/x", "w"))
 t("write /var/lib/station", lambda: open("/var/lib/station/x", "w"))
 t("open /dev/tty1", lambda: os.close(os.open("/dev/tty1", os.O_RDWR | os.O_NOCTTY)))
-t("open /dev/ptmx", lambda: os.close(os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY)))
+t("open /dev/console", lambda: os.close(os.open("/dev/console", os.O_RDWR | os.O_NOCTTY)))
 t("AF_INET socket", lambda: socket.socket(socket.AF_INET).close())
 if len(sys.argv) > 1:
     t("connect 127.0.0.1", lambda: connect("127.0.0.1", int(sys.argv[1])))
@@ -165,10 +165,13 @@ if len(sys.argv) > 1:
     # IPAddressDeny drops the packets (a TCP connect just times out); a UDP send says EPERM.
     t("send UDP to 192.0.2.1", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 9)))
 EOF
-# /dev/ptmx is 0666: the station user opens it outside the unit; inside, only the BPF
-# device filter (DevicePolicy=closed) can refuse it.
-inc runuser -u station -- python3 -c 'import os; os.close(os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY))' \
-    && ptmx=opens || ptmx="does not open"
+# /dev/console (the container's pty) is root's: the user station may not open it
+# anyway, so the device filter is shown with the same unit run as root (no capabilities):
+# there only the BPF filter (DevicePolicy=closed + DeviceAllow=) can refuse it.
+inc python3 -c 'import os; os.close(os.open("/dev/console", os.O_RDWR | os.O_NOCTTY))' \
+    && console=opens || console="does not open"
+sed -e 's|^User=station|User=root|' -e 's|^Group=station|Group=root|' \
+    "$ROOT/etc/systemd/system/station-probe.service" >"$ROOT/etc/systemd/system/station-probe-root.service"
 sed -e 's|^ExecStart=.*|ExecStart=/opt/station/venv/bin/python /opt/station/probe.py|' -e 's|^Type=notify|Type=oneshot|' \
     -e '/^WatchdogSec/d' -e 's|^Restart=.*|Restart=no|' "$ROOT/etc/systemd/system/station.service" \
     >"$ROOT/etc/systemd/system/station-probe.service"
@@ -179,7 +182,8 @@ mkdir -p "$ROOT/etc/systemd/system/station-probe-ip.service.d"
 awk '/^```ini socket-remote/{on=1; next} /^```/{on=0} on' "$SRC/hardware/README.md" \
     >"$ROOT/etc/systemd/system/station-probe-ip.service.d/50-socket.conf"
 inc systemctl daemon-reload
-inc systemctl start station-probe
+inc systemctl start station-probe station-probe-root
+inc journalctl -u station-probe-root -o cat --no-pager | grep PROBE | grep /dev/ | sed 's/^/    root: /' | tee "$WORK/probe-root.txt"
 inc python3 -c 'import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 8765)); s.listen(); s.settimeout(20)
 try: s.accept()
 except OSError: pass' & L=$!
@@ -188,9 +192,9 @@ inc journalctl -u station-probe -o cat --no-pager | grep PROBE | sed 's/^/    /'
 inc journalctl -u station-probe-ip -o cat --no-pager | grep PROBE | sed 's/^/    ip: /' | tee "$WORK/probe-ip.txt"
 grep -q "write /usr refused" "$WORK/probe.txt" && grep -q "write /var/lib/station ok" "$WORK/probe.txt" \
     && res PASS "sandbox: /usr read-only, StateDirectory writable" || res FAIL "sandbox: file system (see above)"
-grep -q "open /dev/tty1 ok" "$WORK/probe.txt" && [[ $ptmx == opens ]] \
-    && grep -q "open /dev/ptmx refused: \[Errno 1\]" "$WORK/probe.txt" \
-    && res PASS "sandbox: device filter (DevicePolicy=closed): tty1 opens; /dev/ptmx, which user station opens outside the unit, is refused (EPERM)" \
+grep -q "open /dev/tty1 ok" "$WORK/probe.txt" && [[ $console == opens ]] \
+    && grep -q "open /dev/tty1 ok" "$WORK/probe-root.txt" && grep -q "open /dev/console refused: \[Errno 1\]" "$WORK/probe-root.txt" \
+    && res PASS "sandbox: device filter: tty1 opens; /dev/console, which root opens outside the unit, is refused inside it (EPERM)" \
     || res FAIL "sandbox: device filter (see above)"
 grep -q "AF_INET socket refused" "$WORK/probe.txt" && res PASS "sandbox: no IP socket at all by default" \
     || res FAIL "sandbox: AF_INET allowed by default"

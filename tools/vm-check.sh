@@ -83,7 +83,7 @@ rm -rf "$BASE/root/station" "$BASE/root/vm-guest.sh"
 log "booting the VM (TCG: about 30 s to userspace, then apt + pip inside, 5-15 min)"
 qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 -kernel "$BASE/boot/vmlinuz-$KV" -initrd "$WORK/mini-initrd.gz" \
     -append "root=/dev/vda rw console=ttyAMA0" -drive if=none,file="$WORK/vm.img",format=raw,id=hd \
-    -device virtio-blk-pci,drive=hd -device virtio-gpu-pci -display none -nic user,model=virtio-net-pci,romfile= \
+    -device virtio-blk-pci,drive=hd -device virtio-gpu-pci -display none -netdev user,id=net0 -device virtio-net-pci,netdev=net0,romfile= \
     -audiodev wav,id=snd0,path="$OUT/speaker.wav" -device intel-hda -device hda-output,audiodev=snd0 \
     -serial file:"$OUT/serial.log" -monitor unix:"$WORK/mon.sock",server,nowait >"$OUT/qemu.log" 2>&1 &
 QEMU_PID=$!

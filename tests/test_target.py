@@ -1,0 +1,103 @@
+"""What the station does on the target that a unit test can still see: the
+terminal fallback under the unit (stdout is the journal, stdin the console),
+and ALSA's error lines rate-limited. The real thing: tools/nspawn-check.sh
+and tools/vm-check.sh."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _read_until(fd: int, words: tuple[str, ...], timeout_s: float = 30.0) -> str:
+    seen = b""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+            text = seen.decode(errors="replace")
+            if all(w in text for w in words):
+                return text
+    return seen.decode(errors="replace")
+
+
+@pytest.mark.slow
+def test_under_the_unit_a_display_that_cannot_open_is_shown_on_the_console(tmp_path):
+    # As under station.service: stdin is tty1 (TTYPath=, StandardInput=tty), stdout
+    # and stderr go to the journal. The fullscreen display cannot open.
+    master, slave = pty.openpty()
+    env = dict(os.environ, SDL_VIDEODRIVER="nonexistent", XDG_CONFIG_HOME=str(tmp_path),
+               XDG_DATA_HOME=str(tmp_path), PYGAME_HIDE_SUPPORT_PROMPT="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station", "run", "cluster", "--display", "fullscreen",
+         "--pins", "mock", "--no-sound", "--db", str(tmp_path / "h.sqlite3")],
+        stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
+    os.close(slave)
+    try:
+        console = _read_until(master, ("READY", "fullscreen display unavailable"))
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+        os.close(master)
+    assert "READY" in console and "fullscreen display unavailable" in console
+    assert b"\x1b[" not in out  # the journal gets no screen drawing...
+    assert "fullscreen display unavailable" in err.decode()  # ...but the error, once
+
+
+@pytest.mark.skipif(ctypes.util.find_library("asound") is None, reason="no libasound here")
+def test_alsa_error_lines_are_rate_limited():
+    # Any alsa-lib error goes through the same handler as "underrun occurred": an
+    # unknown PCM opened 50 times prints 50 lines, then only one.
+    probe = """
+import ctypes, sys
+if sys.argv[1] == "quiet":
+    from station.hw.alsa_log import quiet_alsa_errors
+    assert quiet_alsa_errors()
+lib = ctypes.CDLL("libasound.so.2")
+handle = ctypes.c_void_p()
+for _ in range(50):
+    lib.snd_pcm_open(ctypes.byref(handle), b"nosuchpcm", 0, 0)
+"""
+    runs = {mode: subprocess.run([sys.executable, "-c", probe, mode], capture_output=True,
+                                 text=True, timeout=60, cwd=REPO)
+            for mode in ("loud", "quiet")}
+    assert len(runs["loud"].stderr.splitlines()) == 50  # what alsa-lib does by itself
+    lines = runs["quiet"].stderr.splitlines()
+    assert len(lines) == 1 and "Unknown PCM" in lines[0] and "one line a minute" in lines[0]
+
+
+def test_the_rate_limiter_counts_what_it_held_back():
+    from station.hw import alsa_log
+
+    written: list[str] = []
+
+    class Out:
+        def write(self, text: str) -> None:
+            written.append(text)
+
+        def flush(self) -> None:
+            pass
+
+    now = [0.0]
+    limiter = alsa_log.RateLimiter(out=Out, clock=lambda: now[0], window_s=60.0)
+    for t in range(0, 130, 2):  # an underrun every 2 s for 130 s
+        now[0] = float(t)
+        limiter.error("snd_pcm_recover", "underrun")
+    assert [w.strip() for w in written] == ["underrun (more of these: one line a minute)",
+                                            "underrun (30 in the last 60 s)",
+                                            "underrun (30 in the last 60 s)"]
