@@ -203,8 +203,9 @@ class Station:
                 self._note("display", why + ("; trying the next" if mode != chain[-1] else ""))
                 continue
             screen = self._terminal() if mode == "terminal" else _NoScreen()
-            if graphical:
-                self.problems["display"] = first_why  # the wanted one's failure says most
+            if graphical:  # the wanted one's failure says most: on the screen, in STATUS=
+                self.problems["display"] = first_why
+                self.loop.post(Note("display", first_why))
                 self._retry_display(graphical, screen)
             return screen
         return _NoScreen()

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import pty
 import select
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -41,6 +44,7 @@ def test_under_the_unit_a_display_that_cannot_open_is_shown_on_the_console(tmp_p
     # As under station.service: stdin is tty1 (TTYPath=, StandardInput=tty), stdout
     # and stderr go to the journal. The fullscreen display cannot open.
     master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 25, 80, 0, 0))  # tty1's size
     env = dict(os.environ, SDL_VIDEODRIVER="nonexistent", XDG_CONFIG_HOME=str(tmp_path),
                XDG_DATA_HOME=str(tmp_path), PYGAME_HIDE_SUPPORT_PROMPT="1")
     proc = subprocess.Popen(

@@ -184,6 +184,7 @@ awk '/^```ini socket-remote/{on=1; next} /^```/{on=0} on' "$SRC/hardware/README.
 inc systemctl daemon-reload
 inc systemctl start station-probe station-probe-root
 inc journalctl -u station-probe-root -o cat --no-pager | grep PROBE | grep /dev/ | sed 's/^/    root: /' | tee "$WORK/probe-root.txt"
+[[ -s $WORK/probe-root.txt ]] || inc journalctl -u station-probe-root -o cat --no-pager | tail -5 | sed 's/^/    root probe: /'
 inc python3 -c 'import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 8765)); s.listen(); s.settimeout(20)
 try: s.accept()
 except OSError: pass' & L=$!
