@@ -307,7 +307,6 @@ class Station:
             self._late.append(speaker)
             self.speaker = speaker
             self.loop.sinks = [*self.loop.sinks, _Sink("speaker", speaker.play)]
-            _quiet_alsa()
             self._fixed("sound", "sound card found: speaker on")
             return True
 
@@ -329,13 +328,13 @@ class Station:
             from .hw.speaker import Speaker
 
             s = self.config.sound
+            _quiet_alsa()  # before the mixer opens: it underruns while the cues are prepared
             speaker = Speaker(volume=s.volume, quiet=s.quiet, speech=s.speech,
                               buffer_samples=s.buffer_samples)
             self._stack.callback(speaker.close)
             if speaker.available:
                 self.speaker = speaker
                 sinks.append(_Sink("speaker", speaker.play))
-                _quiet_alsa()
             else:
                 self._note("sound", f"no sound: {speaker.reason}; buzzer only")
                 self._retry_sound()
@@ -745,7 +744,8 @@ def _chain(first: Callable | None, then: Callable) -> Callable:
 
 
 def _quiet_alsa() -> None:
-    """One journal line per minute about ALSA underruns, not one per underrun."""
+    """One journal line per minute about ALSA underruns, not one per underrun;
+    other ALSA errors once."""
     from .hw.alsa_log import quiet_alsa_errors
 
     quiet_alsa_errors()

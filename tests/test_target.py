@@ -82,7 +82,7 @@ for _ in range(50):
             for mode in ("loud", "quiet")}
     assert len(runs["loud"].stderr.splitlines()) == 50  # what alsa-lib does by itself
     lines = runs["quiet"].stderr.splitlines()
-    assert len(lines) == 1 and "Unknown PCM" in lines[0] and "one line a minute" in lines[0]
+    assert len(lines) == 1 and "Unknown PCM" in lines[0]  # not an underrun: said once
 
 
 def test_the_rate_limiter_counts_what_it_held_back():

@@ -119,7 +119,7 @@ st=$(grab 'status-text: ')
     || res FAIL "display: $(grab 'display: ') STATUS=\"$st\" journal: ${j:0:300}"
 [[ $(grab 'start: ') == *active* && $j != *"mock pins"* && $j != *"no sound"* && $st != *"|"* ]] \
     && res PASS "no pins/sound notes: lgpio and ALSA in use (STATUS=\"$st\"; $(grab 'pins: '))" || res FAIL "GPIO/sound notes: STATUS=\"$st\" journal: ${j:0:300}"
-ses=$(grab 'session: ')
+ses=$(grep -a 'VMCHECK session: ' "$OUT/serial.log" | sed 's/.*VMCHECK session: //' | tr -d '\r' | tr '\n' ' ')
 reps=$(grep -ow rep <<<"$ses" | wc -l)
 [[ $reps -ge 2 ]] && res PASS "the button on PL061 line 3 drove reps through lgpio: $(grab 'after presses: '); cues: ${ses:0:160}" \
     || res FAIL "no reps from the GPIO line: $(grab 'after presses: '); cues: ${ses:0:200}"

@@ -1,12 +1,14 @@
-"""ALSA's error lines, rate-limited: one line per kind per minute, with a count.
+"""ALSA's error lines, rate-limited: underruns one line a minute with a count,
+every other kind of error once.
 
 alsa-lib prints every error to stderr ("ALSA lib pcm.c:8570:(snd_pcm_recover)
 underrun occurred"), and an underrun happens every time SDL's audio thread is
 late: on a busy or slow machine that is several lines a second, which floods
 the journal and hides everything else. :func:`quiet_alsa_errors` installs an
 error handler (``snd_lib_error_set_handler``) in the process's libasound (the
-same library SDL loads) that prints the first line of each kind and then, at
-most once per :data:`WINDOW_S`, how many more there were.
+one SDL dlopens as libasound.so.2) that prints the first underrun and then, at
+most once per :data:`WINDOW_S`, how many more there were; any other error
+(the configuration probing a mixer open does) the first time only.
 
 No libasound (a PC without ALSA, macOS): nothing happens.
 """
@@ -42,14 +44,18 @@ class RateLimiter:
         self._out, self._clock, self._window_s = out, clock, window_s
         self._kinds: dict[str, list[float | int]] = {}  # kind -> [window start s, suppressed]
 
-    def error(self, kind: str, text: str) -> None:
-        """One ALSA error of ``kind`` (the alsa-lib function), printed as ``text``."""
+    def error(self, kind: str, text: str, repeats: bool = True) -> None:
+        """One ALSA error of ``kind`` (the alsa-lib function), printed as
+        ``text``. ``repeats``: one that keeps coming (an underrun) is counted
+        and said again once per window; any other is said once."""
         now = self._clock()
         with _lock:
             state = self._kinds.get(kind)
             if state is None:
                 self._kinds[kind] = [now, 0]
-                line = f"{text} (more of these: one line a minute)"
+                line = f"{text} (more of these: one line a minute)" if repeats else text
+            elif not repeats:
+                return
             elif now - state[0] >= self._window_s:
                 more = int(state[1]) + 1
                 state[0], state[1] = now, 0
@@ -84,10 +90,12 @@ def quiet_alsa_errors(limiter: RateLimiter | None = None) -> bool:
         try:
             func = (function or b"?").decode(errors="replace")
             what = (fmt or b"").decode(errors="replace")
-            if func == "snd_pcm_recover":
+            recover = func == "snd_pcm_recover"
+            if recover:
                 what = "underrun (or overrun): the sound thread was late"
             where = (file or b"?").decode(errors="replace")
-            limiter.error(func, f"station: ALSA {where}:{line}:({func}) {what}")
+            limiter.error(f"{where}:{line}", f"station: ALSA {where}:{line}:({func}) {what}",
+                          repeats=recover)
         except Exception:  # noqa: BLE001 - never raise into C
             pass
 
