@@ -351,3 +351,15 @@ def test_each_readme_drop_in_verifies_with_the_unit(tmp_path, name):
     broken = tmp_path / "station.service.d" / "60-broken.conf"
     broken.write_text("[Service]\nIPAddressAllows=localhost\n")  # and a typo would show
     assert "IPAddressAllows" in analyze("verify", str(unit)).stderr
+
+
+@pytest.mark.skipif(
+    shutil.which("shellcheck") is None, reason="shellcheck is not installed"
+)
+def test_the_target_checks_are_shellcheck_clean_at_warning_level():
+    # The checks' A && B || C verdict lines are on purpose (res PASS || res FAIL).
+    scripts = sorted(str(p) for p in (REPO / "tools").glob("*.sh"))
+    assert len(scripts) >= 3
+    result = subprocess.run(["shellcheck", "-S", "warning", *scripts], capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

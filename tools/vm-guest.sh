@@ -41,7 +41,7 @@ say "status-text: $(show StatusText)"
 systemctl status station --no-pager 2>&1 | head -12 | sed 's/^/VMCHECK status: /'
 journalctl -u station -o cat --no-pager | grep '^station:' | sed 's/^/VMCHECK journal: /'
 P=$(show MainPID)
-say "display: $(ls -l /proc/"$P"/fd 2>/dev/null | grep -oE '/dev/dri/card[0-9]+' | sort -u | tr '\n' ' ')held by PID $P (user $(ps -o user= -p "$P"))"
+say "display: $(readlink /proc/"$P"/fd/* 2>/dev/null | grep -oE '/dev/dri/card[0-9]+' | sort -u | tr '\n' ' ')held by PID $P (user $(ps -o user= -p "$P"))"
 say "pins: $(grep -E 'gpio-[0-9]+ ' /sys/kernel/debug/gpio | tr -s ' ' | tr '\n' ';')"
 sleep 5
 say "PRESS-NOW 4"; sleep 20
