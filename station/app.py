@@ -744,8 +744,8 @@ def _chain(first: Callable | None, then: Callable) -> Callable:
 
 
 def _quiet_alsa() -> None:
-    """One journal line per minute about ALSA underruns, not one per underrun;
-    other ALSA errors once."""
+    """alsa-lib's own error lines off: an underrun each time the sound thread is
+    late flooded the journal (station.hw.alsa_log)."""
     from .hw.alsa_log import quiet_alsa_errors
 
     quiet_alsa_errors()
