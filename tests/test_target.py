@@ -83,3 +83,13 @@ print("done")
             for mode in ("loud", "quiet")}
     assert len(runs["loud"].stderr.splitlines()) == 50  # what alsa-lib does by itself
     assert runs["quiet"].stdout == "done\n" and runs["quiet"].stderr == ""
+
+
+def test_devices_are_retried_with_doubling_waits_up_to_a_minute():
+    from itertools import islice
+
+    from station.retry import backoff_delays
+
+    assert list(islice(backoff_delays(), 8)) == [2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]
+    with pytest.raises(ValueError):
+        next(backoff_delays(0.0))
