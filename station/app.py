@@ -4,11 +4,20 @@ gracefully, and runs sets around the one main loop.
 Optional peripherals degrade (no mixer -> buzzer only; no remote -> retry and
 say so; no display -> the next one down); a bad config file is shown on the
 screen and defaults are used, so the appliance never crash-loops on it.
+A display or sound card missing at start is tried again with backoff
+(station.retry) and used as soon as it appears.
+
+Under systemd (Type=notify) the start-up says what it is doing in STATUS=
+and asks for more time (EXTEND_TIMEOUT_USEC) before each slow step; READY=1
+comes once the first frame is drawn, however long that takes; every
+degradation (mock pins, a fallback display, no sound) stays in STATUS= after
+the phase, so `systemctl status station` shows it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal
 import sys
 import threading
@@ -37,6 +46,17 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 #: 0.95 ms at 0.5 ms (docs/bench.md).
 SWITCH_INTERVAL_S = 0.0005
 _PYTHON_DEFAULT_SWITCH_S = 0.005
+
+#: More time asked of systemd before each start-up step, s: the slowest step
+#: (synthesising and speaking every cue) took 20-30 s on an emulated arm64 VM.
+STEP_BUDGET_S = 90.0
+#: While waiting for the first frame: ask for more time this often, s...
+READY_POLL_S = 5.0
+#: ...and give up (no READY: systemd's start timeout restarts us) after this, s.
+FIRST_FRAME_MAX_S = 300.0
+#: The keys of notes that mean the station is degraded (kept in STATUS=).
+#: (History off has its own: Station._status_text.)
+_DEGRADED = ("config", "pins", "display", "sound", "button", "buzzer")
 
 
 @dataclass
@@ -80,6 +100,14 @@ class Station:
         self.say = out or (lambda text: print(text, file=sys.stderr))
         self._stack = ExitStack()
         self.notes: list[tuple[str, str]] = []
+        self.problems: dict[str, str] = {}  # what is degraded, for STATUS=
+        self._screens = None  # a SwitchingScreen while a wanted display is retried
+        self._retrier = None
+        self._status_base: str | None = None  # the last STATUS= text before the problems
+        from .hw.notify import Notifier
+
+        self.notifier = Notifier()
+        self._stack.callback(self.notifier.close)
         if abs(sys.getswitchinterval() - _PYTHON_DEFAULT_SWITCH_S) < 1e-9:
             sys.setswitchinterval(SWITCH_INTERVAL_S)  # unless the embedder chose one (bench)
         self.config, err = load_config_or_defaults(opts.config)
@@ -99,53 +127,144 @@ class Station:
     def _note(self, key: str, text: str) -> None:
         """Say it on stderr now, and on the screen once the loop runs."""
         self.notes.append((key, text))
+        if key in _DEGRADED:
+            self.problems[key] = text
         self.say(f"station: {text}")
         self.loop.post(Note(key, text))
 
+    def _fixed(self, key: str, text: str) -> None:
+        """A degraded device works now: say so (journal, screen for a few
+        seconds) and drop it from STATUS=."""
+        self.problems.pop(key, None)
+        self.say(f"station: {text}")
+        self.loop.post(Note(key, text))
+        timer = threading.Timer(5.0, lambda: self.loop.post(Note(key, None))
+                                if key not in self.problems else None)
+        timer.daemon = True
+        timer.start()
+        self._status(self._status_base or "ready")
+
+    def _status(self, text: str) -> None:
+        """STATUS= for `systemctl status`: ``text`` and what is degraded."""
+        self._status_base = text
+        problems = "; ".join(self.problems.values())
+        self.notifier.status(f"{text} | {problems}" if problems else text)
+
+    def _starting(self, step: str) -> None:
+        """Before a start-up step: say it, and ask systemd for time for it."""
+        self.notifier.status(f"starting: {step}")
+        self.notifier.extend_timeout(STEP_BUDGET_S)
+
+    @property
+    def screen(self):
+        """The screen in use (the current one, when a display is retried)."""
+        return self._screens.current if self._screens is not None else self._screen
+
     def _build(self) -> None:
         from .hw.pins import choose_pin_factory
+        from .retry import Retrier
 
         cfg, opts, loop = self.config, self.opts, self.loop
+        self._retrier = Retrier()
+        self._late: list = []  # devices found by a retry, closed with the rest
+        self._stack.callback(lambda: [dev.close() for dev in reversed(self._late)])
+        self._starting("pins")
         pins = choose_pin_factory(opts.pins or cfg.pins.factory)
         self.pin_choice = pins
         if pins.note:
             self._note("pins", pins.note)
-        self.screen = self._stack.enter_context(self._open_display())
-        loop.screen = self.screen
+        self._starting("display")
+        self._screen = self._stack.enter_context(self._open_display())
+        loop.screen = self._screens if self._screens is not None else self._screen
         self._open_inputs(pins.factory)
+        self._starting("sound")
         loop.sinks = self._open_sinks(pins.factory)
         self._open_remote()
+        self._starting("history")
         self._open_history()
         self._open_mqtt()
         self._open_notifier()
+        self._stack.callback(self._retrier.stop)  # closed first: no try after this
 
     def _open_display(self):
-        from .ui.terminal import TerminalScreen
-
         cfg = self.config
         wanted = self.opts.display or cfg.display.mode
         if wanted == "auto":
             wanted = "fullscreen" if self.pin_choice.name != "mock" else "window"
         chain = DISPLAYS[DISPLAYS.index(wanted):]
+        graphical = [m for m in chain if m in ("fullscreen", "window")]
+        first_why = None
         for mode in chain:
-            if mode in ("fullscreen", "window") and not _screen_here():
-                self._note("display", f"no screen here (no $DISPLAY, $WAYLAND_DISPLAY or "
-                                      f"/dev/dri): {mode} display skipped")
-                continue
             if mode in ("fullscreen", "window"):
-                try:
-                    from .ui.screen_thread import ScreenThread
-
-                    return ScreenThread(mode, tuple(cfg.display.window_size), self.clock.now,
-                                        self.loop.post,
-                                        next_deadline=lambda: self.loop.next_deadline_at)
-                except Exception as exc:  # no video device, no pygame display...
-                    self._note("display", f"{mode} display unavailable ({exc}); trying the next")
-                    continue
-            if mode == "terminal":  # not a terminal: one plain line per change (a log)
-                return TerminalScreen(self.clock.now, self.loop.post)
-            return _NoScreen()
+                screen, why = self._try_pygame(mode)
+                if screen is not None:
+                    return screen
+                first_why = first_why or why
+                self._note("display", why + ("; trying the next" if mode != chain[-1] else ""))
+                continue
+            screen = self._terminal() if mode == "terminal" else _NoScreen()
+            if graphical:  # the wanted one's failure says most: on the screen, in STATUS=
+                self.problems["display"] = first_why
+                self.loop.post(Note("display", first_why))
+                self._retry_display(graphical, screen)
+            return screen
         return _NoScreen()
+
+    def _try_pygame(self, mode: str):
+        """(a ScreenThread, "") or (None, why it cannot open)."""
+        if not _screen_here():
+            return None, (f"{mode} display unavailable: no screen here (no $DISPLAY, "
+                          "$WAYLAND_DISPLAY or /dev/dri)")
+        try:
+            from .ui.screen_thread import ScreenThread
+
+            return ScreenThread(mode, tuple(self.config.display.window_size), self.clock.now,
+                                self.loop.post,
+                                next_deadline=lambda: self.loop.next_deadline_at), ""
+        except Exception as exc:  # no video device, no pygame display...
+            return None, f"{mode} display unavailable ({exc})"
+
+    def _terminal(self):
+        """The terminal display. Under the unit stdout is the journal but
+        stdin is the console (tty1, TTYPath=): draw there, where the screen
+        shows it, not into the log. Not a terminal at all: one plain line per
+        change (a log)."""
+        from .ui.terminal import TerminalScreen
+
+        out = None
+        try:
+            if not sys.stdout.isatty() and sys.stdin is not None and sys.stdin.isatty():
+                out = os.fdopen(os.dup(sys.stdin.fileno()), "w", encoding="utf-8",
+                                errors="replace")
+                self._stack.callback(out.close)
+        except (OSError, ValueError):
+            out = None
+        return TerminalScreen(self.clock.now, self.loop.post, out=out)
+
+    def _retry_display(self, modes: list[str], fallback) -> None:
+        """Keep trying ``modes`` (the wanted display first) with backoff;
+        switch to the first that opens. Meanwhile ``fallback`` shows."""
+        from .ui.switching import SwitchingScreen
+
+        self._screens = SwitchingScreen(fallback)
+        first_why = self.problems.get("display", "display error")
+
+        def waiting(delay_s: float) -> None:
+            self.problems["display"] = f"{first_why}; next try in {delay_s:g} s"
+            if self._status_base:
+                self._status(self._status_base)
+
+        def attempt() -> bool:
+            for mode in modes:
+                screen, _ = self._try_pygame(mode)
+                if screen is not None:
+                    self._late.append(screen)
+                    self._screens.switch(screen)
+                    self._fixed("display", f"{mode} display open (found on a later try)")
+                    return True
+            return False
+
+        self._retrier.add("display", attempt, waiting)
 
     def _open_inputs(self, factory: object) -> None:
         from .hw.buttons import ButtonInput
@@ -166,6 +285,33 @@ class Station:
             except Exception as exc:
                 self._note("button", f"spotter button on BCM {pins.spotter_button} unavailable: {exc}")
 
+    def _retry_sound(self) -> None:
+        """No sound card at start: try again with backoff, and once a mixer
+        opens add the speaker to the cue outputs."""
+        first_why = self.problems.get("sound", "no sound")
+
+        def waiting(delay_s: float) -> None:
+            self.problems["sound"] = f"{first_why}; next try in {delay_s:g} s"
+            if self._status_base:
+                self._status(self._status_base)
+
+        def attempt() -> bool:
+            from .hw.speaker import Speaker
+
+            s = self.config.sound
+            speaker = Speaker(volume=s.volume, quiet=s.quiet, speech=s.speech,
+                              buffer_samples=s.buffer_samples)
+            if not speaker.available:
+                speaker.close()
+                return False
+            self._late.append(speaker)
+            self.speaker = speaker
+            self.loop.sinks = [*self.loop.sinks, _Sink("speaker", speaker.play)]
+            self._fixed("sound", "sound card found: speaker on")
+            return True
+
+        self._retrier.add("sound", attempt, waiting)
+
     def _open_sinks(self, factory: object) -> list:
         from .hw.buzzer import BuzzerOutput
 
@@ -182,6 +328,7 @@ class Station:
             from .hw.speaker import Speaker
 
             s = self.config.sound
+            _quiet_alsa()  # before the mixer opens: it underruns while the cues are prepared
             speaker = Speaker(volume=s.volume, quiet=s.quiet, speech=s.speech,
                               buffer_samples=s.buffer_samples)
             self._stack.callback(speaker.close)
@@ -190,6 +337,7 @@ class Station:
                 sinks.append(_Sink("speaker", speaker.play))
             else:
                 self._note("sound", f"no sound: {speaker.reason}; buzzer only")
+                self._retry_sound()
         return sinks
 
     def _open_remote(self) -> None:
@@ -266,7 +414,7 @@ class Station:
             self.remote.send_note(reason)
         notifier = getattr(self, "notifier", None)
         if notifier is not None:
-            notifier.status(self._status_text(self._last_status))
+            self._status(self._status_text(self._last_status))
 
     def _close_recorder(self) -> None:
         lost = self.recorder.close()
@@ -308,10 +456,6 @@ class Station:
         self.loop._on_state = _chain(self.loop._on_state, pub.on_state)
 
     def _open_notifier(self) -> None:
-        from .hw.notify import Notifier
-
-        self.notifier = Notifier()
-        self._stack.callback(self.notifier.close)
         pinger = self.notifier.pinger()
         if pinger.period_s is not None:
             def ping(now: float) -> float | None:
@@ -322,7 +466,7 @@ class Station:
             self.loop._ping = ping
         def status(text: str) -> None:
             self._last_status = text
-            self.notifier.status(self._status_text(text))
+            self._status(self._status_text(text))
 
         self._last_status = "starting"
         self.loop._status = status
@@ -382,10 +526,10 @@ class Station:
         opts = self.opts
         first = getattr(self.screen, "first_frame", None)
         if first is None:
-            self.notifier.ready()
-        else:  # READY once the first frame is up
-            threading.Thread(target=lambda: first.wait(30) and self.notifier.ready(),
-                             name="ready", daemon=True).start()
+            self._ready()
+        else:  # READY once the first frame is up, however long that takes
+            threading.Thread(target=self._ready_after, args=(first,), name="ready",
+                             daemon=True).start()
         if opts.method is None:
             return self._menu_loop()
         try:
@@ -396,6 +540,25 @@ class Station:
         for line in prep.info:
             self.say(f"station: {line}")
         return self._sets(prep)
+
+    def _ready(self) -> None:
+        self.notifier.ready()
+        if self.problems:  # what is degraded, in `systemctl status` from the start
+            self._status(self._status_base or "ready")
+
+    def _ready_after(self, first_frame: threading.Event) -> None:
+        """READY=1 once ``first_frame`` is set; until then ask systemd for
+        more time every READY_POLL_S. No READY (systemd's start timeout
+        restarts the station) if nothing is drawn in FIRST_FRAME_MAX_S."""
+        waited_s = 0.0
+        while not first_frame.wait(READY_POLL_S):
+            waited_s += READY_POLL_S
+            if self.loop.quit is not None or waited_s >= FIRST_FRAME_MAX_S:
+                self.say(f"station: no frame drawn in {waited_s:g} s: not ready")
+                return
+            self.notifier.status(f"starting: waiting for the first frame ({waited_s:g} s)")
+            self.notifier.extend_timeout(READY_POLL_S * 3)
+        self._ready()
 
     def _sets(self, prep: "Prepared") -> int:
         plan, warnings, exercise = prep.plan, prep.warnings, prep.exercise
@@ -529,6 +692,7 @@ class Station:
         while self.loop.quit is None:
             self.loop.present("menu", items=tuple(i.label for i in menu.items),
                               details=tuple(i.detail for i in menu.items), selected=menu.index)
+            self.loop._status(f"menu: {menu.items[menu.index].label} (press: next, hold: start)")
             choice = self.loop.wait_gesture()
             if choice == "press":
                 menu = menu.press()
@@ -577,6 +741,14 @@ def _chain(first: Callable | None, then: Callable) -> Callable:
         then(value)
 
     return both
+
+
+def _quiet_alsa() -> None:
+    """alsa-lib's own error lines off: an underrun each time the sound thread is
+    late flooded the journal (station.hw.alsa_log)."""
+    from .hw.alsa_log import quiet_alsa_errors
+
+    quiet_alsa_errors()
 
 
 class _Sink:

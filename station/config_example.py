@@ -6,8 +6,9 @@ from .core.methods import PRESETS
 
 
 def example_config() -> str:
-    """A commented config: every key at its default with its range and meaning,
-    plus one example exercise and one user preset."""
+    """A commented config: every key at its default with its range and meaning.
+    The example exercises and the user preset are commented out: the file as
+    written gives exactly the defaults (no exercise, no preset)."""
     methods = ", ".join(PRESETS)
     return _EXAMPLE.replace("@METHODS@", methods)
 
@@ -70,18 +71,18 @@ warn_consecutive_days = true  # warn when the exercise or its muscle group was t
 # block_weeks = 10        # 2-52
 # block_start = 2026-10-05  # a TOML date: the block's first day
 
-# Exercises: any name. kind = "barbell" | "dumbbell" | "machine". Loads are rounded to
-# what the equipment allows.
-[exercises.squat]
-kind = "barbell"
-one_rm_kg = 140.0         # optional, over 0 and at most 1000: your 1RM, for %1RM loads
-bar_kg = 20.0             # barbell only, 0-50
-plates_kg = [25, 25, 25, 25, 20, 15, 10, 5, 2.5, 1.25]  # barbell only: plates PER SIDE, any order (at most 40, 16 different)
-muscles = ["quads", "glutes"]  # optional: the muscle groups the guardrails count it for
-spotter = "ask"           # "ask" | "arms": safety arms set: shown instead of asking for a spotter
-                          # (strength rest-pause, drop sets; forced negatives still ask)
-# variations = ["high bar", "low bar"]  # optional: a mechanical drop set's variations in order
-                          # (built in: triceps extensions and the leg press; others: numbered)
+# Exercises: none by default; uncomment an example and make it yours. Any name.
+# kind = "barbell" | "dumbbell" | "machine". Loads are rounded to what the equipment allows.
+# [exercises.squat]
+# kind = "barbell"
+# one_rm_kg = 140.0       # optional, over 0 and at most 1000: your 1RM, for %1RM loads
+# bar_kg = 20.0           # barbell only, 0-50
+# plates_kg = [25, 25, 25, 25, 20, 15, 10, 5, 2.5, 1.25]  # barbell only: plates PER SIDE, any order (at most 40, 16 different)
+# muscles = ["quads", "glutes"]  # optional: the muscle groups the guardrails count it for
+# spotter = "ask"         # "ask" | "arms": safety arms set: shown instead of asking for a spotter
+#                           # (strength rest-pause, drop sets; forced negatives still ask)
+# # variations = ["high bar", "low bar"]  # optional: a mechanical drop set's variations in order
+#                           # (built in: triceps extensions and the leg press; others: numbered)
 
 # [exercises.curl]
 # kind = "dumbbell"
@@ -92,19 +93,20 @@ spotter = "ask"           # "ask" | "arms": safety arms set: shown instead of as
 # kind = "machine"
 # increment_kg = 5.0      # machine only, 0.1-50: the stack step
 
-# User presets, run as `station run <name>`; a name must not be a built-in method.
+# User presets: none by default. Run one as `station run <name>`; a name must not be a
+# built-in method.
 # method: one of @METHODS@.
 # exercise (optional) names an [exercises.*] entry; load_kg (optional) is the starting
 # load, 0-1000. Any parameter of the method by its name:
 # reps, rest, duration, every, clusters, pauses, total, drops, drop-percent, variations,
 # eccentric, min-reps, mini-sets. Values outside the recommended range give a warning.
-[presets.my-squat-clusters]
-method = "cluster"
-exercise = "squat"
-load_kg = 100.0
-reps = 4                  # reps per cluster
-rest = 15.0               # s of rest after each cluster
-duration = 240.0          # s, time cap from the first rep
+# [presets.my-squat-clusters]
+# method = "cluster"
+# exercise = "squat"
+# load_kg = 100.0
+# reps = 4                # reps per cluster
+# rest = 15.0             # s of rest after each cluster
+# duration = 240.0        # s, time cap from the first rep
 
 # The gym network (docs/mqtt.md): off unless [mqtt] is here. Needs `pip install 'station[mqtt]'`.
 # [mqtt]

@@ -219,7 +219,7 @@ class SelfTest:
 
     def run(self) -> Report:
         """Every step in order; the report (also kept as ``self.report``)."""
-        steps = [self.check_pins, self.check_wiring, self.check_cues, self.check_press,
+        steps = [self.check_pins, self.check_display, self.check_wiring, self.check_cues, self.check_press,
                  self.check_hold, self.check_double, self.check_spotter, self.check_ports,
                  self.check_remote]
         for step in steps:
@@ -244,6 +244,23 @@ class SelfTest:
             self._add("pin factory", OK, f"mock: no GPIO here; {_MOCK_BUTTON}")
         else:
             self._add("pin factory", OK, f"mock, as asked; {_MOCK_BUTTON}")
+
+    def check_display(self) -> None:
+        """Which display is in use and through which SDL driver (KMSDRM on a
+        console-only Pi); a fallback from the wanted one is a failure."""
+        screen = self.station.screen
+        kind = type(screen).__name__
+        problem = self.station.problems.get("display")
+        if kind == "ScreenThread":
+            self._add("display", OK, f"{getattr(screen, 'mode', 'pygame')}, SDL video driver "
+                                     f"{_video_driver()}")
+        elif problem:
+            self._add("display", FAILED, f"{problem}; {kind.replace('Screen', '').lower()} "
+                                         "display meanwhile")
+        elif kind == "TerminalScreen":
+            self._add("display", OK, "terminal, as asked")
+        else:
+            self._add("display", SKIPPED, "no display (--display none)")
 
     def check_wiring(self) -> None:
         pins = self.station.config.pins
@@ -296,7 +313,7 @@ class SelfTest:
         elif not names:
             self._add("speaker", SKIPPED, "no cues asked for (--cues none)")
         elif "speaker" in sinks:
-            self._add("speaker", OK, played)
+            self._add("speaker", OK, f"{played} ({_sound_device()})")
         elif not self.station.opts.sound:
             self._add("speaker", SKIPPED, "--no-sound")
         else:
@@ -538,6 +555,38 @@ class SelfTest:
     def _note_text(self, key: str) -> str | None:
         texts = [text for k, text in self.station.notes if k == key]
         return texts[-1] if texts else None
+
+
+def _video_driver() -> str:
+    """SDL's video driver in use ("kmsdrm", "x11", "dummy"...)."""
+    try:
+        import pygame
+
+        return pygame.display.get_driver()
+    except Exception:  # noqa: BLE001 - only for the report
+        return "unknown"
+
+
+def _sound_device(cards: str = "/proc/asound/cards") -> str:
+    """SDL's audio driver and, on Linux, the first ALSA card's name: "SDL
+    audio driver alsa, ALSA card 0: HDA Intel"."""
+    try:
+        import pygame
+
+        text = f"SDL audio driver {pygame.mixer.get_driver()}"
+    except Exception:  # noqa: BLE001 - only for the report
+        text = "SDL audio driver unknown"
+    try:
+        with open(cards, encoding="utf-8", errors="replace") as f:
+            first = f.readline()
+    except OSError:
+        return text
+    # " 0 [PCH            ]: HDA-Intel - HDA Intel PCH"
+    if "]:" in first:
+        number = first.split("[", 1)[0].strip()
+        name = first.split("]:", 1)[1].split(" - ", 1)[-1].strip()
+        text += f", ALSA card {number}: {name}"
+    return text
 
 
 def _remote_activity(item: object) -> str | None:

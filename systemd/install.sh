@@ -1,29 +1,45 @@
 #!/usr/bin/env bash
-# Install the station as a systemd service on a Raspberry Pi (Pi OS Bookworm).
+# Install the station as a systemd service on a Raspberry Pi: Raspberry Pi OS
+# (Bookworm) Lite 64-bit, or plain Debian 12 arm64.
 #
-#   sudo systemd/install.sh              install or upgrade, enable and start
-#   sudo systemd/install.sh --uninstall  remove it all but the history
+#   sudo systemd/install.sh              show what it would do, then ask
+#   sudo systemd/install.sh --yes        install or upgrade, enable and start
+#   sudo systemd/install.sh --uninstall --yes   remove it all but the history
 #
 # Run it from the repository checkout you want installed. It is idempotent:
 # running it again upgrades the package and leaves an existing config alone.
+# It never runs by accident: without --yes it prints the plan and asks on a
+# terminal (and does nothing without one). Before it changes anything it
+# checks every prerequisite and refuses with one message listing all that is
+# missing.
 #
 # What it does:
-#   1. apt-get installs what is missing: python3-venv, python3-lgpio (Pi OS's
-#      GPIO library, seen by the venv), espeak-ng, SDL2 runtime libraries;
+#   1. apt-get installs what is missing: python3-venv, espeak-ng, Mesa's DRM,
+#      EGL and DRI drivers (KMSDRM, the console display, needs them), ALSA's
+#      library, and python3-lgpio where the archive has it (Pi OS); pygame-ce's
+#      wheel brings its own SDL, so no libsdl2 package is installed (but on
+#      32-bit armhf, where pip's wheel is built against Debian's SDL);
 #   2. creates the `station` system user and the groups the unit names;
-#   3. creates a venv at /opt/station/venv (--system-site-packages) and pip
-#      installs this checkout into it;
+#   3. creates a venv at /opt/station/venv (--system-site-packages, so Pi OS's
+#      python3-lgpio is seen) and pip installs this checkout into it, with
+#      lgpio from PyPI where the archive has none (plain Debian);
 #   4. writes a commented default /etc/station/station.toml if there is none;
-#   5. installs /etc/systemd/system/station.service and
-#      /etc/udev/rules.d/99-station-remote.rules, then enables and starts it.
+#   5. installs /etc/systemd/system/station.service,
+#      /etc/udev/rules.d/99-station-remote.rules and, where the OS has no rule
+#      giving /dev/gpiochip* to group gpio (plain Debian),
+#      /etc/udev/rules.d/60-station-gpiochip.rules; then enables the service
+#      and (re)starts it. Without a running udevd (an image build, a chroot)
+#      the rules apply at the next boot.
 #
 # Options:
+#   --yes        do it, without asking.
 #   --root DIR   write every file under DIR instead of /, and only print the
 #                system commands (apt-get, useradd, venv, pip, systemctl,
 #                udevadm) instead of running them. For tests and images.
 #   --dry-run    write nothing, run nothing: print what would be done.
-#   --no-start   enable the service but do not (re)start it now.
-#   --uninstall  stop and disable the service, remove the unit, the udev rule,
+#   --no-start   enable the service but do not (re)start it now (an image
+#                build or a chroot, where systemd is not running).
+#   --uninstall  stop and disable the service, remove the unit, the udev rules,
 #                the venv, /etc/station and the `station` user. The history in
 #                /var/lib/station stays; the config is kept next to it as
 #                station.toml.uninstalled.
@@ -34,11 +50,20 @@ set -euo pipefail
 readonly SERVICE=station
 readonly USER_NAME=station
 readonly GROUPS_WANTED=(gpio audio video render input dialout)
+# What the station needs from the OS on every image: the venv, spoken cues,
+# and what pygame-ce's bundled SDL loads at run time for KMSDRM (libdrm via
+# libgbm1, EGL with Mesa's vendor library, GLES, Mesa's DRI drivers: without
+# libgl1-mesa-dri KMSDRM fails with "EGL not initialized") and for ALSA.
 readonly APT_PACKAGES=(
-    python3-venv python3-lgpio espeak-ng
-    libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0
-    libgbm1 libegl1 libgles2
+    python3-venv espeak-ng
+    libgbm1 libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri libasound2
 )
+# Pi OS's GPIO library; plain Debian has none (then pip installs lgpio).
+readonly APT_LGPIO=python3-lgpio
+# armhf only: pip's pygame-ce for 32-bit ARM (piwheels) is linked against
+# Debian's SDL instead of bundling it.
+readonly APT_ARMHF_SDL=(libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0)
+readonly GPIO_RULE=60-station-gpiochip.rules
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO
@@ -46,7 +71,9 @@ readonly REPO
 ROOT=""
 DRY_RUN=0
 START=1
+YES=0
 ACTION=install
+LGPIO_FROM=pip      # apt (Pi OS's python3-lgpio) or pip (the checkout's `pi` extra)
 
 die() {
     echo "install.sh: error: $*" >&2
@@ -95,14 +122,52 @@ parse_args() {
                 shift 2
                 ;;
             --dry-run) DRY_RUN=1; shift ;;
+            --yes | -y) YES=1; shift ;;
             --no-start) START=0; shift ;;
             --uninstall) ACTION=uninstall; shift ;;
             -h | --help) usage; exit 0 ;;
             *) die "unknown option $1 (see --help)" ;;
         esac
     done
-    if [[ -z $ROOT && $DRY_RUN -eq 0 && $EUID -ne 0 ]]; then
-        die "run as root (sudo $0), or use --dry-run / --root DIR"
+}
+
+# Running systemd (sd_booted(3)): PID 1 is systemd.
+systemd_running() {
+    [[ -d /run/systemd/system ]]
+}
+
+# A running udevd answers a ping; in a chroot or an image build none does.
+udevd_running() {
+    command -v udevadm >/dev/null 2>&1 && udevadm control --ping >/dev/null 2>&1
+}
+
+# Everything the install needs, checked before anything is changed: one
+# message listing all that is missing. Under --root nothing of this machine
+# is used but python3 (for the default config) and the checkout.
+preflight() {
+    local missing=() cmd
+    for cmd in pyproject.toml systemd/station.service systemd/$GPIO_RULE hardware/99-station-remote.rules; do
+        [[ -f $REPO/$cmd ]] || missing+=("$cmd in the checkout $REPO")
+    done
+    local python=${PYTHON:-python3}
+    if ! command -v "$python" >/dev/null 2>&1; then
+        missing+=("$python (Python 3.11 or later)")
+    elif ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        missing+=("Python 3.11 or later ($python is $("$python" -c 'import platform; print(platform.python_version())' 2>/dev/null))")
+    fi
+    if [[ -z $ROOT ]]; then
+        [[ $DRY_RUN -eq 1 || $EUID -eq 0 ]] || missing+=("root (run it with sudo)")
+        for cmd in apt-get apt-cache dpkg-query dpkg systemctl udevadm getent groupadd useradd usermod install; do
+            command -v "$cmd" >/dev/null 2>&1 || missing+=("the command $cmd")
+        done
+        if [[ $ACTION == install && $START -eq 1 ]] && ! systemd_running; then
+            missing+=("systemd as PID 1 to start the service (an image build or a chroot: use --no-start)")
+        fi
+    fi
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        echo "install.sh: error: nothing was changed; missing:" >&2
+        printf '  - %s\n' "${missing[@]}" >&2
+        exit 1
     fi
 }
 
@@ -121,9 +186,27 @@ install_file() {
     fi
 }
 
+# The apt packages for this machine: the common list, python3-lgpio where the
+# archive has it, SDL on armhf.
+apt_wanted() {
+    local arch
+    WANTED=("${APT_PACKAGES[@]}")
+    arch=$(dpkg --print-architecture 2>/dev/null || echo unknown)
+    [[ $arch != armhf ]] || WANTED+=("${APT_ARMHF_SDL[@]}")
+    if dpkg-query -W -f='${Status}' "$APT_LGPIO" 2>/dev/null | grep -q "install ok installed" \
+        || apt-cache show "$APT_LGPIO" >/dev/null 2>&1; then
+        WANTED+=("$APT_LGPIO")
+        LGPIO_FROM=apt
+    else
+        LGPIO_FROM=pip
+        say "no $APT_LGPIO in this system's archives (plain Debian): lgpio comes from PyPI"
+    fi
+}
+
 apt_install_missing() {
     local pkg status missing=()
-    for pkg in "${APT_PACKAGES[@]}"; do
+    apt_wanted
+    for pkg in "${WANTED[@]}"; do
         status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
         if [[ $status != "install ok installed" ]]; then
             missing+=("$pkg")
@@ -134,20 +217,8 @@ apt_install_missing() {
         return
     fi
     run apt-get update
-    # python3-lgpio comes from the Raspberry Pi OS archive; elsewhere (Debian
-    # or Ubuntu on a Pi) say so and go on: `pip install lgpio` into the venv.
-    # (Not checked under --root: this machine's archives say nothing there.)
-    local available=()
-    for pkg in "${missing[@]}"; do
-        if [[ -n $ROOT ]] || apt-cache show "$pkg" >/dev/null 2>&1; then
-            available+=("$pkg")
-        else
-            echo "install.sh: warning: no package $pkg in this system's archives; skipped" >&2
-        fi
-    done
-    [[ ${#available[@]} -gt 0 ]] || return 0
-    say "installing ${available[*]}"
-    run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${available[@]}"
+    say "installing ${missing[*]}"
+    run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
 create_user() {
@@ -175,7 +246,35 @@ install_venv() {
         # --system-site-packages: the venv sees Pi OS's python3-lgpio.
         run python3 -m venv --system-site-packages "$venv"
     fi
-    run "$venv/bin/pip" install --disable-pip-version-check --upgrade "$REPO"
+    if [[ $LGPIO_FROM == pip ]]; then
+        run "$venv/bin/pip" install --disable-pip-version-check --upgrade "${REPO}[pi]"
+    else
+        run "$venv/bin/pip" install --disable-pip-version-check --upgrade "$REPO"
+    fi
+}
+
+# Does a udev rule of the OS already give /dev/gpiochip* to group gpio?
+os_has_gpio_rule() {
+    local dir
+    for dir in /usr/lib/udev/rules.d /lib/udev/rules.d /etc/udev/rules.d; do
+        dir=$(p "$dir")
+        [[ -d $dir ]] || continue
+        if grep -lsE '^[^#]*SUBSYSTEM=="gpio".*GROUP="gpio"' "$dir"/*.rules 2>/dev/null \
+            | grep -qv "/$GPIO_RULE\$"; then
+            return 0
+        fi
+    done
+    return 1
+}
+
+install_udev_rules() {
+    install_file "$REPO/hardware/99-station-remote.rules" /etc/udev/rules.d/99-station-remote.rules 0644
+    if os_has_gpio_rule; then
+        say "the OS gives /dev/gpiochip* to group gpio already (Pi OS)"
+        remove_path "/etc/udev/rules.d/$GPIO_RULE"
+    else
+        install_file "$REPO/systemd/$GPIO_RULE" "/etc/udev/rules.d/$GPIO_RULE" 0644
+    fi
 }
 
 # The default config, from station.config.example_config(): the venv's copy
@@ -209,9 +308,16 @@ write_config() {
 }
 
 enable_service() {
-    run udevadm control --reload
-    run udevadm trigger --subsystem-match=tty --action=add
-    run systemctl daemon-reload
+    if [[ -n $ROOT ]] || udevd_running; then
+        run udevadm control --reload
+        run udevadm trigger --subsystem-match=tty --subsystem-match=gpio --action=add
+        [[ -n $ROOT ]] || run udevadm settle --timeout=10 || true
+    else
+        say "udevd is not running (an image build or a chroot): the udev rules apply at the next boot"
+    fi
+    if [[ -n $ROOT ]] || systemd_running; then
+        run systemctl daemon-reload
+    fi
     run systemctl enable "$SERVICE.service"
     if [[ $START -eq 1 ]]; then
         # restart, not start: a re-run after an upgrade must load the new code.
@@ -226,7 +332,7 @@ do_install() {
     install_venv
     write_config
     install_file "$REPO/systemd/station.service" /etc/systemd/system/station.service 0644
-    install_file "$REPO/hardware/99-station-remote.rules" /etc/udev/rules.d/99-station-remote.rules 0644
+    install_udev_rules
     enable_service
     say "done. Status: systemctl status $SERVICE; logs: journalctl -u $SERVICE -f"
 }
@@ -243,7 +349,11 @@ remove_path() {
 }
 
 do_uninstall() {
-    run systemctl disable --now "$SERVICE.service" || true
+    if [[ -n $ROOT ]] || systemd_running; then
+        run systemctl disable --now "$SERVICE.service" || true
+    else
+        run systemctl disable "$SERVICE.service" || true
+    fi
     local config keep
     config=$(p /etc/station/station.toml)
     keep=$(p /var/lib/station)
@@ -256,22 +366,53 @@ do_uninstall() {
     fi
     remove_path /etc/systemd/system/station.service
     remove_path /etc/udev/rules.d/99-station-remote.rules
+    remove_path "/etc/udev/rules.d/$GPIO_RULE"
     remove_path /etc/station
     remove_path /opt/station
-    run systemctl daemon-reload
-    run udevadm control --reload
+    if [[ -n $ROOT ]] || systemd_running; then
+        run systemctl daemon-reload
+    fi
+    if [[ -n $ROOT ]] || udevd_running; then
+        run udevadm control --reload
+    fi
     if getent passwd "$USER_NAME" >/dev/null; then
         run userdel "$USER_NAME"
     fi
     say "removed. The history stays in /var/lib/station; delete it by hand if you want it gone."
 }
 
-main() {
-    parse_args "$@"
+act() {
     case $ACTION in
         install) do_install ;;
         uninstall) do_uninstall ;;
     esac
+}
+
+# Never by accident: changing this machine needs --yes or a "y" on a
+# terminal, after the plan has been shown. (--dry-run and --root DIR change
+# nothing here.)
+confirm() {
+    [[ $YES -eq 0 && -z $ROOT && $DRY_RUN -eq 0 ]] || return 0
+    say "the plan (nothing is done yet):"
+    DRY_RUN=1
+    act | sed 's/^/    /'
+    DRY_RUN=0
+    if [[ -t 0 ]]; then
+        local answer
+        read -r -p "install.sh: go ahead ($ACTION)? [y/N] " answer
+        [[ $answer == [yY]* ]] && return 0
+        say "nothing done"
+        exit 1
+    fi
+    echo "install.sh: nothing done: add --yes to $ACTION (or run it on a terminal to be asked)" >&2
+    exit 2
+}
+
+main() {
+    parse_args "$@"
+    preflight
+    confirm
+    act
 }
 
 main "$@"

@@ -262,7 +262,7 @@ def test_quitting_stops_the_check_and_exits_1(tmp_path: Path) -> None:
         finally:
             person.stop()
     assert report.stopped == "SIGINT"
-    assert [i.name for i in report.items] == ["pin factory", "wiring", "buzzer", "speaker"]
+    assert [i.name for i in report.items] == ["pin factory", "display", "wiring", "buzzer", "speaker"]
     assert report.exit_code == 1
     assert "check stopped: SIGINT" in report.table()
 
@@ -460,3 +460,42 @@ def test_a_note_the_station_already_said_is_not_printed_again(tmp_path: Path) ->
         settings = CheckSettings(timeout_s=0.05, gap_s=0.0, cues=())
         SelfTest(station, settings, out=said.append).run()
     assert sum("sound.volume" in line for line in said) == 1, said
+
+
+# ---------------------------------------------------------------- display and sound card
+
+
+def test_the_display_in_use_is_named_with_its_sdl_driver(tmp_path: Path) -> None:
+    cfg = tmp_path / "station.toml"
+    cfg.write_text("")
+    lines: list[str] = []
+    with Station(Options(pins="mock", display="window", sound=False, db=tmp_path / "h.sqlite3",
+                         config=cfg), out=lambda text: None) as station:
+        st = SelfTest(station, CheckSettings(), out=lines.append)
+        st.check_display()
+    item = st.report.item("display")
+    assert item.status == OK and item.detail == "window, SDL video driver dummy"
+
+
+def test_a_display_fallback_fails_the_display_item_with_the_reason(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    monkeypatch.setenv("SDL_VIDEODRIVER", "nonexistent")
+    cfg = tmp_path / "station.toml"
+    cfg.write_text("")
+    with Station(Options(pins="mock", display="window", sound=False, db=tmp_path / "h.sqlite3",
+                         config=cfg), out=lambda text: None) as station:
+        st = SelfTest(station, CheckSettings(), out=lambda text: None)
+        st.check_display()
+    item = st.report.item("display")
+    assert item.status == FAILED
+    assert "window display unavailable" in item.detail and "nonexistent" in item.detail
+
+
+def test_the_speaker_item_names_the_sound_card(tmp_path: Path) -> None:
+    from station.selftest import _sound_device
+
+    cards = tmp_path / "cards"
+    cards.write_text(" 0 [Intel          ]: HDA-Intel - HDA Intel\n"
+                     "                      HDA Intel at 0x10000000 irq 40\n")
+    assert _sound_device(str(cards)).endswith(", ALSA card 0: HDA Intel")
+    assert _sound_device(str(tmp_path / "none")).startswith("SDL audio driver ")

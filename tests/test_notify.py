@@ -160,3 +160,117 @@ def test_pinger_with_fake_sender_and_no_watchdog():
     assert pings == []
     with pytest.raises(ValueError, match="watchdog_s"):
         WatchdogPinger(lambda: None, 0.0)
+
+
+# ---------------------------------------------------------------- the station under systemd
+
+def _collect(sock: socket.socket, until, timeout_s: float = 20.0) -> list[str]:
+    """Datagrams until ``until(message)`` is true (or the timeout passes)."""
+    import time
+
+    out: list[str] = []
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            message = received(sock)
+        except TimeoutError:
+            continue
+        out.append(message)
+        if until(message):
+            break
+    return out
+
+
+def _wait_for(predicate, timeout_s: float = 20.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def station_env(listener, tmp_path, monkeypatch):
+    """NOTIFY_SOCKET pointing at the listener; an empty config; a history file."""
+    sock, path = listener
+    monkeypatch.setenv("NOTIFY_SOCKET", path)
+    cfg = tmp_path / "station.toml"
+    cfg.write_text("[sound]\nspeech = false\n")
+    return sock, cfg, tmp_path / "history.sqlite3"
+
+
+def _run_menu(st):
+    out: list[int] = []
+    t = threading.Thread(target=lambda: out.append(st.run()), daemon=True)
+    t.start()
+    return t
+
+
+def test_start_up_says_each_step_asks_for_time_and_is_ready_after_the_first_frame(station_env):
+    from station.app import Options, Station
+    from station.loop import Quit
+
+    sock, cfg, db = station_env
+    with Station(Options(pins="mock", display="window", sound=False, db=db, config=cfg),
+                 out=lambda t: None) as st:
+        t = _run_menu(st)
+        got = _collect(sock, lambda m: m == "READY=1")
+        assert got[-1] == "READY=1" and st.screen.first_frame.is_set()
+        if not any(m.startswith("STATUS=menu: ") for m in got):
+            got += _collect(sock, lambda m: m.startswith("STATUS=menu: "))
+        st.loop.post(Quit("test"))
+        t.join(10)
+    starting = [m for m in got if m.startswith("STATUS=starting: ")]
+    assert [m.split(": ", 1)[1] for m in starting][:2] == ["pins", "display"]
+    assert "EXTEND_TIMEOUT_USEC=90000000" in got[:got.index("READY=1")]
+    menu = [m for m in got if m.startswith("STATUS=menu: ")]
+    assert menu and "hold: start" in menu[-1]
+
+
+def test_a_display_that_cannot_open_is_in_status_and_is_retried_until_it_opens(
+        station_env, monkeypatch):
+    from station import retry
+    from station.app import Options, Station
+    from station.loop import Quit
+
+    sock, cfg, db = station_env
+    monkeypatch.setattr(retry, "FIRST_S", 0.05)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "nonexistent")  # no video device yet
+    with Station(Options(pins="mock", display="window", sound=False, db=db, config=cfg),
+                 out=lambda t: None) as st:
+        assert type(st.screen).__name__ == "TerminalScreen"
+        t = _run_menu(st)
+        got = _collect(sock, lambda m: "next try in" in m and m.startswith("STATUS=menu"))
+        assert "READY=1" in got
+        assert "window display unavailable" in got[-1] and "nonexistent" in got[-1]
+        monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")  # the panel appears
+        assert _wait_for(lambda: type(st.screen).__name__ == "ScreenThread")
+        got = _collect(sock, lambda m: m.startswith("STATUS=") and "display" not in m)
+        assert got[-1].startswith("STATUS=menu: ")
+        st.loop.post(Quit("test"))
+        t.join(10)
+
+
+def test_a_sound_card_that_appears_late_is_picked_up(station_env, monkeypatch):
+    from station import retry
+    from station.app import Options, Station
+    from station.loop import Quit
+
+    sock, cfg, db = station_env
+    monkeypatch.setattr(retry, "FIRST_S", 0.05)
+    monkeypatch.setenv("SDL_AUDIODRIVER", "nonexistent")  # no sound card yet
+    said: list[str] = []
+    with Station(Options(pins="mock", display="none", sound=True, db=db, config=cfg),
+                 out=said.append) as st:
+        assert [s.name for s in st.loop.sinks] == ["buzzer"]
+        t = _run_menu(st)
+        got = _collect(sock, lambda m: "next try in" in m)
+        assert "no sound" in got[-1]
+        monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")  # the USB card is plugged in
+        assert _wait_for(lambda: [s.name for s in st.loop.sinks] == ["buzzer", "speaker"])
+        assert _wait_for(lambda: "station: sound card found: speaker on" in said)
+        st.loop.post(Quit("test"))
+        t.join(10)

@@ -4,7 +4,11 @@ Under ``Type=notify`` systemd passes ``$NOTIFY_SOCKET``, an AF_UNIX datagram
 socket (a path, or an abstract name when it starts with ``@``). Each message is
 newline-separated ``KEY=value`` assignments: ``READY=1`` once the first frame
 is up, ``STATUS=...`` for ``systemctl status``, ``WATCHDOG=1`` as a sign of
-life, ``STOPPING=1`` on the way out.
+life, ``STOPPING=1`` on the way out, and ``EXTEND_TIMEOUT_USEC=...`` while a
+slow start-up is still making progress (a Pi Zero on a slow card, an emulated
+machine): each one gives the start that much more time from now, so a start
+that keeps moving is never killed by ``TimeoutStartSec=`` and one that hangs
+still is.
 
 Without ``$NOTIFY_SOCKET`` (a desktop, a test, a terminal) nothing happens at
 all. Sending never raises and never blocks: the station's main loop must not
@@ -85,6 +89,14 @@ class Notifier:
         if sent:
             self._last_status = line
         return sent
+
+    def extend_timeout(self, budget_s: float) -> bool:
+        """Ask for ``budget_s`` (s, > 0) more before the unit's current
+        timeout (start-up, or stop) may fire; the next sign of progress must
+        come within it. Only matters once the original timeout has passed."""
+        if not budget_s > 0:
+            raise ValueError(f"budget_s must be > 0 s, got {budget_s}")
+        return self._send(f"EXTEND_TIMEOUT_USEC={round(budget_s * 1_000_000)}")
 
     def watchdog(self) -> bool:
         """A sign of life for the service watchdog."""

@@ -20,7 +20,11 @@ def choose_pin_factory(choice: str = "auto") -> PinChoice:
     """``choice``: "gpio" (the Pi's pins; an error if there are none), "mock"
     (gpiozero's MockFactory) or "auto" (gpio where it works, else mock).
 
-    Raises RuntimeError for "gpio" on a machine without GPIO.
+    Raises RuntimeError for "gpio" on a machine without GPIO. With "auto", any
+    failure of the pin library (no library, not a Pi, a GPIO chip that cannot
+    be opened: ``lgpio.error`` is a plain Exception) gives mock pins and a
+    note naming the failure, never a crash: a station whose button is dead
+    must still show the set and say why.
     """
     from gpiozero.pins.mock import MockFactory, MockPWMPin
 
@@ -35,8 +39,22 @@ def choose_pin_factory(choice: str = "auto") -> PinChoice:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             factory = Device._default_pin_factory()
-    except (BadPinFactory, ImportError, OSError, RuntimeError) as exc:
+    except (BadPinFactory, ImportError) as exc:
         if choice == "gpio":
             raise RuntimeError(f"no GPIO on this machine ({exc}); use --pins mock") from exc
         return PinChoice(MockFactory(pin_class=MockPWMPin), "mock", "mock pins (no GPIO here)")
+    except Exception as exc:  # lgpio.error, PinUnknownPi, OSError...: GPIO there but unusable
+        why = f"{_qualified(exc)}: {exc}"
+        if choice == "gpio":
+            raise RuntimeError(f"GPIO unusable ({why}); use --pins mock") from exc
+        return PinChoice(MockFactory(pin_class=MockPWMPin), "mock",
+                         f"mock pins: GPIO unusable ({why}); the button does nothing")
     return PinChoice(factory, type(factory).__name__.replace("Factory", "").lower())
+
+
+def _qualified(exc: BaseException) -> str:
+    """``lgpio.error``, ``gpiozero.PinUnknownPi``, ``OSError``: the exception's
+    type, after its package's name."""
+    cls = type(exc)
+    package = cls.__module__.split(".")[0]
+    return cls.__qualname__ if package in ("builtins", "__main__") else f"{package}.{cls.__qualname__}"

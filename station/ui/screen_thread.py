@@ -75,6 +75,7 @@ class ScreenThread(Presented):
         if fps <= 0 or count_in_fps <= 0:
             raise ValueError(f"frame rates must be positive, got fps={fps}, count_in_fps={count_in_fps}")
         self.now, self.post, self.fps, self.on_frame = now, post, fps, on_frame
+        self.mode = mode  # "fullscreen" or "window"
         self.count_in_fps = count_in_fps
         self.next_deadline = next_deadline
         Presented.__init__(self)

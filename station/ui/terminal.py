@@ -135,6 +135,7 @@ class TerminalScreen(Presented):
         lines = self._lines(kind, data, notes)
         if self.tty:
             cols = os.get_terminal_size(self.out.fileno()).columns if self.out.isatty() else 80
+            cols = cols or 80  # a console that reports no size (0x0): a serial line, a bare VT
             colour = _COLOURS.get(data["snapshot"].phase, "0") if kind == "set" else "0"
             lines = fit_lines(lines, cols)
             body = "".join(f"\x1b[{colour};30m{line.ljust(cols)}\x1b[0m\n" for line in lines[:-1])
