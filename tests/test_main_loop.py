@@ -101,6 +101,7 @@ def cues(lines: list[str]) -> list[str]:
     return [ln[4:] for ln in lines if ln.startswith("CUE ")]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 def test_a_whole_cluster_set_driven_by_rep_lines(tmp_path, remote):
     clock = FakeClock()

@@ -171,6 +171,7 @@ def test_install_into_a_root_writes_unit_rule_and_a_loadable_config(tmp_path):
     assert "--system-site-packages" in result.stdout
 
 
+@pytest.mark.slow
 def test_install_twice_gives_the_same_files_and_keeps_an_edited_config(tmp_path):
     install(tmp_path)
     config = tmp_path / "etc/station/station.toml"
@@ -180,6 +181,7 @@ def test_install_twice_gives_the_same_files_and_keeps_an_edited_config(tmp_path)
     assert tree(tmp_path) == first
 
 
+@pytest.mark.slow
 def test_uninstall_removes_the_install_but_keeps_the_history(tmp_path):
     install(tmp_path)
     history = tmp_path / "var/lib/station/history.sqlite3"
@@ -312,6 +314,7 @@ def test_install_on_pi_os_uses_its_python3_lgpio(tmp_path):
     assert not re.search(r"pip install .*\[pi\]$", result.stdout, flags=re.MULTILINE)
 
 
+@pytest.mark.slow
 def test_install_gives_gpiochips_to_group_gpio_only_where_the_os_does_not(tmp_path):
     debian = tmp_path / "debian"
     debian.mkdir()
