@@ -147,10 +147,12 @@ def test_press_hold_and_double_press_are_reported_ok(tmp_path: Path) -> None:
     assert report.item("double press").detail.startswith("a double press: undo (presses 0.")
     assert report.item("speaker").status == SKIPPED and report.item("speaker").detail == "--no-sound"
     assert report.item("remote link").status == SKIPPED
+    assert report.item("display").status == SKIPPED
     assert report.exit_code == 0
-    # two items were not checked: not "all good", and each says why on its own line only
+    # three items were not checked: not "all good", and each says why on its own line only
     verdict = report.table().splitlines()[-1]
-    assert verdict == "nothing failed; not checked: speaker, remote link (why: on their lines above)"
+    assert verdict == ("nothing failed; not checked: display, speaker, remote link "
+                       "(why: on their lines above)")
     assert "all good" not in report.table()
     assert sum("--no-sound" in line for line in person.lines) == 1
     # each step is on the screen too, as a message with its prompt
