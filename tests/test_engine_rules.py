@@ -104,6 +104,45 @@ def test_a_timer_event_in_a_wrong_phase_raises_naming_event_and_phase(phase, cls
     assert info.value.phase is phase and type(info.value.event) is cls
 
 
+USER_EVENTS = [Rep, Fail, Undo, End, Abort]
+
+
+def event(cls, at: float):
+    return timer(cls, at) if cls in TIMERS else cls(at)
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+@pytest.mark.parametrize("cls", USER_EVENTS + TIMERS)
+def test_every_pair_is_in_the_table_with_its_destinations_or_rejected_naming_both(phase, cls):
+    # The table says where each event takes a set, as data: what the engine
+    # does lands in one of those phases; a pair not in it raises, naming both.
+    st, t = state_in(phase)
+    dests = engine.destinations(phase, cls)
+    if (phase, cls) not in engine.TRANSITIONS:
+        assert dests == frozenset()
+        with pytest.raises(IllegalTransition) as info:
+            engine.handle(st, event(cls, t), t)
+        assert cls.__name__ in str(info.value) and phase.value in str(info.value)
+        return
+    assert dests and dests <= set(Phase)
+    new, _ = engine.handle(st, event(cls, t), t)
+    assert new.phase in dests, (phase, cls, new.phase, dests)
+
+
+def test_the_table_reads_as_data():
+    # Every row names its next phase (or a bout end) and guards are named
+    # values; each user event is legal in every phase.
+    for (phase, cls), row in engine.TRANSITIONS.items():
+        assert isinstance(row.to, (Phase, engine.BoutEnds)), (phase, cls)
+        assert all(g.name and isinstance(g.to, (Phase, engine.BoutEnds)) for g in row.guards)
+    assert {(p, c) for p in Phase for c in USER_EVENTS} <= set(engine.TRANSITIONS)
+    assert engine.destinations(Phase.CONFIRM, Rep) == {Phase.READY}
+    assert engine.destinations(Phase.WORK, Fail) == {Phase.REST, Phase.STRIP, Phase.DONE}
+    assert engine.destinations(Phase.REST, Rep) == {Phase.REST, Phase.WORK, Phase.LOWER,
+                                                    Phase.STRIP, Phase.DONE}
+    assert engine.destinations(Phase.DONE, Rep) == {Phase.DONE}
+
+
 # ------------------------------------------------------------------ snapshot
 
 

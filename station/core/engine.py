@@ -2,7 +2,10 @@
 
 Pure and deterministic: time only comes in as arguments (station-clock s).
 Every transition is in :data:`TRANSITIONS`, one table keyed by (phase, event
-type); a pair missing from it raises :class:`IllegalTransition` naming both.
+type) that names the next phase as data; the few exceptions are named
+:class:`Guard` values listed in one place, and a bout's end is an
+:class:`AfterBout` decision. A pair missing from the table raises
+:class:`IllegalTransition` naming both (see "the table" below).
 
 Timed phases end at their deadline, not when the shell noticed: the shell
 calls ``handle(state, Tick(now), now)`` and every deadline up to ``now`` fires
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Any, Callable
 
 from .events import (
     Abort,
@@ -166,9 +169,13 @@ class SetState:
             target = self.target_cut if target is None else min(target, self.target_cut)
         total = self.plan.total_reps
         if total is not None:
-            left = total - sum(b.reps for b in self.bouts[:bout_index])
+            left = total - self.reps_before(bout_index)
             target = left if target is None else min(target, left)
         return target
+
+    def reps_before(self, bout_index: int) -> int:
+        """Reps counted in the bouts before ``bout_index``."""
+        return sum(b.reps for b in self.bouts[:bout_index])
 
     def rest_ends_at(self, at: float) -> float | None:
         """When a rest begun at ``at`` (s) would end, s (None: no timed rest)."""
@@ -314,11 +321,111 @@ def _record_changes(a: SetState, b: SetState) -> list[Effect]:
     return fx
 
 
-def _dispatch(s: SetState, ev: object, out: _Out) -> SetState:
-    fn = TRANSITIONS.get((s.phase, type(ev)))
-    if fn is None:
+# ------------------------------------------------------------ the table
+#
+# Everything that takes a set from one phase to another is here, as h11's
+# ``_state.py`` does it: :data:`TRANSITIONS` says as data, for each (phase,
+# event type), the phase the set is in after the event; the few exceptions
+# are named :class:`Guard` values listed in one place (the GUARDS block
+# below), each taking the event elsewhere when its condition holds. An act
+# does what the event does on the way (cues, reps, bouts, instants) and never
+# picks the phase: :func:`_dispatch` lands the set where the row or a guard
+# says. Where a bout ends (:data:`AT_TARGET`, :data:`IN_FAILURE`),
+# :func:`_end_bout` returns an :class:`AfterBout` decision and the dispatcher
+# applies it.
+
+
+@dataclass(frozen=True)
+class BoutEnds:
+    """A destination: the running bout ends (``reason``: its end reason) and
+    :func:`_end_bout` decides whether REST, STRIP or DONE follows."""
+
+    reason: str
+
+
+AT_TARGET = BoutEnds("target")
+IN_FAILURE = BoutEnds("fail")
+#: Where a bout end can lead.
+AFTER_A_BOUT = frozenset({Phase.REST, Phase.STRIP, Phase.DONE})
+
+Dest = Phase | BoutEnds
+Act = Callable[[SetState, Any, _Out], SetState]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """An exception to a row: when ``when(state, event)`` holds (the state
+    before the event), the event goes ``to`` instead, by ``act`` (None: the
+    row's act), counted as a rep or not (None: as the row says)."""
+
+    name: str
+    when: Callable[[SetState, Any], bool]
+    to: Dest
+    act: Act | None = None
+    counted: bool | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One transition: the event takes the set ``to`` by ``act``, unless the
+    first of ``guards`` whose condition holds says otherwise. ``counted``: the
+    event counts a rep, so the state before it is kept as a checkpoint that a
+    later gesture (a hold, a double press) can restore."""
+
+    to: Dest
+    act: Act
+    guards: tuple[Guard, ...] = ()
+    counted: bool = False
+
+
+@dataclass(frozen=True)
+class AfterBout:
+    """What follows a bout that ended: ``to`` is REST, STRIP or DONE;
+    ``why``: the set's ``done_reason`` when DONE; ``cut_target``: a failed
+    cluster: the clusters after it aim at the reps it made."""
+
+    to: Phase
+    why: str | None = None
+    cut_target: bool = False
+
+
+def destinations(phase: Phase, event_type: type) -> frozenset[Phase]:
+    """Every phase ``event_type`` can take a set in ``phase`` to (empty: the
+    pair is illegal), read from the table and its guards."""
+    row = TRANSITIONS.get((phase, event_type))
+    if row is None:
+        return frozenset()
+    out: set[Phase] = set()
+    for to in (row.to, *(g.to for g in row.guards)):
+        out.update(AFTER_A_BOUT if isinstance(to, BoutEnds) else {to})
+    return frozenset(out)
+
+
+def _dispatch(s: SetState, ev: Any, out: _Out) -> SetState:
+    # Exception 0: a gesture that takes back a provisional rep restores the
+    # state before it first; the event is then looked up where that leaves it.
+    s = _retract(s, getattr(ev, "retract_at", None), out)
+    row = TRANSITIONS.get((s.phase, type(ev)))
+    if row is None:
         raise IllegalTransition(s.phase, ev)
-    return fn(s, ev, out)
+    to, act, counted = row.to, row.act, row.counted
+    for g in row.guards:
+        if g.when(s, ev):
+            to, act = g.to, g.act or act
+            counted = counted if g.counted is None else g.counted
+            break
+    prior = replace(s, checkpoint=None) if counted else None
+    s = _land(act(s, ev, out), to, ev.at, out)
+    return s if prior is None else replace(s, checkpoint=Checkpoint(ev.at, prior))
+
+
+def _land(s: SetState, to: Dest, at: float, out: _Out) -> SetState:
+    """Put ``s`` (after the act) in the destination ``to``, at ``at`` (s)."""
+    if isinstance(to, BoutEnds):
+        return _apply_end(s, at, to.reason, out)
+    if to is Phase.LOWER and s.phase is not Phase.LOWER:
+        s = _begin_lowering(s, at)  # a counted rep begins a forced negative
+    return s if s.phase is to else replace(s, phase=to)
 
 
 # ------------------------------------------------------------ helpers
@@ -333,7 +440,7 @@ def _start_bout(s: SetState, at: float) -> SetState:
     prev = s.current
     rest_before = None if prev is None or prev.ended_at is None else at - prev.ended_at
     bout = Bout(idx, at, s.plan.load_of(idx), s.plan.variation_of(idx), rest_before)
-    return replace(s, bouts=s.bouts + (bout,), phase=Phase.WORK, phase_started_at=at,
+    return replace(s, bouts=s.bouts + (bout,), phase_started_at=at,
                    phase_ends_at=None, count_next=0, tempo_next=0, last_announced=False,
                    strip_cued=False)
 
@@ -354,62 +461,68 @@ def _count_rep(s: SetState, at: float, out: _Out) -> SetState:
     bout = s.current
     assert bout is not None and bout.ended_at is None
     bout = replace(bout, rep_times=bout.rep_times + (at,))
-    s = _set_current(s, bout)
     out.cue("rep", at, bout.reps)
+    return _set_current(s, bout)
+
+
+def _begin_lowering(s: SetState, at: float) -> SetState:
     plan = s.plan
-    if plan.eccentric_s is not None and plan.lower_limit_s is not None:
-        n = 1 if plan.eccentric_s >= 1 else 0
-        return replace(s, phase=Phase.LOWER, phase_started_at=at,
-                       phase_ends_at=at + plan.lower_limit_s, tempo_next=n)
-    target = s.target_of(bout.index)
-    if target is not None and bout.reps >= target:
-        return _end_bout(s, at, "target", out)
-    return s
+    assert plan.lower_limit_s is not None and plan.eccentric_s is not None
+    return replace(s, phase_started_at=at, phase_ends_at=at + plan.lower_limit_s,
+                   tempo_next=1 if plan.eccentric_s >= 1 else 0)
 
 
-def _with_checkpoint(fn: Callable[[SetState, float, _Out], SetState]):
-    def counted(s: SetState, ev: Rep, out: _Out) -> SetState:
-        prior = replace(s, checkpoint=None)
-        s = fn(s, ev.at, out)
-        return replace(s, checkpoint=Checkpoint(ev.at, prior))
+def _end_bout(s: SetState, at: float, reason: str) -> AfterBout:
+    """What follows the bout just closed at ``at`` (s) for ``reason``."""
+    bout = s.current
+    assert bout is not None
+    plan, cut = s.plan, False
+    if reason == "fail" and plan.fail_ends_set:
+        return AfterBout(Phase.DONE, "fail")
+    if reason == "fail" and plan.fail_lowers_target:
+        if s.fails >= 1 or bout.reps == 0:  # clusters stay short of failure
+            return AfterBout(Phase.DONE, "fail")
+        cut = True
+    if plan.total_reps is not None:
+        if s.reps_before(len(s.bouts)) >= plan.total_reps:
+            return AfterBout(Phase.DONE, "total", cut)
+        if reason == "fail" and bout.reps == 0 and bout.index > 0:
+            return AfterBout(Phase.DONE, "fail", cut)
+    if plan.max_bouts is not None and len(s.bouts) >= plan.max_bouts:
+        return AfterBout(Phase.DONE, "complete", cut)
+    if plan.min_reps is not None and bout.index >= 1 and bout.reps < plan.min_reps:
+        return AfterBout(Phase.DONE, "min-reps", cut)
+    if s.cap_fired:
+        return AfterBout(Phase.DONE, "cap", cut)
+    ends = s.rest_ends_at(at)
+    if s.cap_at is not None and ends is not None and ends >= s.cap_at:
+        return AfterBout(Phase.DONE, "cap", cut)  # no bout could start before the cap: never count in to nothing
+    if plan.rest_s is None and plan.every_s is None:
+        return AfterBout(Phase.STRIP, cut_target=cut)
+    return AfterBout(Phase.REST, cut_target=cut)
 
-    return counted
 
-
-def _end_bout(s: SetState, at: float, reason: str, out: _Out) -> SetState:
-    """Close the running bout at ``at`` and decide what follows."""
+def _apply_end(s: SetState, at: float, reason: str, out: _Out) -> SetState:
+    """Close the running bout at ``at`` (s) and carry out :func:`_end_bout`'s decision."""
     bout = s.current
     assert bout is not None
     s = _set_current(s, replace(bout, ended_at=at, end_reason=reason))
-    plan = s.plan
-    if reason == "fail" and plan.fail_ends_set:
-        return _done(s, at, "fail", out)
-    if reason == "fail" and plan.fail_lowers_target:
-        if s.fails >= 1 or bout.reps == 0:  # clusters stay short of failure
-            return _done(s, at, "fail", out)
+    d = _end_bout(s, at, reason)
+    if d.cut_target:
         s = replace(s, fails=s.fails + 1, target_cut=bout.reps)
-    if plan.total_reps is not None:
-        if sum(b.reps for b in s.bouts) >= plan.total_reps:
-            return _done(s, at, "total", out)
-        if reason == "fail" and bout.reps == 0 and bout.index > 0:
-            return _done(s, at, "fail", out)
-    if plan.max_bouts is not None and len(s.bouts) >= plan.max_bouts:
-        return _done(s, at, "complete", out)
-    if plan.min_reps is not None and bout.index >= 1 and bout.reps < plan.min_reps:
-        return _done(s, at, "min-reps", out)
-    if s.cap_fired:
-        return _done(s, at, "cap", out)
-    ends = s.rest_ends_at(at)
-    if s.cap_at is not None and ends is not None and ends >= s.cap_at:
-        return _done(s, at, "cap", out)  # no bout could start before the cap: never count in to nothing
-    if plan.rest_s is None and plan.every_s is None:
-        nxt = len(s.bouts)
+    if d.to is Phase.DONE:
+        assert d.why is not None
+        s = _done(s, at, d.why, out)
+    elif d.to is Phase.STRIP:
+        plan, nxt = s.plan, len(s.bouts)
         detail = plan.variation_of(nxt)
         if detail is None and plan.load_of(nxt) is not None:
             detail = f"{plan.load_of(nxt):g} kg"
         out.cue("strip", at, detail)
-        return replace(s, phase=Phase.STRIP, phase_started_at=at, phase_ends_at=None)
-    return _start_rest(s, at, out)
+        s = replace(s, phase_started_at=at, phase_ends_at=None)
+    else:
+        s = _start_rest(s, at, out)
+    return replace(s, phase=d.to)
 
 
 def _count_from(ends_at: float, after: float, count_in: int) -> int:
@@ -425,11 +538,12 @@ def _start_rest(s: SetState, at: float, out: _Out) -> SetState:
     ends = s.rest_ends_at(at)
     assert ends is not None
     out.cue("rest", at, round(ends - at))
-    return replace(s, phase=Phase.REST, phase_started_at=at, phase_ends_at=ends,
+    return replace(s, phase_started_at=at, phase_ends_at=ends,
                    count_next=_count_from(ends, at, plan.count_in_s), early_rest=None)
 
 
 def _done(s: SetState, at: float, reason: str, out: _Out) -> SetState:
+    """The set ends at ``at`` (s) for ``reason`` (the phase is the caller's: DONE)."""
     bout = s.current
     if bout is not None and bout.ended_at is None:
         s = _set_current(s, replace(bout, ended_at=at, end_reason=reason))
@@ -441,52 +555,44 @@ def _done(s: SetState, at: float, reason: str, out: _Out) -> SetState:
         status = "completed"
     if reason != "abort":
         out.cue("done", at, reason)
-    return replace(s, phase=Phase.DONE, phase_started_at=at, phase_ends_at=None, count_next=0,
+    return replace(s, phase_started_at=at, phase_ends_at=None, count_next=0,
                    tempo_next=0, set_ended_at=at, status=status, done_reason=reason,
                    checkpoint=None, early_rest=None)
 
 
-# ------------------------------------------------------------ handlers
+def _decided(ev: object) -> float:
+    d = getattr(ev, "decided_at", None)
+    return ev.at if d is None else d  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------ acts
 
 
 def _confirm(s: SetState, ev: Rep, out: _Out) -> SetState:
     out.cue("go", ev.at, "spotter")
-    return replace(s, phase=Phase.READY, status="ready", spotter_confirmed_at=ev.at)
+    return replace(s, status="ready", spotter_confirmed_at=ev.at)
 
 
-def _first_rep(s: SetState, at: float, out: _Out) -> SetState:
-    s = replace(s, set_started_at=at, status="running")
-    return _count_rep(_start_bout(s, at), at, out)
+def _first_rep(s: SetState, ev: Rep, out: _Out) -> SetState:
+    s = replace(s, set_started_at=ev.at, status="running")
+    return _count_rep(_start_bout(s, ev.at), ev.at, out)
 
 
-def _work_rep(s: SetState, at: float, out: _Out) -> SetState:
-    return _count_rep(s, at, out)
+def _work_rep(s: SetState, ev: Rep, out: _Out) -> SetState:
+    return _count_rep(s, ev.at, out)
 
 
-def _rest_press(s: SetState, ev: Rep, out: _Out) -> SetState:
-    """A press during a rest. In its first part (``Plan.early_start_after``)
-    it is a ``warn`` and starts nothing (a bump must not count a heavy
-    single); after it, the lifter started the next bout early: ``go`` (the
-    rest is over, audibly) and the press counts as its first rep."""
-    assert s.phase_started_at is not None and s.phase_ends_at is not None
-    started, ends = s.phase_started_at, s.phase_ends_at
-    if ev.at < started + s.plan.early_start_after * (ends - started):
-        return _warn(s, ev, out)
-    return _early_go(s, ev, out)
-
-
-def _early_go_at(s: SetState, at: float, out: _Out) -> SetState:
+def _early_go(s: SetState, ev: Rep, out: _Out) -> SetState:
+    """A press in the late part of a rest: the lifter started the next bout
+    early: ``go`` (the rest is over, audibly) and the press is its first rep."""
     assert s.phase_started_at is not None and s.phase_ends_at is not None
     early = (s.phase_started_at, s.phase_ends_at)
-    out.cue("go", at)
-    return _count_rep(replace(_start_bout(s, at), early_rest=early), at, out)
+    out.cue("go", ev.at)
+    return _count_rep(replace(_start_bout(s, ev.at), early_rest=early), ev.at, out)
 
 
-_early_go = _with_checkpoint(_early_go_at)
-
-
-def _strip_rep(s: SetState, at: float, out: _Out) -> SetState:
-    return _count_rep(_start_bout(s, at), at, out)
+def _strip_rep(s: SetState, ev: Rep, out: _Out) -> SetState:
+    return _count_rep(_start_bout(s, ev.at), ev.at, out)
 
 
 def _warn(s: SetState, ev: object, out: _Out) -> SetState:
@@ -498,24 +604,12 @@ def _ignore(s: SetState, ev: object, out: _Out) -> SetState:
     return s
 
 
-def _decided(ev: object) -> float:
-    d = getattr(ev, "decided_at", None)
-    return ev.at if d is None else d  # type: ignore[attr-defined]
-
-
-def _fail(s: SetState, ev: Fail, out: _Out) -> SetState:
-    s = _retract(s, ev.retract_at, out)
-    return _FAIL_BY_PHASE[s.phase](s, ev, out)
-
-
 def _fail_work(s: SetState, ev: Fail, out: _Out) -> SetState:
     out.cue("fail", _decided(ev))
-    return _end_bout(s, ev.at, "fail", out)
+    return s
 
 
-def _fail_lower(s: SetState, ev: Fail, out: _Out) -> SetState:
-    if not s.plan.fail_ends_set:
-        return _warn(s, ev, out)
+def _fail_ends(s: SetState, ev: Fail, out: _Out) -> SetState:
     out.cue("fail", _decided(ev))
     return _done(s, ev.at, "fail", out)
 
@@ -525,49 +619,58 @@ def _fail_ready(s: SetState, ev: Fail, out: _Out) -> SetState:
     return s if ev.retract_at is not None else _warn(s, ev, out)
 
 
-_FAIL_BY_PHASE: dict[Phase, Callable[[SetState, Fail, _Out], SetState]] = {
-    Phase.CONFIRM: _fail_ready,
-    Phase.READY: _fail_ready,
-    Phase.WORK: _fail_work,
-    Phase.REST: _warn,
-    Phase.STRIP: _warn,
-    Phase.LOWER: _fail_lower,
-    Phase.DONE: _ignore,
-}
+@dataclass(frozen=True)
+class _UndoPlan:
+    """What an undo at ``at`` (s) takes back: the last rep of bout ``idx``
+    (None: nothing to undo), pressed at ``removed``."""
+
+    at: float
+    idx: int | None = None
+    removed: float | None = None
+    leaves_lowering: bool = False
+    gives_rest_back: bool = False
+    unstarts: bool = False
 
 
-def _undo(s: SetState, ev: Undo, out: _Out) -> SetState:
-    s = _retract(s, ev.retract_at, out)
-    if s.phase in (Phase.CONFIRM, Phase.DONE):
-        return _warn(s, ev, out)
+def _undo_plan(s: SetState, ev: Undo) -> _UndoPlan:
     at = _decided(ev)
     idx = next((i for i in range(len(s.bouts) - 1, -1, -1) if s.bouts[i].reps), None)
     if idx is None:
-        return _warn(s, ev, out)
+        return _UndoPlan(at)
     bout = s.bouts[idx]
     removed = bout.rep_times[-1]
+    running = bout.ended_at is None and idx == len(s.bouts) - 1
+    empty = running and bout.reps == 1
+    leaves = running and s.phase is Phase.LOWER and removed == s.phase_started_at
+    back = empty and s.early_rest is not None and s.early_rest[1] > at
+    unstarts = empty and not back and idx == 0 and (s.phase is Phase.WORK or leaves)
+    return _UndoPlan(at, idx, removed, leaves, back, unstarts)
+
+
+def _undo(s: SetState, ev: Undo, out: _Out) -> SetState:
+    u = _undo_plan(s, ev)
+    if u.idx is None:
+        return _warn(s, ev, out)
+    at, idx = u.at, u.idx
+    bout = s.bouts[idx]
     bout = replace(bout, rep_times=bout.rep_times[:-1])
     s = replace(s, bouts=s.bouts[:idx] + (bout,) + s.bouts[idx + 1:], checkpoint=None)
     out.cue("undo", at, bout.reps)
-    running = bout.ended_at is None and idx == len(s.bouts) - 1
-    if running and s.phase is Phase.LOWER and removed == s.phase_started_at:
-        s = replace(s, phase=Phase.WORK, phase_started_at=at, phase_ends_at=None, tempo_next=0)
-    if running and bout.reps == 0 and s.early_rest is not None and s.early_rest[1] > at:
+    if u.leaves_lowering:
+        s = replace(s, phase_started_at=at, phase_ends_at=None, tempo_next=0)
+    if u.gives_rest_back:
+        assert s.early_rest is not None
         started, ends = s.early_rest  # give the rest back: the bout never began
-        s = replace(s, bouts=s.bouts[:-1], phase=Phase.REST, phase_started_at=started,
+        s = replace(s, bouts=s.bouts[:-1], phase_started_at=started,
                     phase_ends_at=ends, early_rest=None,
                     count_next=_count_from(ends, max(at, s.clock_at), s.plan.count_in_s))
-    if running and bout.reps == 0 and idx == 0 and s.phase is Phase.WORK:
+    if u.unstarts:
         # the first rep of the set taken back: the set has not started
-        s = replace(s, bouts=(), phase=Phase.READY, phase_started_at=None,
-                    set_started_at=None, status="ready")
+        s = replace(s, bouts=(), phase_started_at=None, set_started_at=None, status="ready")
     return s
 
 
 def _end(s: SetState, ev: End, out: _Out) -> SetState:
-    s = _retract(s, ev.retract_at, out)
-    if s.phase is Phase.DONE:
-        return s
     return _done(s, ev.at, "end", out)
 
 
@@ -593,48 +696,41 @@ def _tempo(s: SetState, ev: TempoTick, out: _Out) -> SetState:
     return replace(s, tempo_next=nxt if nxt <= target_s + 1e-9 else 0)
 
 
-def _lowered(s: SetState, at: float, lowered_s: float | None, out: _Out) -> SetState:
+def _lowered(s: SetState, at: float, lowered_s: float | None) -> SetState:
     """The lowering that began at the phase start ended at ``at`` (s):
     record how long it took (None: not measured), then wait for the next."""
     bout = s.current
     assert bout is not None
     s = _set_current(s, replace(bout, lowered_s=bout.lowered_s + (lowered_s,)))
-    s = replace(s, phase=Phase.WORK, phase_started_at=at, phase_ends_at=None, tempo_next=0)
-    bout = s.current
-    assert bout is not None
-    target = s.target_of(bout.index)
-    if target is not None and bout.reps >= target:
-        return _end_bout(s, at, "target", out)
-    return s
+    return replace(s, phase_started_at=at, phase_ends_at=None, tempo_next=0)
 
 
-def _bottom_at(s: SetState, at: float, out: _Out) -> SetState:
+def _bottom(s: SetState, ev: Rep, out: _Out) -> SetState:
     """The press at the bottom of a negative: the lowering took ``at - start``;
     shorter than the target by more than the margin earns ``slower``."""
     assert s.phase_started_at is not None
+    at = ev.at
     took = round(at - s.phase_started_at, 3)
     target = s.plan.eccentric_s or 0.0
     if took < target - s.plan.slower_margin_s:
         out.cue("slower", at, round(took, 1))
     else:
         out.cue("tempo", at, "bottom")
-    return _lowered(s, at, took, out)
-
-
-_bottom = _with_checkpoint(_bottom_at)
+    return _lowered(s, at, took)
 
 
 def _lower_end(s: SetState, ev: LowerEnd, out: _Out) -> SetState:
-    return _lowered(s, ev.at, None, out)  # no bottom press: not measured
+    return _lowered(s, ev.at, None)  # no bottom press: not measured
 
 
 def _cap(s: SetState, ev: CapReached, out: _Out) -> SetState:
     if not s.last_announced:
         out.cue("cap", ev.at)
-    s = replace(s, cap_fired=True, last_announced=True)
-    if s.phase in (Phase.REST, Phase.STRIP):
-        return _done(s, ev.at, "cap", out)
-    return s
+    return replace(s, cap_fired=True, last_announced=True)
+
+
+def _cap_ends(s: SetState, ev: CapReached, out: _Out) -> SetState:
+    return _done(_cap(s, ev, out), ev.at, "cap", out)
 
 
 def _last_known(s: SetState, ev: LastKnown, out: _Out) -> SetState:
@@ -647,34 +743,101 @@ def _strip_late(s: SetState, ev: StripLate, out: _Out) -> SetState:
     return replace(s, strip_cued=True)
 
 
+# ------------------------------------------------------------ guards: the exceptions, all here
+
+
+def _too_early(s: SetState, ev: Rep) -> bool:
+    assert s.phase_started_at is not None and s.phase_ends_at is not None
+    started, ends = s.phase_started_at, s.phase_ends_at
+    return ev.at < started + s.plan.early_start_after * (ends - started)
+
+
+def _negatives(s: SetState, ev: Rep) -> bool:
+    return s.plan.eccentric_s is not None and s.plan.lower_limit_s is not None
+
+
+def _rep_reaches_target(s: SetState, ev: Rep) -> bool:
+    """The rep this press counts completes its bout's target."""
+    cur = s.current
+    if s.phase is Phase.WORK and cur is not None:
+        idx, reps = cur.index, cur.reps + 1
+    else:  # READY, REST, STRIP: the press begins a new bout
+        idx, reps = len(s.bouts), 1
+    target = s.target_of(idx)
+    return target is not None and reps >= target
+
+
+def _lowered_to_target(s: SetState, ev: object) -> bool:
+    cur = s.current
+    assert cur is not None
+    target = s.target_of(cur.index)
+    return target is not None and cur.reps >= target
+
+
+#: A press in the first part of a rest (``Plan.early_start_after``) is a
+#: ``warn`` and starts nothing: a bump must not count a heavy single.
+TOO_EARLY = Guard("a press too early in a rest", _too_early, Phase.REST, _warn, counted=False)
+#: Forced negatives: every counted rep begins a timed lowering.
+LOWERS = Guard("a rep of forced negatives", _negatives, Phase.LOWER)
+#: The rep completes the bout's target: the bout ends.
+AT_ITS_TARGET = Guard("the bout's target reached", _rep_reaches_target, AT_TARGET)
+#: The lowering of the bout's last target rep ended: the bout ends.
+LOWERED_TO_TARGET = Guard("the last target rep lowered", _lowered_to_target, AT_TARGET)
+#: A failure where it does not end the set (no negatives plan does that today): a warn.
+KEEPS_LOWERING = Guard("a failure that does not end the set",
+                       lambda s, ev: not s.plan.fail_ends_set, Phase.LOWER, _warn)
+#: Undoing the rep whose lowering is running ends the lowering.
+UNDO_LOWERING = Guard("the lowering's rep taken back",
+                      lambda s, ev: (u := _undo_plan(s, ev)).leaves_lowering
+                      and not u.gives_rest_back and not u.unstarts, Phase.WORK)
+#: Undoing the only rep of a bout started early gives the rest back.
+UNDO_EARLY_GO = Guard("an early start taken back",
+                      lambda s, ev: _undo_plan(s, ev).gives_rest_back, Phase.REST)
+#: Undoing the set's first rep: the set has not started.
+UNDO_FIRST_REP = Guard("the set's first rep taken back",
+                       lambda s, ev: _undo_plan(s, ev).unstarts, Phase.READY)
+
+_NEW_REP = (LOWERS, AT_ITS_TARGET)
+_UNDO = (UNDO_EARLY_GO, UNDO_FIRST_REP, UNDO_LOWERING)
+
 # ------------------------------------------------------------ the table
 
-Handler = Callable[[SetState, object, _Out], SetState]
-
-TRANSITIONS: dict[tuple[Phase, type], Handler] = {
-    (Phase.CONFIRM, Rep): _confirm,
-    (Phase.READY, Rep): _with_checkpoint(_first_rep),
-    (Phase.WORK, Rep): _with_checkpoint(_work_rep),
-    (Phase.REST, Rep): _rest_press,
-    (Phase.STRIP, Rep): _with_checkpoint(_strip_rep),
-    (Phase.LOWER, Rep): _bottom,  # the press at the bottom: the lowering is measured
-    (Phase.DONE, Rep): _ignore,
-    (Phase.REST, CountIn): _count_in,
-    (Phase.REST, RestEnd): _rest_end,
-    (Phase.LOWER, TempoTick): _tempo,
-    (Phase.LOWER, LowerEnd): _lower_end,
-    (Phase.WORK, LastKnown): _last_known,
-    (Phase.STRIP, StripLate): _strip_late,
-    (Phase.WORK, CapReached): _cap,
-    (Phase.REST, CapReached): _cap,
-    (Phase.STRIP, CapReached): _cap,
-    (Phase.LOWER, CapReached): _cap,
+TRANSITIONS: dict[tuple[Phase, type], Row] = {
+    (Phase.CONFIRM, Rep): Row(Phase.READY, _confirm),  # the spotter confirmed
+    (Phase.READY, Rep): Row(Phase.WORK, _first_rep, _NEW_REP, counted=True),
+    (Phase.WORK, Rep): Row(Phase.WORK, _work_rep, _NEW_REP, counted=True),
+    (Phase.REST, Rep): Row(Phase.WORK, _early_go, (TOO_EARLY, *_NEW_REP), counted=True),
+    (Phase.STRIP, Rep): Row(Phase.WORK, _strip_rep, _NEW_REP, counted=True),
+    (Phase.LOWER, Rep): Row(Phase.WORK, _bottom, (LOWERED_TO_TARGET,), counted=True),  # measured
+    (Phase.DONE, Rep): Row(Phase.DONE, _ignore),
+    (Phase.REST, CountIn): Row(Phase.REST, _count_in),
+    (Phase.REST, RestEnd): Row(Phase.WORK, _rest_end),
+    (Phase.LOWER, TempoTick): Row(Phase.LOWER, _tempo),
+    (Phase.LOWER, LowerEnd): Row(Phase.WORK, _lower_end, (LOWERED_TO_TARGET,)),
+    (Phase.WORK, LastKnown): Row(Phase.WORK, _last_known),
+    (Phase.STRIP, StripLate): Row(Phase.STRIP, _strip_late),
+    (Phase.WORK, CapReached): Row(Phase.WORK, _cap),  # the running bout is the last
+    (Phase.LOWER, CapReached): Row(Phase.LOWER, _cap),
+    (Phase.REST, CapReached): Row(Phase.DONE, _cap_ends),
+    (Phase.STRIP, CapReached): Row(Phase.DONE, _cap_ends),
+    (Phase.CONFIRM, Fail): Row(Phase.CONFIRM, _fail_ready),
+    (Phase.READY, Fail): Row(Phase.READY, _fail_ready),
+    (Phase.WORK, Fail): Row(IN_FAILURE, _fail_work),
+    (Phase.REST, Fail): Row(Phase.REST, _warn),
+    (Phase.STRIP, Fail): Row(Phase.STRIP, _warn),
+    (Phase.LOWER, Fail): Row(Phase.DONE, _fail_ends, (KEEPS_LOWERING,)),
+    (Phase.DONE, Fail): Row(Phase.DONE, _ignore),
+    (Phase.CONFIRM, Undo): Row(Phase.CONFIRM, _warn),
+    (Phase.READY, Undo): Row(Phase.READY, _undo),  # nothing to undo yet: a warn
+    (Phase.WORK, Undo): Row(Phase.WORK, _undo, _UNDO),
+    (Phase.REST, Undo): Row(Phase.REST, _undo),
+    (Phase.STRIP, Undo): Row(Phase.STRIP, _undo),
+    (Phase.LOWER, Undo): Row(Phase.LOWER, _undo, _UNDO),
+    (Phase.DONE, Undo): Row(Phase.DONE, _warn),
 }
 for _phase in Phase:
-    TRANSITIONS[(_phase, Fail)] = _fail
-    TRANSITIONS[(_phase, Undo)] = _undo
-    TRANSITIONS[(_phase, End)] = _end
-    TRANSITIONS[(_phase, Abort)] = _ignore if _phase is Phase.DONE else _abort
+    TRANSITIONS[(_phase, End)] = Row(Phase.DONE, _ignore if _phase is Phase.DONE else _end)
+    TRANSITIONS[(_phase, Abort)] = Row(Phase.DONE, _ignore if _phase is Phase.DONE else _abort)
 del _phase
 
 
