@@ -29,6 +29,7 @@ from typing import Callable
 from . import __version__
 from .clock import Clock
 from .core import guardrails
+from .core.between import Between
 from .core.events import Cue
 from .core.gestures import GestureConfig
 from .core.methods import PRESETS, Plan, PlanError, compile_plan
@@ -571,7 +572,7 @@ class Station:
             if self.loop.quit is not None or (self.opts.sets is not None and done >= self.opts.sets):
                 break
             choice = self.loop.wait_gesture()  # on the summary: press = again, hold = leave
-            if choice in ("quit", "long", "hold"):
+            if choice in (Between.QUIT, Between.LONG, Between.HOLD):
                 break  # from the menu: back to it; from `station run METHOD`: exit
             if not self._confirm_again(plan, exercise):
                 break
@@ -612,7 +613,7 @@ class Station:
         shown = tuple(warnings) + guardrails.screen_lines(found)  # short lines: big text
         self.loop.present("warning", title="WARNING", lines=shown, prompt="press to continue")
         self._warn_cue()
-        return self.loop.wait_gesture() not in ("quit",)
+        return self.loop.wait_gesture() != Between.QUIT
 
     def _warn_cue(self) -> None:
         warn = Cue("warn", self.clock.now())
@@ -633,7 +634,7 @@ class Station:
         self.say(f"station: {lines[0]} ({lines[1]})")
         self.loop.present("warning", title="AGAIN?", lines=lines[:-1], prompt=lines[-1])
         self._warn_cue()
-        return self.loop.wait_gesture() == "press"
+        return self.loop.wait_gesture() == Between.PRESS
 
     def run_set(self, plan: Plan, exercise: str | None, load: float | None,
                 prep: "Prepared | None" = None) -> SetResult:
@@ -694,9 +695,9 @@ class Station:
                               details=tuple(i.detail for i in menu.items), selected=menu.index)
             self.loop._status(f"menu: {menu.items[menu.index].label} (press: next, hold: start)")
             choice = self.loop.wait_gesture()
-            if choice == "press":
+            if choice == Between.PRESS:
                 menu = menu.press()
-            elif choice == "hold":
+            elif choice == Between.HOLD:
                 name = menu.hold().name
                 try:
                     prep = self.compile(name, {}, None, None)
@@ -704,7 +705,7 @@ class Station:
                     self.loop.post(Note("menu", str(exc)))
                     continue
                 self._sets(prep)
-            elif choice in ("quit", "long"):
+            elif choice in (Between.QUIT, Between.LONG):
                 break
         return 0
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol
 
 from .clock import Clock
-from .core import gestures, session
+from .core import between, session
+from .core.between import Between
 from .core.cues import SKIPPABLE_WHEN_LATE
 from .core.engine import snapshot
 from .core.events import Abort, BoutChanged, BoutRemoved, Cue, End, Fail, Phase, Rep, SetChanged, Undo
-from .core.gestures import Edge, GestureConfig, GestureState
+from .core.gestures import Edge, GestureConfig
 from .core.methods import Plan
 from .core.snapshot import Snapshot
 
@@ -311,59 +312,34 @@ class MainLoop:
 
     # -------------------------------------------------------------- between sets
 
-    def wait_gesture(self, until: float | None = None) -> str:
-        """Between sets: wait for "press" (pressed and released before the
-        hold threshold), "hold", "long" (a remote END) or "quit"; "timeout"
-        at ``until`` (s). Notes are shown meanwhile."""
-        trackers: dict[str, GestureState] = {}
-        pressed: set[str] = set()
+    def wait_gesture(self, until: float | None = None) -> Between:
+        """Between sets: wait for one answer (:class:`~station.core.between.Between`),
+        decided by the session's gesture rules: PRESS (pressed and released
+        before the hold threshold), HOLD, LONG (a long hold or a remote END)
+        or QUIT; TIMEOUT at ``until`` (s). Notes are shown meanwhile."""
+        w = between.Waiting(self.gesture_config)
         while True:
-            due = [d for g in trackers.values() if (d := gestures.next_deadline(g)) is not None]
-            items = self._wait(_min(min(due) if due else None, until))
+            items = self._wait(_min(between.next_deadline(w), until))
             now = self.now()
             for i, item in enumerate(items):
                 answer = None
                 if isinstance(item, Quit):
                     self.quit = item
-                    answer = "quit"
+                    answer = Between.QUIT
                 elif isinstance(item, Note):
                     self.note(item)
-                elif isinstance(item, (Rep, Fail, End)):  # decoded by a remote
-                    answer = {Rep: "press", Fail: "hold", End: "long"}[type(item)]
                 elif isinstance(item, Edge):
-                    g = trackers.get(item.source) or GestureState(self.gesture_config)
-                    g, gs = gestures.on_edge(g, item)
-                    trackers[item.source] = g
-                    answer = _gesture_answer(gs, item.source, pressed)
-                    if answer is None and item.source in pressed and not g.level:
-                        answer = "press"  # released: the next press is the next answer's
+                    w, answer = between.on_edge(w, item)
+                else:
+                    answer = between.on_event(item)  # decoded by a remote
                 if answer is not None:
                     self._backlog = items[i + 1:] + self._backlog  # for whoever waits next
                     return answer
-            for src, g in list(trackers.items()):
-                g, gs = gestures.on_time(g, now)
-                trackers[src] = g
-                answer = _gesture_answer(gs, src, pressed)
-                if answer is not None:
-                    return answer
-            if any(not trackers[src].level for src in pressed):
-                return "press"
+            w, answer = between.on_time(w, now)
+            if answer is not None:
+                return answer
             if until is not None and now >= until:
-                return "timeout"
-
-
-def _gesture_answer(gs: list, source: str, pressed: set[str]) -> str | None:
-    """"hold" for a failure hold, "long" for an end hold; a rep (decided at
-    the press edge or when its debounce window closed) is noted in
-    ``pressed`` and becomes "press" at its release."""
-    for x in gs:
-        if isinstance(x, Fail):
-            return "hold"
-        if isinstance(x, End):
-            return "long"
-        if isinstance(x, Rep):
-            pressed.add(source)
-    return None
+                return Between.TIMEOUT
 
 
 def _min(a: float | None, b: float | None) -> float | None:

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, Protocol, TypeVar
 
 from . import engine, gestures
 from .engine import SetState
 from .events import Effect, Event, Tick
 from .gestures import Edge, GestureConfig, GestureState
 from .methods import Plan
+
+
+class Tracked(Protocol):
+    """Anything that keeps a gesture tracker per input source."""
+
+    @property
+    def gesture_config(self) -> GestureConfig: ...
+    @property
+    def trackers(self) -> Mapping[str, GestureState]: ...
+
+
+T = TypeVar("T", bound=Tracked)
 
 
 @dataclass(frozen=True)
@@ -31,14 +43,17 @@ def start(plan: Plan, gesture_config: GestureConfig = GestureConfig()) -> Sessio
     return Session(engine.new_set(plan), gesture_config)
 
 
-def _tracker(s: Session, source: str) -> GestureState:
+def tracker(s: "Session | Tracked", source: str) -> GestureState:
+    """``source``'s gesture tracker in ``s`` (a new one on its first edge)."""
     return s.trackers.get(source) or GestureState(s.gesture_config)
 
 
-def _put(s: Session, source: str, g: GestureState) -> Session:
+def put_tracker(s: T, source: str, g: GestureState) -> T:
+    """``s`` with ``source``'s tracker replaced by ``g``."""
     t = dict(s.trackers)
     t[source] = g
-    return replace(s, trackers=MappingProxyType(t))
+    return replace(s, trackers=MappingProxyType(t))  # type: ignore[type-var]
+
 
 
 def _apply(s: Session, events: list, now: float, fx: list[Effect]) -> Session:
@@ -53,8 +68,8 @@ def feed_edge(s: Session, edge: Edge, now: float) -> tuple[Session, list[Effect]
     """A raw press/release edge from ``edge.source`` (instants in s)."""
     fx: list[Effect] = []
     s = tick(s, edge.at, fx)
-    g, gs = gestures.on_edge(_tracker(s, edge.source), edge)
-    s = _apply(_put(s, edge.source, g), gs, now, fx)
+    g, gs = gestures.on_edge(tracker(s, edge.source), edge)
+    s = _apply(put_tracker(s, edge.source, g), gs, now, fx)
     return tick(s, now, fx), fx
 
 
@@ -79,7 +94,7 @@ def tick(s: Session, now: float, fx: list[Effect] | None = None) -> Session:
             break
         s = _apply(s, [Tick(d)], d, fx)  # engine deadlines before d fire first
         g, gs = gestures.on_time(s.trackers[src], d)
-        s = _apply(_put(s, src, g), gs, d, fx)
+        s = _apply(put_tracker(s, src, g), gs, d, fx)
     return _apply(s, [Tick(now)], now, fx)
 
 
