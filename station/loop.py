@@ -289,7 +289,10 @@ class MainLoop:
     def _publish(self, sess: session.Session, now: float, context: object, last_key):
         snap = snapshot(sess.set, now)
         self.last_snapshot = snap
-        key = (snap.phase, snap.bout_index, snap.reps_per_bout, snap.phase_ends_at,
+        # the counts, without visiting every bout (a flood must not cost O(bouts)):
+        # any bout's reps changing changes the running total or the bout's own count
+        counts = (snap.bout_index, snap.reps_in_bout, snap.total_reps, len(snap.bouts))
+        key = (snap.phase, snap.bout_index, counts, snap.phase_ends_at,
                snap.cap_reached, snap.spotter_confirmed, snap.lowering_s)
         if key != last_key:
             self.present("set", snapshot=snap, context=context)

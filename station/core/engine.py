@@ -128,6 +128,9 @@ class SetState:
     failed cluster, the target of the clusters after it (None: the plan's).
     ``last_announced``: the running bout was announced as the last (cap).
     ``strip_cued``: this strip has had its late ``go``.
+    ``reps_total``: the reps of every bout, kept as they are counted and
+    taken back, so no event sums all bouts (per-event cost stays constant
+    however long a flood of presses runs).
     """
 
     plan: Plan
@@ -150,6 +153,7 @@ class SetState:
     target_cut: int | None = None
     last_announced: bool = False
     strip_cued: bool = False
+    reps_total: int = 0
 
     @property
     def cap_at(self) -> float | None:
@@ -174,8 +178,9 @@ class SetState:
         return target
 
     def reps_before(self, bout_index: int) -> int:
-        """Reps counted in the bouts before ``bout_index``."""
-        return sum(b.reps for b in self.bouts[:bout_index])
+        """Reps counted in the bouts before ``bout_index``: from the running
+        total, so it costs the bouts from ``bout_index`` on (one or two)."""
+        return self.reps_total - sum(b.reps for b in self.bouts[bout_index:])
 
     def rest_ends_at(self, at: float) -> float | None:
         """When a rest begun at ``at`` (s) would end, s (None: no timed rest)."""
@@ -221,6 +226,10 @@ class _Out:
         self.keys: list[tuple] = []
         self.suppressed: set[tuple] = set()
         self.floor = -math.inf
+        self.touched = math.inf  # the lowest bout index that may have changed
+
+    def touch(self, index: int) -> None:
+        self.touched = min(self.touched, index)
 
     def cue(self, name: str, at: float, value: int | str | None = None) -> None:
         key = (name, at, value)
@@ -301,20 +310,22 @@ def handle(state: SetState, event: Event, now: float) -> tuple[SetState, list[Ef
         if room > 0:
             state = replace(state, checkpoint=replace(cp, sounded=cp.sounded + tuple(out.keys[:room])))
     effects: list[Effect] = list(out.cues)
-    effects.extend(_record_changes(before, state))
+    effects.extend(_record_changes(before, state, out.touched))
     return state, effects
 
 
-def _record_changes(a: SetState, b: SetState) -> list[Effect]:
+def _record_changes(a: SetState, b: SetState, since: float = 0) -> list[Effect]:
+    """What changed from ``a`` to ``b`` for history. Bouts below index
+    ``since`` are untouched (the same objects), so only the few from there
+    are compared: the cost does not grow with the number of bouts."""
     fx: list[Effect] = []
-    old = {x.index: x for x in a.bouts}
-    new = {x.index: x for x in b.bouts}
-    for i in sorted(old.keys() - new.keys()):
+    lo = len(a.bouts) if since == math.inf else max(0, int(since))
+    for i in range(max(lo, len(b.bouts)), len(a.bouts)):
         fx.append(BoutRemoved(i))
-    for i in sorted(new):
-        was = old.get(i)
-        if was is not new[i] and was != new[i]:  # unchanged bouts are the same objects
-            fx.append(BoutChanged(new[i]))
+    for i in range(lo, len(b.bouts)):
+        was, now = (a.bouts[i] if i < len(a.bouts) else None), b.bouts[i]
+        if was is not now and was != now:  # unchanged bouts are the same objects
+            fx.append(BoutChanged(now))
     key = lambda s: (s.status, s.set_started_at, s.set_ended_at, s.spotter_confirmed_at, s.done_reason)
     if key(a) != key(b):
         fx.append(SetChanged(b.status, b.set_started_at, b.set_ended_at, b.spotter_confirmed_at, b.done_reason))
@@ -404,6 +415,7 @@ def destinations(phase: Phase, event_type: type) -> frozenset[Phase]:
 def _dispatch(s: SetState, ev: Any, out: _Out) -> SetState:
     # Exception 0: a gesture that takes back a provisional rep restores the
     # state before it first; the event is then looked up where that leaves it.
+    n = len(s.bouts)
     s = _retract(s, getattr(ev, "retract_at", None), out)
     row = TRANSITIONS.get((s.phase, type(ev)))
     if row is None:
@@ -415,7 +427,11 @@ def _dispatch(s: SetState, ev: Any, out: _Out) -> SetState:
             counted = counted if g.counted is None else g.counted
             break
     prior = replace(s, checkpoint=None) if counted else None
+    n = min(n, len(s.bouts))
     s = _land(act(s, ev, out), to, ev.at, out)
+    # Acts change the running bout or add one; an undo, which may reach an
+    # earlier bout, says so itself; a retraction restores bouts from there.
+    out.touch(max(0, min(n, len(s.bouts)) - 1))
     return s if prior is None else replace(s, checkpoint=Checkpoint(ev.at, prior))
 
 
@@ -462,7 +478,7 @@ def _count_rep(s: SetState, at: float, out: _Out) -> SetState:
     assert bout is not None and bout.ended_at is None
     bout = replace(bout, rep_times=bout.rep_times + (at,))
     out.cue("rep", at, bout.reps)
-    return _set_current(s, bout)
+    return replace(_set_current(s, bout), reps_total=s.reps_total + 1)
 
 
 def _begin_lowering(s: SetState, at: float) -> SetState:
@@ -654,7 +670,9 @@ def _undo(s: SetState, ev: Undo, out: _Out) -> SetState:
     at, idx = u.at, u.idx
     bout = s.bouts[idx]
     bout = replace(bout, rep_times=bout.rep_times[:-1])
-    s = replace(s, bouts=s.bouts[:idx] + (bout,) + s.bouts[idx + 1:], checkpoint=None)
+    s = replace(s, bouts=s.bouts[:idx] + (bout,) + s.bouts[idx + 1:], checkpoint=None,
+                reps_total=s.reps_total - 1)
+    out.touch(idx)
     out.cue("undo", at, bout.reps)
     if u.leaves_lowering:
         s = replace(s, phase_started_at=at, phase_ends_at=None, tempo_next=0)
@@ -869,7 +887,7 @@ def snapshot(s: SetState, now: float) -> Snapshot:
         reps_in_bout=reps,
         target_reps=s.target_of(idx if running or cur is None else len(s.bouts)),
         bouts=s.bouts,
-        total_reps=sum(b.reps for b in s.bouts),
+        total_reps=s.reps_total,
         phase_started_at=s.phase_started_at,
         phase_ends_at=s.phase_ends_at,
         seconds_left=left,
