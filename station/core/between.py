@@ -31,7 +31,7 @@ class Between(StrEnum):
     TIMEOUT = "timeout"
 
 
-_DECODED = {Rep: Between.PRESS, Fail: Between.HOLD, End: Between.LONG}
+_DECODED: dict[type, Between] = {Rep: Between.PRESS, Fail: Between.HOLD, End: Between.LONG}
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Waiting:
     pressed: frozenset[str] = frozenset()
 
 
-def _answer(w: Waiting, gs: list, source: str) -> tuple[Waiting, Between | None]:
+def _answer(w: Waiting, gs: list[gestures.Gesture], source: str) -> tuple[Waiting, Between | None]:
     for g in gs:
         if isinstance(g, Fail):
             return w, Between.HOLD
@@ -67,7 +67,7 @@ def on_edge(w: Waiting, edge: Edge) -> tuple[Waiting, Between | None]:
 def on_event(event: object) -> Between | None:
     """An event a remote already decoded: REP a press, FAIL a hold, END a
     long hold; anything else (UNDO) means nothing between sets."""
-    return _DECODED.get(type(event))  # type: ignore[call-overload]
+    return _DECODED.get(type(event))
 
 
 def on_time(w: Waiting, now: float) -> tuple[Waiting, Between | None]:
