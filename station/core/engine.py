@@ -14,6 +14,10 @@ press edge that began it, count-ins and tempo from the phase's deadline or
 start, the cap and an on-the-clock grid from the first rep), never from
 ``now``. So lateness never accumulates, however late the ticks come.
 
+One module on purpose, over 400 lines: as in h11's ``_state.py`` (its Rule
+1), everything that moves a set between phases lives here, the table, its
+guards, the acts and the deadlines, so none of it hides elsewhere.
+
 A press is acknowledged at once, but a gesture may later say it was not a
 rep (it became a hold or the first half of a double press). So each counted
 rep keeps a checkpoint of the state before it; a retraction restores that
@@ -341,7 +345,9 @@ def _record_changes(a: SetState, b: SetState, since: float = 0) -> list[Effect]:
 # below), each taking the event elsewhere when its condition holds. An act
 # does what the event does on the way (cues, reps, bouts, instants) and never
 # picks the phase: :func:`_dispatch` lands the set where the row or a guard
-# says. Where a bout ends (:data:`AT_TARGET`, :data:`IN_FAILURE`),
+# says. One step comes before the table: a gesture that takes back a
+# provisional rep (``retract_at``) restores the state before it, and the event
+# is looked up in the phase that leaves. Where a bout ends (:data:`AT_TARGET`, :data:`IN_FAILURE`),
 # :func:`_end_bout` returns an :class:`AfterBout` decision and the dispatcher
 # applies it.
 
