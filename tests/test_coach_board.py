@@ -119,6 +119,16 @@ def test_the_board_in_chromium_follows_a_station_within_a_second(tmp_path):
                 shutil.copy(shot, os.path.join(os.environ["STATION_SCREENSHOTS"], "board.png"))
             pub.close()  # a clean stop says offline: the tile goes grey
             wait_until(lambda: _tile(browser, "rack-1")["offline"], what="the grey tile")
+            # the rest's end is still 10 s away: a grey tile shows no countdown, only when
+            # the station was last heard from
+            time.sleep(0.3)  # a few of the board's 100 ms ticks
+            grey = _tile(browser, "rack-1")
+            assert grey["big"].startswith("last seen "), grey["big"]
+            assert not grey["big"].endswith(" s") and "OFFLINE" in grey["text"]
+            browser.save_screenshot(str(tmp_path / "board-offline.png"))
+            if os.environ.get("STATION_SCREENSHOTS"):
+                shutil.copy(tmp_path / "board-offline.png",
+                            os.path.join(os.environ["STATION_SCREENSHOTS"], "board-offline.png"))
             # read-only: nothing but GET
             req = urllib.request.Request(f"http://127.0.0.1:{port}/events", method="POST")
             with pytest.raises(urllib.error.HTTPError) as err:

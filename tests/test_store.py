@@ -744,3 +744,17 @@ def test_a_version_1_file_gains_the_lowering_column(tmp_path):
     with History.open(db, OFFSET_S) as h:
         record_cluster(h)
         assert len(h.sessions(5)) == 1
+
+
+def test_history_table_shows_each_negatives_lowering_time_against_its_target(tmp_path, capsys):
+    db = tmp_path / "h.sqlite3"
+    with History.open(db, OFFSET_S) as h:
+        sid = h.begin_session("forced-negatives", "bench", 155.0, {"reps": 3, "eccentric": 5.0}, "", 0.0)
+        h.apply(SetChanged("running", 1.0))
+        h.apply(BoutChanged(Bout(0, 1.0, 155.0, rep_times=(1.0, 10.0, 20.0),
+                                 lowered_s=(6.1, 5.42, None))))
+        h.end_session("completed", 30.0)
+    args = parse(history_cmd, ["history", "--db", str(db)])
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    assert f"negatives of {sid}: lowered 6.1 / 5.4 / - s (target 5 s)" in out

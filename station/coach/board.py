@@ -32,7 +32,8 @@ def _at(summary: dict) -> datetime:
 
 
 class Board:
-    """Tiles per station (last state, online) and the sets lists."""
+    """Tiles per station (last state, online, ``seen_at``: when the station
+    was last heard from, ISO UTC) and the sets lists."""
 
     def __init__(self, history: CoachHistory | None) -> None:
         self.history = history
@@ -52,6 +53,7 @@ class Board:
             tile = self.tiles.setdefault(station, {"station": station, "online": True, "state": None})
             tile["state"] = payload
             tile["online"] = True
+            tile["seen_at"] = _now_iso()
             tile = dict(tile, why="state")
         self._emit("tile", tile)
 
@@ -59,6 +61,9 @@ class Board:
         with self._lock:
             tile = self.tiles.setdefault(station, {"station": station, "online": up, "state": None})
             tile["online"] = up
+            if up:
+                tile["seen_at"] = _now_iso()
+            tile.setdefault("seen_at", None)  # an offline tile keeps when it was last heard from
             tile = dict(tile, why="online")
         self._emit("tile", tile)
 
@@ -107,6 +112,12 @@ class Board:
                 loop.call_soon_threadsafe(_offer, q, (kind, data))
             except RuntimeError:  # that loop is closed
                 self.unlisten(q)
+
+
+def _now_iso() -> str:
+    """Now, UTC, as ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (the stations' format)."""
+    ms = round(time.time() * 1000)
+    return datetime.fromtimestamp(ms // 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
 
 
 def _offer(q: asyncio.Queue, item: tuple) -> None:

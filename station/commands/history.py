@@ -164,9 +164,22 @@ def format_table(sessions: list[dict], units: str = "kg") -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(_HEADER))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += [f"  negatives of {s['id']}: {text}" for s in sessions if (text := lowered_line(s))]
     warnings = [(s["id"], w) for s in sessions for w in s["warnings"]]
     lines += [f"  note on {sid}: {w}" for sid, w in warnings]
     return "\n".join(lines)
+
+
+def lowered_line(session: dict) -> str:
+    """Forced negatives: each negative's lowering time, s, against the
+    target: "lowered 6.1 / 5.4 / 3.8 s (target 5 s)" ("-" for one not
+    measured, e.g. cut off by a failure); "" for a set with none."""
+    times = [x for b in session["bouts"] for x in b.get("lowered_s", [])]
+    if not times:
+        return ""
+    shown = " / ".join("-" if x is None else f"{x:.1f}" for x in times)
+    target = session.get("params", {}).get("eccentric")
+    return f"lowered {shown} s" + (f" (target {_num(target)} s)" if isinstance(target, (int, float)) else "")
 
 
 def run(args: argparse.Namespace) -> int:

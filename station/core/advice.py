@@ -165,7 +165,8 @@ def _first_bout(method: str, reps: int, load: float | None) -> tuple[int, str, f
     what = f"{PRESETS[method].advice.first} {reps} rep{'s' if reps != 1 else ''}"
     aim = f"a {rule.text} load makes {low}-{high}"
     if low <= reps <= high:
-        return 0, f"{what}, on target for a {rule.text} load ({low}-{high})", load
+        span = "" if rule.text == f"{low}-{high}RM" else f" ({low}-{high})"  # "10-12RM (10-12)" says it twice
+        return 0, f"{what}, on target for a {rule.text} load{span}", load
     raw = None if load is None else loads.reload_for_reps(load, reps, rule.suggested)
     more = " (at least: past 20 reps the relation stops)" if reps > loads.MAX_EXTRAPOLATED_REPS else ""
     return (1 if reps > high else -1), f"{what}, {aim}{more}", raw

@@ -9,11 +9,23 @@ note that appears never moves or covers the big number.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 Box = tuple[int, int, int, int]
 
 LANDSCAPE_RATIO = 1.15
+
+#: The summary's text is never smaller than this share of the screen's
+#: shorter side, in rendered line height (docs/screen.md: about 34 px on a
+#: 7" 800x480 panel, capitals about 4 mm tall, readable from 2-3 m).
+MIN_TEXT_FRACTION = 1 / 14
+
+
+def min_text_px(size: tuple[int, int]) -> int:
+    """The smallest rendered line height, px, of the summary's text on a
+    screen of ``size`` px (:data:`MIN_TEXT_FRACTION` of its shorter side)."""
+    return math.ceil(min(size) * MIN_TEXT_FRACTION - 1e-9)
 
 
 def _box(x: float, y: float, w: float, h: float) -> Box:
@@ -142,15 +154,15 @@ def summary_boxes(size: tuple[int, int]) -> SummaryBoxes:
     bottom = h - notes_h - m
     bh = bottom - top
     if land:
-        cw = 0.62 * w - 2 * m
+        cw = 0.5 * w - 2 * m
         reps = _box(m, top, cw, bh * 0.5 - m / 2)
         half = (cw - m) / 2
         cad = _box(m, top + bh * 0.5 + m / 2, half, bh * 0.5 - m / 2)
         rest = _box(m + half + m, top + bh * 0.5 + m / 2, half, bh * 0.5 - m / 2)
-        lines = _box(0.62 * w + m, top, 0.38 * w - 2 * m, bh)
+        lines = _box(0.5 * w + m, top, 0.5 * w - 2 * m, bh)
         return SummaryBoxes(icon, word, headline, (reps, cad, rest), lines, notes, True)
     cw = w - 2 * m
-    ch = bh * 0.6
+    ch = bh * 0.5
     reps = _box(m, top, cw, ch * 0.4 - m / 2)
     cad = _box(m, top + ch * 0.4 + m / 2, cw, ch * 0.3 - m)
     rest = _box(m, top + ch * 0.7 + m / 2, cw, ch * 0.3 - m)

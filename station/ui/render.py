@@ -25,6 +25,7 @@ Fonts: pygame's bundled default font (``pygame.font.Font(None, size)``).
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from typing import Generic, TypeVar
 import pygame
 
 from station.ui import layout as lay
+from station.ui.column import fit_column
 from station.ui.layout import Box
 from station.ui.view import (
     NOTE_BACKGROUND,
@@ -52,6 +54,7 @@ MIN_SQUEEZE = 0.78  # the big number may be narrowed to this share of its width
 LINE_RATIO = 0.75  # rendered line height / font size, for the default font
 DIGIT_INK_RATIO = 0.51  # ink height of a digit / font size, for the default font
 DIGITS = "0123456789"
+MEASURE_SIZE = 100  # text widths are measured once at this font size and scaled
 
 MAX_FONTS = 8  # text fonts kept open (each holds FreeType's glyph cache)
 MAX_BIG_FONTS = 3  # big-number fonts kept open: the phase screen, the summary, one spare
@@ -187,7 +190,7 @@ class Renderer:
         n = self._fits.get(key)
         if n is not None:
             return n
-        n = max(1, int(h / LINE_RATIO))
+        n = max(1, int(h / LINE_RATIO) + 2)  # the ratio is not exact: start above, step down
         tw = self._font(n).size(text)[0]
         if tw > w:
             n = max(1, int(n * w / tw))
@@ -340,6 +343,57 @@ class Renderer:
         out = []
         for line, b in zip(lines, boxes):
             d = self.text(surface, line, b, colour, role, size=size)
+            if d:
+                out.append(d)
+        return out
+
+    def _line_h(self, size: int) -> int:
+        """The rendered height of one line at font ``size``, px."""
+        key = ("line_h", size)
+        n = self._fits.get(key)
+        return n if n is not None else self._fits.put(key, self._font(size).get_linesize())
+
+    def _size_for_line_h(self, px: float, at_least: bool) -> int:
+        """The smallest font size whose lines are at least ``px`` tall
+        (``at_least``), or the largest whose lines are at most ``px`` tall."""
+        n = max(1, int(px / LINE_RATIO) - 2)
+        if at_least:
+            while self._line_h(n) < px:
+                n += 1
+            return n
+        while n > 1 and self._line_h(n) > px:
+            n -= 1
+        while self._line_h(n + 1) <= px:
+            n += 1
+        return n
+
+    def _text_w(self, text: str, size: int) -> int:
+        """``text``'s width at font ``size``, px, scaled from one measure at
+        :data:`MEASURE_SIZE` (2 % to spare, so no fitted row is shrunk)."""
+        key = ("w", text)
+        ref = self._fits.get(key)
+        if ref is None:
+            ref = self._fits.put(key, self._font(MEASURE_SIZE).size(text)[0])
+        return math.ceil(ref * size / MEASURE_SIZE * 1.02)
+
+    def _column(self, surface: pygame.Surface, lines: tuple[str, ...], ranks: tuple[int, ...],
+                box: Box, colour: RGB, min_rows: int, floor_px: int) -> list[DrawnText]:
+        """A text column: lines wrapped, as large as fits up to ``box``'s
+        height / ``min_rows`` per row and never under ``floor_px`` tall,
+        dropping lines by rank when even that does not fit
+        (:func:`station.ui.column.fit_column`)."""
+        x, y, w, h = box
+        gap = 0.12
+        floor = self._size_for_line_h(floor_px, at_least=True)
+        ceiling = self._size_for_line_h(h / min_rows * (1 - gap), at_least=False)
+        col = fit_column(lines, ranks, (w, h), floor, ceiling, self._text_w, self._line_h, gap)
+        if len(col.rows) * col.row_h > h + 0.5:  # the lines kept always do not fit: shrink, never cut
+            return self._lines(surface, col.rows, box, colour, min_rows)
+        out = []
+        row_h = max(1, math.floor(col.row_h * (1 - gap) + 0.5))
+        for i, row in enumerate(col.rows):
+            d = self.text(surface, row, (x, math.floor(y + i * col.row_h), w, row_h), colour, "line",
+                          size=col.size)
             if d:
                 out.append(d)
         return out
@@ -526,7 +580,8 @@ class Renderer:
         out.extend(self._cadence_chart(surface, m, cad_box, faint))
         out.extend(self._bar_chart(surface, m.titles[2], rest_box, m.rest_taken_s, m.rest_labels,
                                    m.second, m.foreground, faint, m.rest_planned_s))
-        out.extend(self._lines(surface, m.lines, b.lines, m.foreground, 6 if b.landscape else 5))
+        out.extend(self._column(surface, m.lines, m.line_ranks, b.lines, m.foreground,
+                                6 if b.landscape else 5, lay.min_text_px(surface.get_size())))
         out.extend(self._notes(surface, m.notes, b.notes, m.foreground))
         return [d for d in out if d]
 

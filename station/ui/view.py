@@ -165,7 +165,12 @@ class SummaryModel:
     - ``rest_taken_s`` / ``rest_planned_s``: each rest taken, s, and the plan;
       ``rest_labels``: the numbers written on the rest bars.
     - ``titles``: captions of the three charts (reps, cadence, rest).
-    - ``lines``: the text column (method, load, duration, reason, lateness).
+    - ``lines``: the text column (method, load, duration, reason, lateness,
+      the advice, the press/hold legend).
+    - ``line_ranks``: per line, how much it matters when the column is short
+      of room: 0 is never dropped (the advice's first line, the legend), a
+      higher rank goes first (see :mod:`station.ui.column`); missing ranks
+      count as 1.
     """
 
     word: str
@@ -187,6 +192,7 @@ class SummaryModel:
     titles: tuple[str, str, str]
     lines: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    line_ranks: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -514,30 +520,34 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
     reps = tuple(b.reps for b in bouts)
     rests = tuple(b.rest_before_s for b in bouts[1:] if b.rest_before_s is not None)
     planned = ctx.rest_s
-    lines: list[str] = [method_title(snap.method, ctx)]
-    what = _what(snap, ctx, bouts[0].load_kg if bouts and bouts[0].load_kg is not None else snap.load_kg)
+    # (line, rank): rank 0 is never dropped for room, higher ranks go first
+    lines: list[tuple[str, int]] = [(method_title(snap.method, ctx), 3)]
+    first_load = bouts[0].load_kg if bouts and bouts[0].load_kg is not None else snap.load_kg
+    loads = [fmt_load(b.load_kg, ctx) for b in bouts if b.load_kg is not None]
+    if pause == "strip" and loads:
+        first_load = None  # the loads line below starts with it
+    what = _what(snap, ctx, first_load)
     if what:
-        lines.append(what)
+        lines.append((what, 2))
     span = ""
     if snap.set_started_at is not None and bouts:
         end = max((b.ended_at or b.started_at) for b in bouts)
         span = f" in {fmt_clock(end - snap.set_started_at)}"
-    lines.append(count_line(snap) + span)
-    if pause == "strip":  # each bout its own load: the chain
-        loads = [fmt_load(b.load_kg, ctx) for b in bouts if b.load_kg is not None]
-        if loads:
-            unit = f" {ctx.units}"
-            lines.append(" > ".join(x.replace(unit, "") for x in loads) + unit)
+    lines.append((count_line(snap) + span, 1))
+    if pause == "strip" and loads:  # each bout its own load: the chain
+        unit = f" {ctx.units}"
+        lines.append((" > ".join(x.replace(unit, "") for x in loads) + unit, 1))
     if rests:
         avg = sum(rests) / len(rests)
-        lines.append(f"{pause} avg {avg:.0f} s" + (f" (plan {_num(planned)} s)" if planned else ""))
-    if snap.done_reason:
-        lines.append(_done_reason(snap.done_reason))
+        lines.append((f"{pause} avg {avg:.0f} s" + (f" (plan {_num(planned)} s)" if planned else ""), 4))
+    if snap.done_reason and snap.done_reason != "complete":  # "all bouts done" says nothing new
+        lines.append((_done_reason(snap.done_reason), 2))
     if ctx.lateness_ms is not None and ctx.lateness_ms > LATE_NOTICE_MS:
-        lines.append(f"timing: a cue sounded {ctx.lateness_ms:.0f} ms late")
+        lines.append((f"timing: a cue sounded {ctx.lateness_ms:.0f} ms late", 1))
     if ctx.next_set:
-        lines.extend(ctx.next_set.splitlines())  # advice: what to do, then why
-    lines.append("press: again   hold: leave")
+        # advice: what to do (never dropped), then why
+        lines.extend((line, 0 if k == 0 else 1) for k, line in enumerate(ctx.next_set.splitlines()))
+    lines.append(("press: again   hold: leave", 0))
     gaps = [g for b in bouts for g in cadence(b)]
     top = max(1.0, math.ceil(max(gaps))) if gaps else 1.0
     bg = NIGHT
@@ -556,7 +566,7 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
         headline_label = w.noun if snap.total_reps == 1 else w.plural
         short = [x for x in lowered if x is not None and target and x < target - 0.5]
         if short and not ctx.next_set:  # the advice, when there is one, says it
-            lines.insert(len(lines) - 1, f"{len(short)} lowered faster than {_num(target)} s: slower")
+            lines.insert(len(lines) - 1, (f"{len(short)} lowered faster than {_num(target)} s: slower", 1))
     return SummaryModel(
         word="DONE", shape="done", background=bg, foreground=text_on(bg), accent=SKY, second=AMBER,
         headline=str(snap.total_reps), headline_label=headline_label,
@@ -566,7 +576,8 @@ def summary_model(snap: Snapshot, ctx: Context | None = None) -> SummaryModel:
         rest_taken_s=tuple(round(r, 1) for r in rests), rest_planned_s=planned,
         rest_labels=tuple(f"{r:.0f}" for r in rests),
         titles=(bar_title, "s between reps", rest_title),
-        lines=tuple(lines), notes=tuple(ctx.notes),
+        lines=tuple(line for line, _ in lines), notes=tuple(ctx.notes),
+        line_ranks=tuple(rank for _, rank in lines),
     )
 
 

@@ -41,17 +41,28 @@ function paint(t) {
   tick(t);
 }
 
-function tick(t) {
-  const s = t.data && t.data.state, big = t.root.querySelector(".big");
-  if (!s) { big.textContent = ""; return; }
+// What a tile's big line says at server time nowMs: {text, last3}. An
+// offline tile shows when the station was last heard from, never the
+// countdown of its last state (that rest went on without the board).
+function bigText(d, nowMs) {
+  const s = d && d.state;
+  if (d && !d.online) return { text: d.seen_at ? `last seen ${hhmm(new Date(d.seen_at))}` : "", last3: false };
+  if (!s) return { text: "", last3: false };
   if (s.ends_at && (s.phase === "REST" || s.phase === "LOWER")) {
-    const left = (Date.parse(s.ends_at) - (Date.now() + skewMs)) / 1000;
-    big.textContent = `${Math.max(0, Math.ceil(left))} s`;
-    t.root.classList.toggle("last3", s.phase === "REST" && left <= 3);
-  } else {
-    big.textContent = s.phase === "DONE" ? `${s.total_reps} reps` : `${s.reps_in_bout}`;
-    t.root.classList.remove("last3");
+    const left = (Date.parse(s.ends_at) - nowMs) / 1000;
+    return { text: `${Math.max(0, Math.ceil(left))} s`, last3: s.phase === "REST" && left <= 3 };
   }
+  return { text: s.phase === "DONE" ? `${s.total_reps} reps` : `${s.reps_in_bout}`, last3: false };
+}
+
+function hhmm(date) {  // local time of this browser, 24 h
+  return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
+}
+
+function tick(t) {
+  const b = bigText(t.data, Date.now() + skewMs);
+  t.root.querySelector(".big").textContent = b.text;
+  t.root.classList.toggle("last3", b.last3);
 }
 
 function setTile(d) { const t = tileFor(d.station); t.data = d; paint(t); }
@@ -86,5 +97,8 @@ function connect() {
   src.addEventListener("sets", e => lists(JSON.parse(e.data)));
 }
 
-setInterval(() => tiles.forEach(tick), 100);
-connect();
+if (typeof document !== "undefined") {  // a browser (node loads this file for the tests)
+  setInterval(() => tiles.forEach(tick), 100);
+  connect();
+}
+if (typeof module !== "undefined") module.exports = { bigText };
