@@ -479,3 +479,63 @@ def test_a_flood_of_reps_costs_the_main_loop_no_more_than_a_human_could(events):
     assert len(reps) <= GESTURE_BURST + GESTURES_PER_S * (elapsed + 0.5) + 2
     assert isinstance(items[-1], Rep)  # the human rep after the flood counted
     assert sum(isinstance(i, RemoteStatus) for i in items) == 1
+
+
+# ---------------------------------------------------------------- idle
+
+
+class CountingPlug(Plug):
+    """A Plug whose ports count the reader's read() calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+        self.ports: list = []
+
+    def __call__(self, url: str, **kwargs):
+        port = super().__call__(url, **kwargs)
+        read, plug = port.read, self
+
+        def counted(n: int = 1) -> bytes:
+            plug.reads += 1
+            return read(n)
+
+        port.read = counted
+        self.ports.append(port)
+        return port
+
+
+@pytest.mark.slow
+def test_a_quiet_remote_does_not_wake_the_reader_and_commands_and_unplug_still_arrive(events):
+    plug = CountingPlug()
+    with SerialRemote("/dev/x", events.put_nowait, time.monotonic, open_fn=plug,
+                      backoff_s=(0.02,)):  # fmt: skip
+        assert plug.remote.line().startswith(b"HELLO")
+        before = plug.reads
+        time.sleep(1.0)  # the remote says nothing for a second
+        assert plug.reads - before <= 1  # the read in progress, no timeout poll (was 5 a second)
+        plug.remote.send(b"REP\n")
+        assert isinstance(get(events), Rep)
+        plug.unplug()
+        lost = get(events)
+        assert isinstance(lost, RemoteStatus) and not lost.connected
+
+
+def test_a_write_that_fails_wakes_a_blocked_reader_and_the_link_reconnects(events):
+    plug = CountingPlug()
+    with SerialRemote("/dev/x", events.put_nowait, time.monotonic, open_fn=plug,
+                      backoff_s=(0.02,)) as link:  # fmt: skip
+        assert plug.remote.line().startswith(b"HELLO")
+        port = plug.ports[-1]
+
+        def broken(data: bytes) -> int:
+            raise serial.SerialException("write failed: I/O error")
+
+        port.write = broken
+        link.send_cue("go")
+        lost = get(events)
+        while not (isinstance(lost, RemoteStatus) and not lost.connected):
+            lost = get(events)
+        assert "write failed" in lost.detail
+        back = get(events)
+        assert back == RemoteStatus(True, "remote back")

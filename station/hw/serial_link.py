@@ -27,8 +27,10 @@ from .. import __version__
 from ..core import protocol
 from ..core.snapshot import Snapshot
 
-#: Read timeout, s: bounds how long the reader takes to notice close() on a
-#: port without cancel_read (socket://); idle wake-ups stay rare.
+#: Read timeout, s, on a port without ``cancel_read`` (socket://, loop://):
+#: bounds how long its reader takes to notice close() or a failed write. A
+#: port with it (a device on POSIX) blocks in read() and is woken by
+#: ``cancel_read()``, so nothing wakes the reader while the remote is quiet.
 _READ_TIMEOUT_S = 0.2
 #: Write timeout, s: a remote that stops reading costs at most this per line.
 _WRITE_TIMEOUT_S = 0.25
@@ -167,11 +169,7 @@ class SerialRemote:
             # the port, under _io_lock, so it is still open if is_open says so.
             if self._io_lock.acquire(timeout=_WRITE_TIMEOUT_S * 2):
                 try:
-                    cancel = getattr(port, "cancel_read", None)
-                    if cancel is not None and port.is_open:
-                        cancel()
-                except (serial.SerialException, OSError):
-                    pass  # the read timeout ends the read anyway
+                    _cancel_read(port)
                 finally:
                     self._io_lock.release()
         for t in self._threads:
@@ -237,6 +235,8 @@ class SerialRemote:
             raise serial.SerialException(_why_not_open(self.url, e)) from None
         if extra:
             _claim_tty(port)
+        if callable(getattr(port, "cancel_read", None)):
+            port.timeout = None  # block until bytes come; close() and a failed write cancel it
         return port
 
     def _read_loop(self, port: Any) -> None:
@@ -393,8 +393,24 @@ class SerialRemote:
                     continue
                 except (serial.SerialException, OSError) as e:
                     with self._lock:
-                        if self._port is port and self._write_error is None:
+                        wake = self._port is port and self._write_error is None
+                        if wake:
                             self._write_error = f"write failed: {e}"
+                    if wake:
+                        _cancel_read(port)  # the reader may be blocked in read(): it reports it
+
+
+def _cancel_read(port: Any) -> None:
+    """Wake a reader blocked in ``port.read()`` (a pending cancel also ends
+    the next read at once, so none is lost). A port without ``cancel_read``
+    ends its read at the read timeout anyway. Call with ``_io_lock`` held
+    (the port is not closed under it)."""
+    cancel = getattr(port, "cancel_read", None)
+    try:
+        if cancel is not None and port.is_open:
+            cancel()
+    except (serial.SerialException, OSError, ValueError):
+        pass
 
 
 def _why_not_open(url: str, e: BaseException) -> str:
