@@ -140,3 +140,13 @@ def test_cues_module_is_pure() -> None:
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             imported.add((node.module or "").split(".")[0])
     assert imported <= {"__future__", "collections", "types", "typing"}, imported
+
+
+def test_a_full_queue_drops_the_oldest_tick_first_then_the_oldest_meaningful_cue() -> None:
+    from station.core.cues import queue_overflow
+
+    c = lambda name: Cue(name, 0.0)  # noqa: E731
+    assert queue_overflow([c("rep")] * 3, limit=3) is None
+    assert queue_overflow([c("rep"), c("tempo"), c("fail"), c("count")], limit=3) == 1
+    assert queue_overflow([c("rep"), c("fail"), c("rest"), c("tempo")], limit=3) == 3
+    assert queue_overflow([c("rep"), c("fail"), c("rest"), c("go")], limit=3) == 0

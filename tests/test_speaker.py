@@ -22,7 +22,7 @@ from types import SimpleNamespace
 import pytest
 
 from station.config import SoundConfig
-from station.core.cues import TONAL_MID_HZ, pattern_for, tone_for
+from station.core.cues import MAX_QUEUED, TONAL_MID_HZ, pattern_for, tone_for
 from station.core.events import Cue
 from station.hw.speaker import QUIET_VOLUME, TONE_AMPLITUDE, Speaker, synthesize
 
@@ -282,3 +282,17 @@ def test_synthesis_fills_every_mixer_format_and_channel(fmt: int) -> None:
     assert abs(tone[0]) < 0.05 and abs(tone[-1]) < 0.05  # faded: no click
     assert max(map(abs, tone)) == pytest.approx(TONE_AMPLITUDE, abs=0.05)
     assert all(s == zero for s in left[round(0.05 * 22050) :])  # the gap is silent
+
+
+def test_a_flood_of_cues_leaves_a_few_queued_and_the_latest_are_heard_in_order(tmp_path: Path) -> None:
+    # hundreds of cues at one instant (fast time): fail in full, then only the
+    # newest few (MAX_QUEUED: ticks dropped first), in order, rest last
+    flood = [["tempo", None], ["rep", None]] * 200
+    report, mono, rate_hz = run_child(tmp_path, {"volume": 1.0, "speech": False},
+                                      [["fail", None], *flood, ["rest", None]], together=True)
+    assert report["available"], report["reason"]
+    found = bursts(mono, rate_hz)
+    lengths_s = [(end - start) / rate_hz for start, end in found]
+    rep = pattern_for(Cue("rep", 0.0))
+    wanted = pattern_for(Cue("fail", 0.0)) + rep * (MAX_QUEUED - 1) + pattern_for(Cue("rest", 0.0))
+    assert lengths_s == pytest.approx([on_s for on_s, _, _ in wanted], abs=0.015)

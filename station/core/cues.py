@@ -24,7 +24,7 @@ whole pattern, the same rhythm and pitches as a passive buzzer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from .events import CUE_NAMES, Cue
@@ -144,7 +144,8 @@ it was handed to the output is skipped, s: "three" a second late misleads."""
 
 SKIPPABLE_WHEN_LATE = frozenset({"count", "tempo"})
 """The only cues an output may skip (when stale); every other cue carries
-meaning and is played in order and in full."""
+meaning and is played in order and in full (unless an output falls
+:data:`MAX_QUEUED` meaningful cues behind: see :func:`queue_overflow`)."""
 
 
 def skip_queued(cue: Cue, waited_s: float, newer_waiting: bool) -> bool:
@@ -294,3 +295,27 @@ def sound_table_markdown() -> str:
             speaker = "the buzzer's rhythm and pitch as tones (instant: no speech)"
         lines.append(f"| `{name}` | {_WHEN[name]} | {buzzer} | {speaker} |")
     return "\n".join(lines) + "\n"
+
+
+MAX_QUEUED = 6
+"""The most cues an output holds queued behind the one playing: more than
+one instant's cues (rep, rest, strip and a count-in), far fewer than a
+flood of fast time or a stalled output would pile up. See
+:func:`queue_overflow`."""
+
+
+def queue_overflow(waiting: Sequence[Cue], limit: int = MAX_QUEUED) -> int | None:
+    """Which cue an output drops from ``waiting`` (queued behind the one
+    playing, oldest first, the newest just appended) so that at most
+    ``limit`` wait, as an index into ``waiting``; None when they fit.
+
+    A count-in or tempo tick goes first, the oldest of them (a newer cue is
+    behind it: :func:`skip_queued` would skip it anyway); only a queue full
+    of meaningful cues loses one, its oldest (the output is that far behind:
+    what is happening now matters more). The rest stay in order."""
+    if len(waiting) <= limit:
+        return None
+    for i, cue in enumerate(waiting):
+        if cue.name in SKIPPABLE_WHEN_LATE:
+            return i
+    return 0

@@ -27,7 +27,15 @@ from typing import Any, Self
 from gpiozero import Buzzer, TonalBuzzer
 from gpiozero.tones import Tone
 
-from ..core.cues import CHAIN_GAP_S, TONAL_MID_HZ, TONAL_OCTAVES, Pattern, pattern_for, skip_queued
+from ..core.cues import (
+    CHAIN_GAP_S,
+    TONAL_MID_HZ,
+    TONAL_OCTAVES,
+    Pattern,
+    pattern_for,
+    queue_overflow,
+    skip_queued,
+)
 from ..core.events import Cue
 
 KINDS = ("active", "tonal")
@@ -121,7 +129,7 @@ class BuzzerOutput:
             )
         self._job: _Job | None = None
         self._waiting: deque[_Queued] = deque()
-        self.skipped: list[Cue] = []  # stale count-ins / tempo ticks not played
+        self.skipped: deque[Cue] = deque(maxlen=64)  # the latest cues not played (stale, overflow)
         self._closed = False
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="buzzer", daemon=True)
@@ -158,6 +166,10 @@ class BuzzerOutput:
                 self._job = _Job(edges, start_at=now, next=1)
             else:
                 self._waiting.append(_Queued(cue, now))
+                drop = queue_overflow([q.cue for q in self._waiting])
+                if drop is not None:  # bounded: a stale tick goes first (see queue_overflow)
+                    self.skipped.append(self._waiting[drop].cue)
+                    del self._waiting[drop]
             self._cond.notify_all()
 
     @property

@@ -47,6 +47,7 @@ from ..core.cues import (
     all_patterns,
     all_phrases,
     phrase_for,
+    queue_overflow,
     skip_queued,
     speaker_tone,
 )
@@ -202,7 +203,7 @@ class Speaker:
         self._cond = threading.Condition()
         self._waiting: deque[tuple[Cue, float]] = deque()  # (cue, queued at, monotonic s)
         self._worker: threading.Thread | None = None
-        self.skipped: list[Cue] = []  # stale count-ins / tempo ticks not played
+        self.skipped: deque[Cue] = deque(maxlen=64)  # the latest cues not played (stale, overflow)
         try:
             self._open_mixer(buffer_samples)
             if self.available:
@@ -237,6 +238,10 @@ class Speaker:
                 log.warning("speaker: cannot play cue %r: %s", cue.name, exc)
                 return
             self._waiting.append((cue, time.monotonic()))
+            drop = queue_overflow([c for c, _ in self._waiting])
+            if drop is not None:  # bounded: a stale tick goes first (see queue_overflow)
+                self.skipped.append(self._waiting[drop][0])
+                del self._waiting[drop]
             self._cond.notify_all()
 
     def _start(self, cue: Cue) -> None:
