@@ -491,3 +491,38 @@ def test_the_ink_box_of_digits_from_metrics_is_the_pixels_bounding_box(size):
         s = font.render(text, True, (255, 255, 255))
         assert render._digits_ink(font, text, s.get_size()) == s.get_bounding_rect(), text
     assert render._digits_ink(font, "1.5", (500, 500)) is None  # not only digits: scan the pixels
+
+
+def test_the_screen_sleeps_until_the_picture_would_change():
+    from station.ui.screen_thread import BAR_STEPS, TICK_AFTER_S, keyboard_poll_s, next_change_s, wait_s
+
+    # a 90 s rest started at 0, 30.4 s in: the digit turns at 31.0; the bar moves every 0.9 s
+    s = _rest_snapshot(started=0.0, ends=90.0)
+    assert next_change_s("set", {"snapshot": s}, 30.4) == pytest.approx(0.6 + TICK_AFTER_S)
+    assert next_change_s("set", {"snapshot": s}, 30.0 + TICK_AFTER_S) == pytest.approx(90 / BAR_STEPS)
+    # a 10 s rest's bar steps every 0.1 s: no more often than FPS
+    s10 = _rest_snapshot(started=0.0, ends=10.0)
+    assert next_change_s("set", {"snapshot": s10}, 3.5) == pytest.approx(1 / FPS)
+    # nothing moves by itself in the menu: no wake-up unless a keyboard may send keys
+    assert next_change_s("menu", {}, 5.0) is None
+    assert wait_s("menu", {}, None, 5.0, FPS, COUNT_IN_FPS, keyboard_poll_s("dummy", "")) is None
+    assert wait_s("menu", {}, None, 5.0, FPS, COUNT_IN_FPS, keyboard_poll_s("x11", "")) == IDLE_POLL_S
+    assert keyboard_poll_s("kmsdrm", "I: Bus=0019\nH: Handlers=event0\n") > 1.0  # no keyboard plugged
+    assert keyboard_poll_s("kmsdrm", "H: Handlers=sysrq kbd event1 leds\n") == IDLE_POLL_S
+    # the count-in keeps its pace (its digits change with the beeps and pulse)
+    assert wait_s("set", {"snapshot": s10}, scene("cluster-rest-countin"), 8.0, FPS, COUNT_IN_FPS,
+                  None) == pytest.approx(1 / COUNT_IN_FPS)
+
+
+def _rest_snapshot(started: float = 0.0, ends: float = 90.0):
+    from station.core.events import Phase
+    from station.core.snapshot import Snapshot
+
+    return Snapshot(
+        method="cluster", phase=Phase.REST, bout_index=1, bouts_planned=None,
+        reps_in_bout=5, target_reps=5, bouts=(), total_reps=5,
+        phase_started_at=started, phase_ends_at=ends, seconds_left=ends - started,
+        set_started_at=None, cap_at=None, cap_left_s=None, cap_reached=False,
+        load_kg=None, variation=None, next_load_kg=None, next_variation=None,
+        lowering_s=None, done_reason=None, spotter_required=False, spotter_confirmed=False,
+    )  # fmt: skip

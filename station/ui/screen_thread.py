@@ -3,10 +3,16 @@
 The thread owns all of pygame's video (init, drawing, flipping, the event
 pump). The main loop only calls :meth:`ScreenThread.present`, which stores the
 latest data and returns: models are built from it at draw time with the
-thread's own ``now``, so a countdown moves without the engine's help, at
-``fps`` while something animates (10: a draining bar moves a few px a frame),
-at ``count_in_fps`` during the count-in (30: its digits change with the
-beeps and pulse), and on change otherwise.
+thread's own ``now``, so a countdown moves without the engine's help. The
+thread sleeps until the picture would change by itself (:func:`wait_s`): the
+next whole second shown (a countdown digit, a cap clock), the bar moving a
+visible step (1/:data:`BAR_STEPS` of its length, at most ``fps`` frames a
+second), the count-in's pulse (``count_in_fps``), or new data; in the menu and
+on a summary, until new data. The keyboard is read when it wakes and, where
+SDL can deliver keys, every :data:`IDLE_POLL_S` (pygame's own event wait
+polls every ms, so it is no help); SDL's dummy and offscreen drivers have no
+keyboard, and on the console (kmsdrm) with no keyboard plugged in it is
+looked for every :data:`NO_KEYBOARD_POLL_S`.
 """
 
 from __future__ import annotations
@@ -21,8 +27,11 @@ from typing import Callable
 from . import view
 from .presented import Presented
 
-IDLE_POLL_S = 0.02  # how often the keyboard is read when nothing animates
-FPS = 10.0  # frames a second while a bar moves (calm rest: no cue to keep pace with)
+IDLE_POLL_S = 0.02  # how often a keyboard is read, s
+NO_KEYBOARD_POLL_S = 2.0  # on the console with no keyboard: how often one is looked for, s
+FPS = 10.0  # most frames a second while a bar moves (calm rest: no cue to keep pace with)
+BAR_STEPS = 100  # a bar is redrawn when it has moved this fraction of its length (8 px at 800 wide)
+TICK_AFTER_S = 0.002  # wake this long after a shown second turns, s (its ceil has changed)
 COUNT_IN_FPS = 30.0  # frames a second during the count-in (emphasised models)
 DRAW_GUARD_S = 0.01  # no frame starts this close before a cue (the worst 1080p frame: ~8 ms)
 
@@ -55,6 +64,66 @@ def frame_wait_s(model: view.Model | None, fps: float, count_in_fps: float) -> f
     if isinstance(model, view.ScreenModel) and model.emphasised:
         return 1 / count_in_fps
     return 1 / fps
+
+
+def next_change_s(kind: str, data: dict, now: float, fps: float = FPS,
+                  bar_steps: int = BAR_STEPS) -> float | None:
+    """s from ``now`` until what is presented would look different by time
+    alone, or None when it never would (menu, summary, a phase screen with
+    nothing counting). Every time shown on a phase screen is whole seconds
+    from one of the snapshot's instants (phase start or end, set start, cap),
+    so it changes just after one of them turns a second; a bar (REST
+    draining, LOWER filling over the phase) moves 1/``bar_steps`` of its length
+    every ``duration / bar_steps`` s, no more often than ``fps``."""
+    if kind != "set":
+        return None
+    snap = data["snapshot"]
+    anchors = [a for a in (snap.phase_started_at, snap.phase_ends_at, snap.set_started_at, snap.cap_at)
+               if a is not None]
+    if not anchors:
+        return None
+    wait = min((a - now) % 1.0 or 1.0 for a in anchors) + TICK_AFTER_S
+    if snap.phase_ends_at is not None and snap.phase_started_at is not None:
+        step = (snap.phase_ends_at - snap.phase_started_at) / bar_steps
+        if step > 0 and now < snap.phase_ends_at:
+            wait = min(wait, max(step, 1 / fps))
+    return wait
+
+
+def wait_s(kind: str | None, data: dict | None, model: view.Model | None, now: float,
+           fps: float, count_in_fps: float, poll_s: float | None) -> float | None:
+    """How long the screen thread sleeps (unless new data comes), s, or None
+    for until then: the count-in at ``count_in_fps``, else the next change
+    of the picture (:func:`next_change_s`), no later than the next keyboard
+    read (``poll_s``, None: no keyboard to read)."""
+    if isinstance(model, view.ScreenModel) and model.emphasised and model.progress is not None:
+        return 1 / count_in_fps
+    change = next_change_s(kind, data or {}, now, fps) if kind is not None else None
+    waits = [w for w in (change, poll_s) if w is not None]
+    return min(waits) if waits else None
+
+
+def keyboard_poll_s(driver: str, devices: str | None) -> float | None:
+    """How often the screen thread reads SDL's events when nothing else
+    wakes it, s, or None for never: ``driver`` is SDL's video driver,
+    ``devices`` the text of /proc/bus/input/devices (None: unreadable).
+    Dummy and offscreen windows get no keys; on the console (kmsdrm) SDL reads
+    the keyboards itself, so with none plugged in only a new one is looked
+    for; a desktop window (x11, wayland) may get a key or be closed at any
+    time."""
+    if driver in ("dummy", "offscreen"):
+        return None
+    if driver == "kmsdrm" and devices is not None and "kbd" not in devices:
+        return NO_KEYBOARD_POLL_S
+    return IDLE_POLL_S
+
+
+def _input_devices() -> str | None:
+    try:
+        with open("/proc/bus/input/devices") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 class ScreenThread(Presented):
@@ -125,12 +194,18 @@ class ScreenThread(Presented):
                 "SDL found no screen and fell back to its invisible 'offscreen' driver"))
             return
         opened.set_result(True)
-        model = None
+        import pygame
+
+        driver = pygame.display.get_driver()
+        model = data = None
         try:
             while True:
                 with self._cv:
                     if not self._dirty and not self._stop:
-                        self._cv.wait(frame_wait_s(model, self.fps, self.count_in_fps))
+                        poll_s = keyboard_poll_s(driver, _input_devices() if driver == "kmsdrm" else "")
+                        kind, shown = (data[0], data[1]) if data is not None else (None, None)
+                        self._cv.wait(wait_s(kind, shown, model, self.now(), self.fps,
+                                             self.count_in_fps, poll_s))
                     if self._stop:
                         break
                     self._dirty = False
