@@ -496,10 +496,10 @@ def test_the_ink_box_of_digits_from_metrics_is_the_pixels_bounding_box(size):
 def test_the_screen_sleeps_until_the_picture_would_change():
     from station.ui.screen_thread import BAR_STEPS, TICK_AFTER_S, keyboard_poll_s, next_change_s, wait_s
 
-    # a 90 s rest started at 0, 30.4 s in: the digit turns at 31.0; the bar moves every 0.9 s
-    s = _rest_snapshot(started=0.0, ends=90.0)
+    # a rest started at 0 whose bar moves every 0.9 s, 30.4 s in: the digit turns at 31.0
+    s = _rest_snapshot(started=0.0, ends=0.9 * BAR_STEPS)
     assert next_change_s("set", {"snapshot": s}, 30.4) == pytest.approx(0.6 + TICK_AFTER_S)
-    assert next_change_s("set", {"snapshot": s}, 30.0 + TICK_AFTER_S) == pytest.approx(90 / BAR_STEPS)
+    assert next_change_s("set", {"snapshot": s}, 30.0 + TICK_AFTER_S) == pytest.approx(0.9)
     # a 10 s rest's bar steps every 0.1 s: no more often than FPS
     s10 = _rest_snapshot(started=0.0, ends=10.0)
     assert next_change_s("set", {"snapshot": s10}, 3.5) == pytest.approx(1 / FPS)

@@ -30,7 +30,7 @@ from .presented import Presented
 IDLE_POLL_S = 0.02  # how often a keyboard is read, s
 NO_KEYBOARD_POLL_S = 2.0  # on the console with no keyboard: how often one is looked for, s
 FPS = 10.0  # most frames a second while a bar moves (calm rest: no cue to keep pace with)
-BAR_STEPS = 100  # a bar is redrawn when it has moved this fraction of its length (8 px at 800 wide)
+BAR_STEPS = 60  # a bar is redrawn when it has moved this fraction of its length (13 px at 800 wide)
 TICK_AFTER_S = 0.002  # wake this long after a shown second turns, s (its ceil has changed)
 COUNT_IN_FPS = 30.0  # frames a second during the count-in (emphasised models)
 DRAW_GUARD_S = 0.01  # no frame starts this close before a cue (the worst 1080p frame: ~8 ms)
