@@ -500,9 +500,10 @@ def test_the_screen_sleeps_until_the_picture_would_change():
     s = _rest_snapshot(started=0.0, ends=0.9 * BAR_STEPS)
     assert next_change_s("set", {"snapshot": s}, 30.4) == pytest.approx(0.6 + TICK_AFTER_S)
     assert next_change_s("set", {"snapshot": s}, 30.0 + TICK_AFTER_S) == pytest.approx(0.9)
-    # a 10 s rest's bar steps every 0.1 s: no more often than FPS
+    # a short rest's bar would step every 0.05 s: no more often than FPS
+    short = _rest_snapshot(started=0.0, ends=BAR_STEPS / FPS / 2)
+    assert next_change_s("set", {"snapshot": short}, 1.5) == pytest.approx(1 / FPS)
     s10 = _rest_snapshot(started=0.0, ends=10.0)
-    assert next_change_s("set", {"snapshot": s10}, 3.5) == pytest.approx(1 / FPS)
     # nothing moves by itself in the menu: no wake-up unless a keyboard may send keys
     assert next_change_s("menu", {}, 5.0) is None
     assert wait_s("menu", {}, None, 5.0, FPS, COUNT_IN_FPS, keyboard_poll_s("dummy", "")) is None
