@@ -35,6 +35,7 @@ from .core.gestures import GestureConfig
 from .core.methods import PRESETS, Plan, PlanError, compile_plan
 from .loop import MainLoop, Note, Quit, SetResult
 from .ui import view
+from .ui.messages import Message, ShowMenu, ShowSummary, ShowWarning
 
 DISPLAYS = ("fullscreen", "window", "terminal", "none")
 #: The signals that end the station cleanly (see Station.install_signals).
@@ -611,7 +612,7 @@ class Station:
         for line in lines:
             self.say(f"station: warning: {line}")
         shown = tuple(warnings) + guardrails.screen_lines(found)  # short lines: big text
-        self.loop.present("warning", title="WARNING", lines=shown, prompt="press to continue")
+        self.loop.present(ShowWarning(shown))
         self._warn_cue()
         return self.loop.wait_gesture() != Between.QUIT
 
@@ -632,7 +633,7 @@ class Station:
         if lines is None:
             return True
         self.say(f"station: {lines[0]} ({lines[1]})")
-        self.loop.present("warning", title="AGAIN?", lines=lines[:-1], prompt=lines[-1])
+        self.loop.present(ShowWarning(tuple(lines[:-1]), "AGAIN?", lines[-1]))
         self._warn_cue()
         return self.loop.wait_gesture() == Between.PRESS
 
@@ -662,7 +663,7 @@ class Station:
         worst = result.worst_lateness_s
         ctx = dataclasses.replace(ctx, lateness_ms=None if worst is None else worst * 1000,
                                   next_set=self._advice(plan, exercise, result))
-        self.loop.present("summary", snapshot=result.snapshot, context=ctx)
+        self.loop.present(ShowSummary(result.snapshot, ctx))
         self.last_result = result
         return result
 
@@ -691,8 +692,8 @@ class Station:
         menu = build_menu({n: f"{p.method}" + (f" - {p.exercise}" if p.exercise else "")
                            for n, p in self.config.presets.items()})
         while self.loop.quit is None:
-            self.loop.present("menu", items=tuple(i.label for i in menu.items),
-                              details=tuple(i.detail for i in menu.items), selected=menu.index)
+            self.loop.present(ShowMenu(tuple(i.label for i in menu.items),
+                                       tuple(i.detail for i in menu.items), menu.index))
             self.loop._status(f"menu: {menu.items[menu.index].label} (press: next, hold: start)")
             choice = self.loop.wait_gesture()
             if choice == Between.PRESS:
@@ -761,7 +762,7 @@ class _Sink:
 class _NoScreen:
     """``--display none``: nothing drawn, cues only."""
 
-    def present(self, kind: str, **data: object) -> None:
+    def present(self, message: Message) -> None:
         pass
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .core.events import Cue, Phase
 from .core.snapshot import Snapshot
+from .ui.messages import ShowMessage
 
 #: The lifter's press rhythm, s: longer than the double-press window (0.4 s
 #: by default), or two presses would be an undo.
@@ -168,7 +169,7 @@ def run_live(seconds: float, db: Path, config: Path, *, display: str = "window",
             screen.on_frame = lambda model, drawn_at: log.frames.append(
                 (drawn_at, _total_shown(model)))
             if not screen.first_frame.is_set():
-                loop.present("message", lines=("benchmark",))
+                loop.present(ShowMessage(lines=("benchmark",)))
                 screen.first_frame.wait(5)
         else:
             log.notes.append("no pygame display: press-to-screen not measured")

@@ -26,6 +26,8 @@ from .core.events import Abort, BoutChanged, BoutRemoved, Cue, End, Fail, Phase,
 from .core.gestures import Edge, GestureConfig
 from .core.methods import Plan
 from .core.snapshot import Snapshot
+from .ui.messages import Message, ShowNotes, ShowSet
+from .ui.view import Context
 
 #: Count-ins and tempo ticks this late (s) are not sounded any more: a pile
 #: of stale pips after a stall would only confuse. They are still recorded.
@@ -59,7 +61,9 @@ class CueSink(Protocol):
 
 
 class Screen(Protocol):
-    def present(self, kind: str, **data: object) -> None: ...
+    """Shows one :mod:`station.ui.messages` message; never blocks."""
+
+    def present(self, message: Message) -> None: ...
 
 
 @dataclass
@@ -86,7 +90,7 @@ class MainLoop:
     ``clock``: the station clock (s), which also does the waiting (so a
     FakeClock runs the real loop in virtual time). ``sinks``: cue outputs, called in order
     (buzzer first: its first edge is synchronous and the quickest ack).
-    ``screen.present(kind, **data)``: never blocks (hands off to a thread).
+    ``screen.present(message)``: never blocks (hands off to a thread).
     ``record(effect, actual_at)``: never blocks (a writer thread commits).
     ``on_cue(name)``: e.g. the remote's ``CUE`` line, as the cue sounds;
     ``on_state(snapshot)``: its ``STATE`` line. ``ping(now)``: the
@@ -175,15 +179,16 @@ class MainLoop:
             self.notes.pop(item.key, None)
         else:
             self.notes[item.key] = item.text
-        self.present("notes", notes=tuple(self.notes.values()))
+        self.present(ShowNotes(tuple(self.notes.values())))
 
-    def present(self, kind: str, **data: object) -> None:
+    def present(self, message: Message) -> None:
+        """Show ``message`` (a :mod:`station.ui.messages` value) on the screen, if any."""
         if self.screen is not None:
-            self.screen.present(kind, **data)
+            self.screen.present(message)
 
     # -------------------------------------------------------------- a set
 
-    def run_set(self, plan: Plan, *, context: object = None,
+    def run_set(self, plan: Plan, *, context: Context | None = None,
                 until: float | None = None) -> SetResult:
         """Run one set to DONE (or quit). ``context``: passed to the screen
         with each snapshot (a ``ui.view.Context``: exercise, strip text...). ``until``: stop waiting at this
@@ -286,7 +291,7 @@ class MainLoop:
         if self._record is not None:
             self._record(effect, actual_at)
 
-    def _publish(self, sess: session.Session, now: float, context: object, last_key):
+    def _publish(self, sess: session.Session, now: float, context: Context | None, last_key):
         snap = snapshot(sess.set, now)
         self.last_snapshot = snap
         # the counts, without visiting every bout (a flood must not cost O(bouts)):
@@ -295,7 +300,7 @@ class MainLoop:
         key = (snap.phase, snap.bout_index, counts, snap.phase_ends_at,
                snap.cap_reached, snap.spotter_confirmed, snap.lowering_s)
         if key != last_key:
-            self.present("set", snapshot=snap, context=context)
+            self.present(ShowSet(snap, context))
             if self._on_state is not None:
                 self._on_state(snap)  # the state is what the station holds, saved or not
             if self._on_saved is not None and snap.total_reps != self._saved_total:

@@ -27,6 +27,7 @@ from .core.cues import pattern_duration_s, pattern_for, rhythm
 from .core.events import CUE_NAMES, Cue, End, Fail, Rep, Undo
 from .core.gestures import Edge, GestureState
 from .loop import Note, Quit
+from .ui.messages import Message, ShowMessage, ShowNotes
 
 OK, FAILED, SKIPPED = "OK", "FAILED", "SKIPPED"
 
@@ -286,8 +287,7 @@ class SelfTest:
             for name in names:
                 cue = Cue(name, self.clock.now(), _CUE_VALUES.get(name))
                 self.out(f"  {name:<{width}}  {describe_cue(name)}")
-                self._present("message", title="CUES", lines=(name, describe_cue(name)),
-                              prompt="listen")
+                self._present(ShowMessage("CUES", (name, describe_cue(name)), prompt="listen"))
                 for sink_name, sink in sinks.items():
                     try:
                         sink.play(cue)
@@ -350,8 +350,7 @@ class SelfTest:
         except Exception as exc:  # pyserial's port scan can fail on odd systems  # noqa: BLE001
             self._add("serial ports", FAILED, f"could not list serial ports: {exc}")
             return
-        self._present("message", title="SERIAL", lines=tuple(ports or ["no serial ports"]),
-                      prompt="")
+        self._present(ShowMessage("SERIAL", tuple(ports or ["no serial ports"]), prompt=""))
         if ports:
             self._add("serial ports", OK, ", ".join(ports))
         else:
@@ -523,7 +522,7 @@ class SelfTest:
             self.loop.notes[item.key] = item.text
             if (item.key, item.text) not in self.station.notes:  # the station said it already
                 self.out(f"  note: {item.text}")
-        self._present("notes", notes=tuple(self.loop.notes.values()))
+        self._present(ShowNotes(tuple(self.loop.notes.values())))
 
     # ------------------------------------------------------------ output
 
@@ -542,15 +541,15 @@ class SelfTest:
         if self.report.items:
             last = self.report.items[-1]
             lines = (f"{last.name}: {last.status}",) + lines
-        self._present("message", title=title, lines=lines, prompt=prompt)
+        self._present(ShowMessage(title, lines, prompt))
 
-    def _present(self, kind: str, **data: object) -> None:
+    def _present(self, message: Message) -> None:
         from .ui.terminal import TerminalScreen
 
         # The terminal display would redraw over the printed steps: the
         # printed lines are the terminal view (its keys still work).
         if not isinstance(self.loop.screen, TerminalScreen):
-            self.loop.present(kind, **data)
+            self.loop.present(message)
 
     def _note_text(self, key: str) -> str | None:
         texts = [text for k, text in self.station.notes if k == key]

@@ -25,6 +25,7 @@ from station.core.events import Cue, Effect, Event, Phase, Tick
 from station.core.gestures import Edge, GestureConfig
 from station.core.methods import Plan
 from station.loop import MainLoop, Note
+from station.ui.messages import ShowSet
 from station.testing import CreepingClock, CueLog
 
 Item = tuple[float, Edge | Event]
@@ -166,9 +167,9 @@ class _Phases:
         self.clock = clock
         self.phases: list[tuple[float, Phase]] = [(clock._now, start_phase)]
 
-    def present(self, kind: str, **data: object) -> None:
-        if kind == "set":
-            phase = data["snapshot"].phase
+    def present(self, message: object) -> None:
+        if isinstance(message, ShowSet):
+            phase = message.snapshot.phase
             if phase is not self.phases[-1][1]:
                 self.phases.append((self.clock._now, phase))
 

@@ -28,6 +28,7 @@ from station.core.events import CUE_NAMES, Cue
 from station.core.gestures import Edge
 from station.hw.pins import PinChoice
 from station.loop import Quit
+from station.ui.messages import ShowMessage
 from station.selftest import (
     FAILED,
     OK,
@@ -115,10 +116,10 @@ def double_press(pin, apart_s: float = 0.06) -> None:
 
 class ScreenLog:
     def __init__(self) -> None:
-        self.shown: list[tuple[str, dict]] = []
+        self.shown: list[object] = []
 
-    def present(self, kind: str, **data: object) -> None:
-        self.shown.append((kind, data))
+    def present(self, message: object) -> None:
+        self.shown.append(message)
 
 
 # ---------------------------------------------------------------- buttons
@@ -156,13 +157,14 @@ def test_press_hold_and_double_press_are_reported_ok(tmp_path: Path) -> None:
     assert "all good" not in report.table()
     assert sum("--no-sound" in line for line in person.lines) == 1
     # each step is on the screen too, as a message with its prompt
-    prompts = [d.get("prompt", "") for kind, d in screen.shown if kind == "message"]
+    prompts = [m.prompt for m in screen.shown if isinstance(m, ShowMessage)]
     assert any("press the button once" in p for p in prompts)
     assert any("hold the button for 0.6 s" in p for p in prompts)  # half-way between 0.3 and 0.8
     assert any("twice quickly" in p for p in prompts)
     # ...under the previous step's result
-    hold_screen = next(d for kind, d in screen.shown if "hold the button" in d.get("prompt", ""))
-    assert hold_screen["lines"][0] == "press: OK"
+    hold_screen = next(m for m in screen.shown
+                       if isinstance(m, ShowMessage) and "hold the button" in m.prompt)
+    assert hold_screen.lines[0] == "press: OK"
 
 
 def test_no_presses_at_all_fail_with_the_wiring_hint_and_exit_1(tmp_path: Path, capsys) -> None:

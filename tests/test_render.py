@@ -494,24 +494,26 @@ def test_the_ink_box_of_digits_from_metrics_is_the_pixels_bounding_box(size):
 
 
 def test_the_screen_sleeps_until_the_picture_would_change():
+    from station.ui.messages import ShowMenu, ShowSet
     from station.ui.screen_thread import BAR_STEPS, TICK_AFTER_S, keyboard_poll_s, next_change_s, wait_s
 
     # a rest started at 0 whose bar moves every 0.9 s, 30.4 s in: the digit turns at 31.0
     s = _rest_snapshot(started=0.0, ends=0.9 * BAR_STEPS)
-    assert next_change_s("set", {"snapshot": s}, 30.4) == pytest.approx(0.6 + TICK_AFTER_S)
-    assert next_change_s("set", {"snapshot": s}, 30.0 + TICK_AFTER_S) == pytest.approx(0.9)
+    assert next_change_s(ShowSet(s), 30.4) == pytest.approx(0.6 + TICK_AFTER_S)
+    assert next_change_s(ShowSet(s), 30.0 + TICK_AFTER_S) == pytest.approx(0.9)
     # a short rest's bar would step every 0.05 s: no more often than FPS
     short = _rest_snapshot(started=0.0, ends=BAR_STEPS / FPS / 2)
-    assert next_change_s("set", {"snapshot": short}, 1.5) == pytest.approx(1 / FPS)
+    assert next_change_s(ShowSet(short), 1.5) == pytest.approx(1 / FPS)
     s10 = _rest_snapshot(started=0.0, ends=10.0)
     # nothing moves by itself in the menu: no wake-up unless a keyboard may send keys
-    assert next_change_s("menu", {}, 5.0) is None
-    assert wait_s("menu", {}, None, 5.0, FPS, COUNT_IN_FPS, keyboard_poll_s("dummy", "")) is None
-    assert wait_s("menu", {}, None, 5.0, FPS, COUNT_IN_FPS, keyboard_poll_s("x11", "")) == IDLE_POLL_S
+    menu = ShowMenu(("cluster",))
+    assert next_change_s(menu, 5.0) is None
+    assert wait_s(menu, None, 5.0, FPS, COUNT_IN_FPS, keyboard_poll_s("dummy", "")) is None
+    assert wait_s(menu, None, 5.0, FPS, COUNT_IN_FPS, keyboard_poll_s("x11", "")) == IDLE_POLL_S
     assert keyboard_poll_s("kmsdrm", "I: Bus=0019\nH: Handlers=event0\n") > 1.0  # no keyboard plugged
     assert keyboard_poll_s("kmsdrm", "H: Handlers=sysrq kbd event1 leds\n") == IDLE_POLL_S
     # the count-in keeps its pace (its digits change with the beeps and pulse)
-    assert wait_s("set", {"snapshot": s10}, scene("cluster-rest-countin"), 8.0, FPS, COUNT_IN_FPS,
+    assert wait_s(ShowSet(s10), scene("cluster-rest-countin"), 8.0, FPS, COUNT_IN_FPS,
                   None) == pytest.approx(1 / COUNT_IN_FPS)
 
 

@@ -357,17 +357,18 @@ def test_a_terminal_log_prints_each_new_note_whole_on_its_own_line():
     import io
     import time
 
+    from station.ui.messages import ShowNotes, ShowSet
     from station.ui.terminal import TerminalScreen
 
     out = io.StringIO()
     s = snap("cluster", Phase.READY)
     with TerminalScreen(lambda: 0.0, lambda item: None, out=out, keyboard=False) as screen:
-        screen.present("notes", notes=(CONFIG_ERROR,))
-        screen.present("set", snapshot=s, context=Context())
+        screen.present(ShowNotes((CONFIG_ERROR,)))
+        screen.present(ShowSet(s, Context()))
         deadline = time.monotonic() + 5
         while CONFIG_ERROR not in out.getvalue() and time.monotonic() < deadline:
             time.sleep(0.01)
-        screen.present("notes", notes=(CONFIG_ERROR, REMOTE_LOST))
+        screen.present(ShowNotes((CONFIG_ERROR, REMOTE_LOST)))
         while REMOTE_LOST not in out.getvalue() and time.monotonic() < deadline:
             time.sleep(0.01)
     lines = out.getvalue().splitlines()

@@ -15,6 +15,7 @@ from station.clock import FakeClock
 from station.core.events import Bout, BoutChanged, SetChanged
 from station.core.methods import compile_plan
 from station.store import History
+from station.ui.messages import ShowWarning, model_of
 
 CONFIG = """
 [guardrails]
@@ -36,10 +37,10 @@ muscles = ["quads", "glutes"]
 
 class Screen:
     def __init__(self) -> None:
-        self.shown: list[tuple[str, dict]] = []
+        self.shown: list[object] = []
 
-    def present(self, kind: str, **data: object) -> None:
-        self.shown.append((kind, data))
+    def present(self, message: object) -> None:
+        self.shown.append(message)
 
 
 def record(h: History, days_ago: float, method: str, exercise: str) -> None:
@@ -82,10 +83,10 @@ def test_a_drop_set_on_squat_after_leg_drop_sets_warns_for_the_muscle_group_and_
         st.loop.wait_gesture = lambda until=None: "press"
         plan, _ = compile_plan("drop-set", {}, 100.0)
         assert st._guardrails(plan, "squat", []) is True  # informative: a press goes on
-    kind, data = screen.shown[-1]
-    assert kind == "warning"
-    assert data["lines"][0] == "quads muscles: 4 sets in 7 days"  # short lines on the screen
-    assert "drop-set: week 2 of 10" in data["lines"]
+    shown = screen.shown[-1]
+    assert isinstance(shown, ShowWarning) and shown.title == "WARNING"
+    assert shown.lines[0] == "quads muscles: 4 sets in 7 days"  # short lines on the screen
+    assert "drop-set: week 2 of 10" in shown.lines
     full = st._pending_warnings  # recorded in full with the set that follows
     assert any(ln.startswith("quads (muscle group): 4 intensification sets in the last 7 days")
                and "drop-set leg-press" in ln and "drop-set lunge" in ln and "cluster squat" in ln
@@ -102,10 +103,13 @@ def test_again_after_a_drop_set_asks_first_and_names_the_set_of_the_day(week):
         plan, _ = compile_plan("drop-set", {}, 100.0)
         st.loop.wait_gesture = lambda until=None: "hold"
         assert st._confirm_again(plan, "squat") is False  # a hold: no, leave
-        kind, data = screen.shown[-1]
-        assert (kind, data["title"]) == ("warning", "AGAIN?")
-        assert data["lines"][:2] == ("another drop-set on squat?", "it would be your 2nd today")
-        assert data["prompt"] == "press: yes   hold: leave"
+        shown = screen.shown[-1]
+        assert isinstance(shown, ShowWarning) and shown.title == "AGAIN?"
+        assert shown.lines[:2] == ("another drop-set on squat?", "it would be your 2nd today")
+        assert shown.prompt == "press: yes   hold: leave"
+        # the screen says so too, not "WARNING / press to continue"
+        model = model_of(shown, 0.0, ())
+        assert (model.word, model.hint) == ("AGAIN?", "press: yes   hold: leave")
         st.loop.wait_gesture = lambda until=None: "press"
         assert st._confirm_again(plan, "squat") is True
         cluster, _ = compile_plan("cluster", {}, 100.0)
@@ -155,5 +159,5 @@ def test_press_again_after_a_drop_set_runs_another_only_when_confirmed(week):
         st.loop.wait_gesture = lambda until=None: next(answers)
         assert st._sets(prep) == 0
     assert ran == ["drop-set", "drop-set"]
-    asked = [d["lines"][1] for k, d in screen.shown if d.get("title") == "AGAIN?"]
+    asked = [m.lines[1] for m in screen.shown if isinstance(m, ShowWarning) and m.title == "AGAIN?"]
     assert asked == ["it would be your 2nd today", "it would be your 3rd today"]

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import threading
 
+from .messages import Message, ShowNotes, Shown
+
 
 class Presented:
     """Holds the latest thing the main loop asked to show; ``present`` only
     stores it and wakes the drawing thread, so the loop never waits on a draw.
 
-    ``_data``: (kind, data) or None; ``_notes``: the status notes; ``_dirty``:
+    ``_data``: the latest message shown (not notes) or None; ``_notes``: the status notes; ``_dirty``:
     something new since the last draw. Guarded by ``_cv``.
     """
 
     def __init__(self) -> None:
         self._cv = threading.Condition()
-        self._data: tuple[str, dict] | None = None
+        self._data: Shown | None = None
         self._notes: tuple[str, ...] = ()
         self._dirty = False
 
-    def present(self, kind: str, **data: object) -> None:
+    def present(self, message: Message) -> None:
         with self._cv:
-            if kind == "notes":
-                self._notes = tuple(data.get("notes", ()))  # type: ignore[arg-type]
+            if isinstance(message, ShowNotes):
+                self._notes = message.notes
             else:
-                self._data = (kind, dict(data))
+                self._data = message
             self._dirty = True
             self._cv.notify()

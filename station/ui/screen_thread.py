@@ -2,7 +2,7 @@
 
 The thread owns all of pygame's video (init, drawing, flipping, the event
 pump). The main loop only calls :meth:`ScreenThread.present`, which stores the
-latest data and returns: models are built from it at draw time with the
+latest message and returns: models are built from it at draw time with the
 thread's own ``now``, so a countdown moves without the engine's help. The
 thread sleeps until the picture would change by itself (:func:`wait_s`): the
 next whole second shown (a countdown digit, a cap clock), the bar moving a
@@ -17,7 +17,6 @@ looked for every :data:`NO_KEYBOARD_POLL_S`.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from concurrent.futures import Future
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import view
+from .messages import ShowSet, Shown, model_of
 from .presented import Presented
 
 IDLE_POLL_S = 0.02  # how often a keyboard is read, s
@@ -34,25 +34,6 @@ BAR_STEPS = 60  # a bar is redrawn when it has moved this fraction of its length
 TICK_AFTER_S = 0.002  # wake this long after a shown second turns, s (its ceil has changed)
 COUNT_IN_FPS = 30.0  # frames a second during the count-in (emphasised models)
 DRAW_GUARD_S = 0.01  # no frame starts this close before a cue (the worst 1080p frame: ~8 ms)
-
-
-def model_of(kind: str, data: dict, now: float, notes: tuple[str, ...]) -> view.Model:
-    """The screen model for what the main loop presented (pure)."""
-    if kind == "set":
-        ctx = dataclasses.replace(data.get("context") or view.Context(), notes=notes)
-        return view.model_for(data["snapshot"], now, ctx)
-    if kind == "summary":
-        ctx = dataclasses.replace(data.get("context") or view.Context(), notes=notes)
-        return view.summary_model(data["snapshot"], ctx)
-    if kind == "menu":
-        return view.menu_model(tuple(data["items"]), tuple(data.get("details", ())),
-                               int(data["selected"]), notes)  # type: ignore[arg-type]
-    if kind == "warning":
-        return view.warning_model(tuple(data.get("lines", ())), notes)  # type: ignore[arg-type]
-    if kind == "message":
-        return view.message_model(str(data.get("title", "")), tuple(data.get("lines", ())),  # type: ignore[arg-type]
-                                  str(data.get("prompt", "")), notes)
-    raise ValueError(f"nothing to draw for {kind!r}")
 
 
 def frame_wait_s(model: view.Model | None, fps: float, count_in_fps: float) -> float:
@@ -66,7 +47,7 @@ def frame_wait_s(model: view.Model | None, fps: float, count_in_fps: float) -> f
     return 1 / fps
 
 
-def next_change_s(kind: str, data: dict, now: float, fps: float = FPS,
+def next_change_s(message: Shown | None, now: float, fps: float = FPS,
                   bar_steps: int = BAR_STEPS) -> float | None:
     """s from ``now`` until what is presented would look different by time
     alone, or None when it never would (menu, summary, a phase screen with
@@ -75,9 +56,9 @@ def next_change_s(kind: str, data: dict, now: float, fps: float = FPS,
     so it changes just after one of them turns a second; a bar (REST
     draining, LOWER filling over the phase) moves 1/``bar_steps`` of its length
     every ``duration / bar_steps`` s, no more often than ``fps``."""
-    if kind != "set":
+    if not isinstance(message, ShowSet):
         return None
-    snap = data["snapshot"]
+    snap = message.snapshot
     anchors = [a for a in (snap.phase_started_at, snap.phase_ends_at, snap.set_started_at, snap.cap_at)
                if a is not None]
     if not anchors:
@@ -90,7 +71,7 @@ def next_change_s(kind: str, data: dict, now: float, fps: float = FPS,
     return wait
 
 
-def wait_s(kind: str | None, data: dict | None, model: view.Model | None, now: float,
+def wait_s(message: Shown | None, model: view.Model | None, now: float,
            fps: float, count_in_fps: float, poll_s: float | None) -> float | None:
     """How long the screen thread sleeps (unless new data comes), s, or None
     for until then: the count-in at ``count_in_fps``, else the next change
@@ -98,7 +79,7 @@ def wait_s(kind: str | None, data: dict | None, model: view.Model | None, now: f
     read (``poll_s``, None: no keyboard to read)."""
     if isinstance(model, view.ScreenModel) and model.emphasised and model.progress is not None:
         return 1 / count_in_fps
-    change = next_change_s(kind, data or {}, now, fps) if kind is not None else None
+    change = next_change_s(message, now, fps)
     waits = [w for w in (change, poll_s) if w is not None]
     return min(waits) if waits else None
 
@@ -203,8 +184,7 @@ class ScreenThread(Presented):
                 with self._cv:
                     if not self._dirty and not self._stop:
                         poll_s = keyboard_poll_s(driver, _input_devices() if driver == "kmsdrm" else "")
-                        kind, shown = (data[0], data[1]) if data is not None else (None, None)
-                        self._cv.wait(wait_s(kind, shown, model, self.now(), self.fps,
+                        self._cv.wait(wait_s(data, model, self.now(), self.fps,
                                              self.count_in_fps, poll_s))
                     if self._stop:
                         break
@@ -218,7 +198,7 @@ class ScreenThread(Presented):
                         data, notes = self._data, self._notes
                 if data is None:
                     continue
-                model = model_of(data[0], data[1], self.now(), notes)
+                model = model_of(data, self.now(), notes)
                 if display.show(model):
                     self.frames += 1
                     if self.on_frame is not None:

@@ -22,9 +22,9 @@ from typing import Callable, TextIO
 from ..core.events import End, Fail, Phase, Undo
 from ..core.snapshot import Snapshot
 from . import view
+from .messages import ShowSet, Shown, model_of
 from .presented import Presented
 from .keys import KEY_LEGEND, SpaceDecoder
-from .screen_thread import model_of
 
 _FONT = {  # 3x5 block digits
     "0": ["███", "█ █", "█ █", "█ █", "███"],
@@ -113,10 +113,10 @@ class TerminalScreen(Presented):
     # ---------------------------------------------------------------- drawing
 
     def _animating(self) -> bool:
-        if self._data is None or self._data[0] != "set":
+        if not isinstance(self._data, ShowSet):
             return False
-        snap = self._data[1].get("snapshot")
-        return isinstance(snap, Snapshot) and (snap.phase_ends_at is not None or snap.cap_at is not None)
+        snap = self._data.snapshot
+        return snap.phase_ends_at is not None or snap.cap_at is not None
 
     def _draw_loop(self) -> None:
         while not self._stop.is_set():
@@ -127,16 +127,16 @@ class TerminalScreen(Presented):
                 data, notes = self._data, self._notes
             if data is not None and not self._stop.is_set():
                 try:
-                    self._draw(data[0], data[1], notes)
+                    self._draw(data, notes)
                 except (OSError, ValueError):
                     return  # the terminal went away; the set goes on
 
-    def _draw(self, kind: str, data: dict, notes: tuple[str, ...]) -> None:
-        lines = self._lines(kind, data, notes)
+    def _draw(self, message: Shown, notes: tuple[str, ...]) -> None:
+        lines = self._lines(message, notes)
         if self.tty:
             cols = os.get_terminal_size(self.out.fileno()).columns if self.out.isatty() else 80
             cols = cols or 80  # a console that reports no size (0x0): a serial line, a bare VT
-            colour = _COLOURS.get(data["snapshot"].phase, "0") if kind == "set" else "0"
+            colour = _COLOURS.get(message.snapshot.phase, "0") if isinstance(message, ShowSet) else "0"
             lines = fit_lines(lines, cols)
             body = "".join(f"\x1b[{colour};30m{line.ljust(cols)}\x1b[0m\n" for line in lines[:-1])
             self.out.write("\x1b[H" + body + lines[-1] + "\x1b[J")
@@ -148,16 +148,16 @@ class TerminalScreen(Presented):
                     self.out.write(f"! {note}\n")
             self._said_notes = notes
             line = " | ".join(x.strip() for x in lines if x.strip() and not x.startswith(("█", " ")))
-            if kind == "set":
-                line = _plain(data["snapshot"], self.now())
+            if isinstance(message, ShowSet):
+                line = _plain(message.snapshot, self.now())
             if line != self._last_line:
                 self._last_line = line
                 self.out.write(line + "\n")
             self.out.flush()
 
-    def _lines(self, kind: str, data: dict, notes: tuple[str, ...]) -> list[str]:
+    def _lines(self, message: Shown, notes: tuple[str, ...]) -> list[str]:
         """The screen as text lines, from the same view models as the pygame screen."""
-        return model_lines(model_of(kind, data, self.now(), notes))
+        return model_lines(model_of(message, self.now(), notes))
 
     # ---------------------------------------------------------------- keys
 
