@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import queue
 import signal
 import sys
 import threading
@@ -113,9 +114,10 @@ class Station:
         if abs(sys.getswitchinterval() - _PYTHON_DEFAULT_SWITCH_S) < 1e-9:
             sys.setswitchinterval(SWITCH_INTERVAL_S)  # unless the embedder chose one (bench)
         self.config, err = load_config_or_defaults(opts.config)
-        g = self.config.gestures
-        self.loop = MainLoop(self.clock, gesture_config=GestureConfig(
-            g.debounce_s, g.hold_s, g.end_hold_s, g.double_s))
+        # The loop's queue comes first: the devices post to it, and the loop
+        # is built last, from the devices and their callbacks (see _build).
+        self.inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.post = self.inbox.put
         if err:
             self._note("config", err)
         try:
@@ -132,15 +134,15 @@ class Station:
         if key in _DEGRADED:
             self.problems[key] = text
         self.say(f"station: {text}")
-        self.loop.post(Note(key, text))
+        self.post(Note(key, text))
 
     def _fixed(self, key: str, text: str) -> None:
         """A degraded device works now: say so (journal, screen for a few
         seconds) and drop it from STATUS=."""
         self.problems.pop(key, None)
         self.say(f"station: {text}")
-        self.loop.post(Note(key, text))
-        timer = threading.Timer(5.0, lambda: self.loop.post(Note(key, None))
+        self.post(Note(key, text))
+        timer = threading.Timer(5.0, lambda: self.post(Note(key, None))
                                 if key not in self.problems else None)
         timer.daemon = True
         timer.start()
@@ -166,7 +168,7 @@ class Station:
         from .hw.pins import choose_pin_factory
         from .retry import Retrier
 
-        cfg, opts, loop = self.config, self.opts, self.loop
+        cfg, opts = self.config, self.opts
         self._retrier = Retrier()
         self._late: list = []  # devices found by a retry, closed with the rest
         self._stack.callback(lambda: [dev.close() for dev in reversed(self._late)])
@@ -177,15 +179,31 @@ class Station:
             self._note("pins", pins.note)
         self._starting("display")
         self._screen = self._stack.enter_context(self._open_display())
-        loop.screen = self._screens if self._screens is not None else self._screen
         self._open_inputs(pins.factory)
         self._starting("sound")
-        loop.sinks = self._open_sinks(pins.factory)
+        sinks = self._open_sinks(pins.factory)
         self._open_remote()
         self._starting("history")
         self._open_history()
         self._open_mqtt()
-        self._open_notifier()
+        ping, status = self._open_notifier()
+        remote, mqtt, g = self.remote, self.mqtt, cfg.gestures
+        on_cue = _chain(None if remote is None else (lambda cue: remote.send_cue(cue.name)),
+                        None if mqtt is None else mqtt.on_cue)
+        on_state = _chain(None if remote is None else remote.send_state,
+                          None if mqtt is None else mqtt.on_state)
+        not_saved = None
+        if remote is not None:
+            def not_saved(n: int) -> None:
+                remote.send_note(f"not saved: {n} rep(s), history off")
+        self.loop = MainLoop(
+            self.clock, inbox=self.inbox,
+            gesture_config=GestureConfig(g.debounce_s, g.hold_s, g.end_hold_s, g.double_s),
+            sinks=sinks, screen=self._screens if self._screens is not None else self._screen,
+            record=self.recorder.record, after_records=self.recorder.after,
+            on_cue=on_cue, on_state=on_state,
+            on_saved=None if remote is None else remote.send_saved, on_not_saved=not_saved,
+            ping=ping, status=status)
         self._stack.callback(self._retrier.stop)  # closed first: no try after this
 
     def _open_display(self):
@@ -207,7 +225,7 @@ class Station:
             screen = self._terminal() if mode == "terminal" else _NoScreen()
             if graphical:  # the wanted one's failure says most: on the screen, in STATUS=
                 self.problems["display"] = first_why
-                self.loop.post(Note("display", first_why))
+                self.post(Note("display", first_why))
                 self._retry_display(graphical, screen)
             return screen
         return _NoScreen()
@@ -221,8 +239,8 @@ class Station:
             from .ui.screen_thread import ScreenThread
 
             return ScreenThread(mode, tuple(self.config.display.window_size), self.clock.now,
-                                self.loop.post,
-                                next_deadline=lambda: self.loop.next_deadline_at), ""
+                                self.post,
+                                next_deadline=self._next_deadline_at), ""
         except Exception as exc:  # no video device, no pygame display...
             return None, f"{mode} display unavailable ({exc})"
 
@@ -241,7 +259,7 @@ class Station:
                 self._stack.callback(out.close)
         except (OSError, ValueError):
             out = None
-        return TerminalScreen(self.clock.now, self.loop.post, out=out)
+        return TerminalScreen(self.clock.now, self.post, out=out)
 
     def _retry_display(self, modes: list[str], fallback) -> None:
         """Keep trying ``modes`` (the wanted display first) with backoff;
@@ -274,7 +292,7 @@ class Station:
         pins = self.config.pins
         try:
             self.button = self._stack.enter_context(
-                ButtonInput(pins.button, self.loop.post, self.clock.now, pin_factory=factory))
+                ButtonInput(pins.button, self.post, self.clock.now, pin_factory=factory))
         except Exception as exc:
             self.button = None
             self._note("button", f"button on BCM {pins.button} unavailable: {exc}")
@@ -282,7 +300,7 @@ class Station:
         if pins.spotter_button:
             try:
                 self.spotter_button = self._stack.enter_context(ButtonInput(
-                    pins.spotter_button, self.loop.post, self.clock.now, source="spotter",
+                    pins.spotter_button, self.post, self.clock.now, source="spotter",
                     pin_factory=factory))
             except Exception as exc:
                 self._note("button", f"spotter button on BCM {pins.spotter_button} unavailable: {exc}")
@@ -349,7 +367,7 @@ class Station:
             return
         from .hw.serial_link import SerialRemote
 
-        post = self.loop.post
+        post = self.post
         said: list[str | None] = [None]
 
         def relay(item: object) -> None:
@@ -378,9 +396,6 @@ class Station:
             return
         self.remote = remote
         self._stack.callback(self.remote.close)
-        self.loop._on_cue = lambda cue: remote.send_cue(cue.name)
-        self.loop._on_state = remote.send_state
-        self.loop._on_saved = remote.send_saved
 
     def _open_history(self) -> None:
         from .config import default_db_path
@@ -401,12 +416,6 @@ class Station:
             n = self.recorder.ask("mark_interrupted")
             if n:
                 self.say(f"station: {n} set(s) cut off last time marked interrupted")
-        self.loop._record = self.recorder.record
-        self.loop.after_records = self.recorder.after
-        if self.remote is not None:
-            remote = self.remote
-            self.loop.on_not_saved = lambda n: remote.send_note(
-                f"not saved: {n} rep(s), history off")
 
     def _history_off(self, reason: str) -> None:
         """A write failed mid-run (recorder thread): say it once on every
@@ -454,26 +463,32 @@ class Station:
         self._stack.callback(close)
         pub.start()
         self.mqtt = pub
-        self.loop._on_cue = _chain(self.loop._on_cue, pub.on_cue)
-        self.loop._on_state = _chain(self.loop._on_state, pub.on_state)
 
-    def _open_notifier(self) -> None:
+    def _open_notifier(self) -> tuple[Callable[[float], float | None] | None, Callable[[str], None]]:
+        """The service manager's watchdog and STATUS line: the loop's
+        (``ping``, ``status``) callbacks (``ping`` None without a watchdog)."""
         pinger = self.notifier.pinger()
+        ping = None
         if pinger.period_s is not None:
             def ping(now: float) -> float | None:
                 pinger.maybe_ping(now)
                 nxt = pinger.next_ping_at()
                 return None if nxt is None else max(0.0, nxt - now)
 
-            self.loop._ping = ping
         def status(text: str) -> None:
             self._last_status = text
             self._status(self._status_text(text))
 
         self._last_status = "starting"
-        self.loop._status = status
+        self._loop_status = status  # the loop's STATUS= text (and the menu's)
         if self.recorder.off_reason:
             status("starting")
+        return ping, status
+
+    def _next_deadline_at(self) -> float | None:
+        """The loop's next cue instant, s (None before it is built)."""
+        loop = getattr(self, "loop", None)
+        return None if loop is None else loop.next_deadline_at
 
     def close(self) -> None:
         """Let the last cues finish (fail then done: 3 s at most), then close all."""
@@ -617,11 +632,7 @@ class Station:
         return self.loop.wait_gesture() != Between.QUIT
 
     def _warn_cue(self) -> None:
-        warn = Cue("warn", self.clock.now())
-        for sink in self.loop.sinks:
-            sink.play(warn)
-        if self.loop._on_cue is not None:
-            self.loop._on_cue(warn)
+        self.loop.sound(Cue("warn", self.clock.now()))
 
     def _confirm_again(self, plan: Plan, exercise: str | None) -> bool:
         """Drop sets and forced negatives: "press: again" asks first, naming
@@ -694,7 +705,7 @@ class Station:
         while self.loop.quit is None:
             self.loop.present(ShowMenu(tuple(i.label for i in menu.items),
                                        tuple(i.detail for i in menu.items), menu.index))
-            self.loop._status(f"menu: {menu.items[menu.index].label} (press: next, hold: start)")
+            self._loop_status(f"menu: {menu.items[menu.index].label} (press: next, hold: start)")
             choice = self.loop.wait_gesture()
             if choice == Between.PRESS:
                 menu = menu.press()
@@ -703,7 +714,7 @@ class Station:
                 try:
                     prep = self.compile(name, {}, None, None)
                 except PlanError as exc:
-                    self.loop.post(Note("menu", str(exc)))
+                    self.post(Note("menu", str(exc)))
                     continue
                 self._sets(prep)
             elif choice in (Between.QUIT, Between.LONG):
@@ -733,10 +744,10 @@ def _screen_here() -> bool:
                 or glob.glob("/dev/dri/card*"))
 
 
-def _chain(first: Callable | None, then: Callable) -> Callable:
-    """Both hooks, ``first`` (e.g. the remote) before ``then``."""
-    if first is None:
-        return then
+def _chain(first: Callable | None, then: Callable | None) -> Callable | None:
+    """Both hooks, ``first`` (e.g. the remote) before ``then``; None if neither."""
+    if first is None or then is None:
+        return first or then
 
     def both(value: object) -> None:
         first(value)

@@ -186,12 +186,11 @@ def run_live(seconds: float, db: Path, config: Path, *, display: str = "window",
                                            "duration": max(seconds - 2 * CADENCE_S, 2.0)})
         cpu0, wall0 = time.process_time(), time.monotonic()
         with SyntheticLifter(press, release, now, log) as lifter:
-            previous = loop._on_state
-            loop._on_state = lambda snap: (lifter.see(snap), previous and previous(snap))
+            unwatch = loop.watch_state(lifter.see)
             try:
                 result = station.run_set(plan, "bench", None)
             finally:
-                loop._on_state = previous
+                unwatch()
         log.cpu_s, log.wall_s = time.process_time() - cpu0, time.monotonic() - wall0
         log.lateness = {k: list(v) for k, v in result.lateness.items()}
         log.set_started_at = result.snapshot.set_started_at

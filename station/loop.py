@@ -63,6 +63,21 @@ class CueSink(Protocol):
 class Screen(Protocol):
     """Shows one :mod:`station.ui.messages` message; never blocks."""
 
+    def sound(self, cue: Cue) -> None:
+        """A cue outside a set (the warning before one): every output plays
+        it and ``on_cue`` hears it; it is not recorded (main loop thread only)."""
+        for sink in self.sinks:
+            sink.play(cue)
+        if self._on_cue is not None:
+            self._on_cue(cue)
+
+    def watch_state(self, fn: Callable[[Snapshot], None]) -> Callable[[], None]:
+        """Also call ``fn(snapshot)`` at each published change of state, after
+        ``on_state`` (a simulated lifter in the demo and the bench). Returns
+        the function that stops it."""
+        self._watchers.append(fn)
+        return lambda: self._watchers.remove(fn)
+
     def present(self, message: Message) -> None: ...
 
 
@@ -92,9 +107,17 @@ class MainLoop:
     (buzzer first: its first edge is synchronous and the quickest ack).
     ``screen.present(message)``: never blocks (hands off to a thread).
     ``record(effect, actual_at)``: never blocks (a writer thread commits).
-    ``on_cue(name)``: e.g. the remote's ``CUE`` line, as the cue sounds;
-    ``on_state(snapshot)``: its ``STATE`` line. ``ping(now)``: the
+    ``after_records(fn, unsaved)``: run ``fn`` once the records queued so
+    far are committed, or ``unsaved()`` if they never will be (history
+    off): the recorder's ``after``. ``on_cue(cue)``: e.g. the remote's
+    ``CUE`` line, as the cue sounds; ``on_state(snapshot)``: its ``STATE``
+    line; ``on_saved(total_reps)``: its ``SAVED`` line, once committed;
+    ``on_not_saved(n)``: n new reps whose records will not reach the disk
+    (the remote gets a note instead of ``SAVED``). ``ping(now)``: the
     watchdog. ``status(text)``: the service manager's STATUS line.
+    ``inbox``: the queue to read (built before the loop, so the devices
+    that post to it can be opened first); a new one by default.
+    All of these are given here, by the composition root (station.app).
     """
 
     def __init__(
@@ -105,13 +128,16 @@ class MainLoop:
         sinks: Iterable[CueSink] = (),
         screen: Screen | None = None,
         record: Callable[[object, float | None], None] | None = None,
+        after_records: Callable[..., None] | None = None,
         on_cue: Callable[[Cue], None] | None = None,
         on_state: Callable[[Snapshot], None] | None = None,
         on_saved: Callable[[int], None] | None = None,
+        on_not_saved: Callable[[int], None] | None = None,
         ping: Callable[[float], float | None] | None = None,
         status: Callable[[str], None] | None = None,
+        inbox: queue.SimpleQueue | None = None,
     ) -> None:
-        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.queue: queue.SimpleQueue = inbox if inbox is not None else queue.SimpleQueue()
         self.clock = clock
         self.now = clock.now
         self.gesture_config = gesture_config
@@ -126,12 +152,9 @@ class MainLoop:
         self.quit: Quit | None = None
         self.last_snapshot: Snapshot | None = None  # the latest published (any thread may read)
         self.next_deadline_at: float | None = None  # when the loop must next act, s (any thread may read)
-        # after_records(fn, unsaved): run fn once the records queued so far are
-        # committed, or unsaved() if they were not (history off): the recorder's after().
-        self.after_records: Callable[..., None] | None = None
-        # on_not_saved(n): n new reps whose records did not reach the disk
-        # (the remote gets a note instead of ``SAVED``).
-        self.on_not_saved: Callable[[int], None] | None = None
+        self._after_records_hook = after_records
+        self._on_not_saved = on_not_saved
+        self._watchers: list[Callable[[Snapshot], None]] = []
         # Items drained but not yet handled (wait_gesture returned before
         # them): the next wait hands them out first, so none is lost.
         self._backlog: list[object] = []
@@ -180,6 +203,21 @@ class MainLoop:
         else:
             self.notes[item.key] = item.text
         self.present(ShowNotes(tuple(self.notes.values())))
+
+    def sound(self, cue: Cue) -> None:
+        """A cue outside a set (the warning before one): every output plays
+        it and ``on_cue`` hears it; it is not recorded (main loop thread only)."""
+        for sink in self.sinks:
+            sink.play(cue)
+        if self._on_cue is not None:
+            self._on_cue(cue)
+
+    def watch_state(self, fn: Callable[[Snapshot], None]) -> Callable[[], None]:
+        """Also call ``fn(snapshot)`` at each published change of state, after
+        ``on_state`` (a simulated lifter in the demo and the bench). Returns
+        the function that stops it."""
+        self._watchers.append(fn)
+        return lambda: self._watchers.remove(fn)
 
     def present(self, message: Message) -> None:
         """Show ``message`` (a :mod:`station.ui.messages` value) on the screen, if any."""
@@ -282,8 +320,8 @@ class MainLoop:
         recorder), else now: what the remote is told is saved (``SAVED``) is
         on disk, so a power cut cannot take back a rep the remote saw saved.
         When they were not committed (history off), ``unsaved`` runs instead."""
-        if self.after_records is not None:
-            self.after_records(fn, unsaved)
+        if self._after_records_hook is not None:
+            self._after_records_hook(fn, unsaved)
         else:
             fn()
 
@@ -303,12 +341,14 @@ class MainLoop:
             self.present(ShowSet(snap, context))
             if self._on_state is not None:
                 self._on_state(snap)  # the state is what the station holds, saved or not
+            for watch in list(self._watchers):
+                watch(snap)
             if self._on_saved is not None and snap.total_reps != self._saved_total:
                 # the records of these reps were queued before this pass: once
                 # they are committed, the remote may say "saved"; if they never
                 # are (history off), it is told so instead
                 prev, self._saved_total = self._saved_total, snap.total_reps
-                total, on_saved, not_saved = snap.total_reps, self._on_saved, self.on_not_saved
+                total, on_saved, not_saved = snap.total_reps, self._on_saved, self._on_not_saved
                 unsaved = None
                 if not_saved is not None and total > prev:
                     unsaved = lambda: not_saved(total - prev)  # noqa: E731

@@ -242,9 +242,9 @@ def test_cue_goes_at_the_sound_and_saved_only_once_committed(tmp_path):
     lines: list[str] = []
     pending: list = []  # commits the "disk" has not finished
     loop = MainLoop(clock, on_cue=lambda c: lines.append(f"CUE {c.name}"),
-                    on_saved=lambda n: lines.append(f"SAVED {n}"))
-    loop._record = lambda effect, at: None
-    loop.after_records = lambda fn, unsaved=None: pending.append(fn)
+                    on_saved=lambda n: lines.append(f"SAVED {n}"),
+                    record=lambda effect, at: None,
+                    after_records=lambda fn, unsaved=None: pending.append(fn))
     plan, _ = compile_plan("rest-pause")
     t = threading.Thread(target=lambda: loop.run_set(plan), daemon=True)
     t.start()

@@ -47,11 +47,10 @@ def open_fds() -> int:
 def test_eight_hours_of_sets_leave_no_growth(tmp_path):
     clock = ScriptedClock(on_empty=lambda: Quit("script ended"))
     sink = CountingSink()
-    loop = MainLoop(clock, sinks=[sink])
+    recorder = Recorder(None, clock.offset_s)  # the writer thread, history off
+    loop = MainLoop(clock, sinks=[sink], record=recorder.record)
     factory = MockFactory()
     button = ButtonInput(17, loop.post, clock.now, pin_factory=factory)
-    recorder = Recorder(None, clock.offset_s)  # the writer thread, history off
-    loop._record = recorder.record
     plan, _ = compile_plan("cluster")
     sets = int(8 * 3600 // (SET_S + 2 * PERIOD_S))
     pin = button.pin

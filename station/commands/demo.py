@@ -126,14 +126,13 @@ def _run(args: argparse.Namespace, db: Path) -> int:
         for method, overrides, failure_reps, title in DEMO_SETS:
             plan, _ = compile_plan(method, overrides)
             lifter = DemoLifter(station.button.pin, failure_reps)
-            previous = station.loop._on_state
-            station.loop._on_state = _both(previous, lifter.see)
+            unwatch = station.loop.watch_state(lifter.see)
             station.say(f"station demo: {title}")
             try:
                 station.run_set(plan, None, None)
             finally:
                 lifter.stop()
-                station.loop._on_state = previous
+                unwatch()
             if station.loop.quit is not None:
                 break
             station.loop.wait_gesture(until=station.clock.now() + 5.0)
@@ -144,13 +143,3 @@ def _run(args: argparse.Namespace, db: Path) -> int:
             station.say(f"station demo: last set reps per bout {list(summary.reps_per_bout)}")
     return 0
 
-
-def _both(a, b):
-    if a is None:
-        return b
-
-    def call(x):
-        a(x)
-        b(x)
-
-    return call
