@@ -31,7 +31,7 @@ from . import __version__
 from .clock import Clock
 from .core import guardrails
 from .core.between import Between
-from .core.events import Cue
+from .core.events import Cue, SetStatus
 from .core.gestures import GestureConfig
 from .core.methods import PRESETS, Plan, PlanError, compile_plan
 from .loop import MainLoop, Note, Quit, SetResult
@@ -666,8 +666,8 @@ class Station:
             self.mqtt.context(exercise)
         result = self.loop.run_set(plan, context=ctx)
         status = result.session.set.status
-        if status not in ("completed", "aborted", "interrupted"):
-            status = "interrupted"
+        if not status.ended:  # cut off before its end (the loop quit mid-set)
+            status = SetStatus.INTERRUPTED
         self.recorder.call("end_session", status, self.clock.now() if result.snapshot.phase.value != "DONE" else None)
         if getattr(self, "mqtt", None) is not None:  # once committed, the set goes to the outbox
             self.recorder.after(self.mqtt.sets_changed)

@@ -41,14 +41,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from station.core.events import BoutChanged, BoutRemoved, Cue, SetChanged
+from station.core.events import END_STATUSES, BoutChanged, BoutRemoved, Cue, SetChanged, SetStatus
 from station.core.guardrails import PastSession
 from station.store_guard import DamagedHistory, HistoryError, NullHistory, check_file
 from station.store_read import NOT_TRAINING, read_recent, read_recent_all, read_sessions
 from station.store_schema import SchemaError, check_current, check_ours, migrate
 
-#: How a session can end. "running" is what an unfinished session holds.
-END_STATUSES = ("completed", "aborted", "interrupted")
+# How a session can end: END_STATUSES (core.events.SetStatus); "running" is
+# what an unfinished session holds.
 
 _T = TypeVar("_T")
 
@@ -66,7 +66,7 @@ class History:
         self.offset_s = offset_s
         self.off_reason: str | None = None
         self._session: int | None = None
-        self._final: tuple[str, float | None] | None = None  # from SetChanged
+        self._final: tuple[SetStatus, float | None] | None = None  # from SetChanged
         self._batch = False  # inside begin_batch()/commit_batch(): one transaction
         self._empty = False  # a version-0 file read read-only: no tables yet
 
@@ -327,7 +327,7 @@ class History:
             "INSERT INTO notes (session_id, kind, text, at) VALUES (?, 'warning', ?, ?)",
             (sid, text, self._wall(at))))
 
-    def end_session(self, status: str | None = None, at: float | None = None) -> None:
+    def end_session(self, status: SetStatus | None = None, at: float | None = None) -> None:
         """Finish the session: ``status`` one of END_STATUSES and ``at``
         (monotonic s) default to what the engine's final SetChanged said.
         Stores the median and worst cue lateness (ms) of the set.
@@ -344,12 +344,13 @@ class History:
         if status not in END_STATUSES:
             raise ValueError(f"History.end_session: status {status!r}; expected one of "
                              f"{', '.join(END_STATUSES)}")
+        status = SetStatus(status)
 
         def write(c: sqlite3.Connection) -> None:
             c.execute("UPDATE sessions SET status = ?, ended_at = COALESCE(?, ended_at)"
                       " WHERE id = ?", (status, self._wall(at), sid))
             _store_lateness(c, sid)
-            if status == "interrupted":
+            if status is SetStatus.INTERRUPTED:
                 _mark_if_no_reps(c, sid)
 
         self._guard(write)
@@ -363,8 +364,8 @@ class History:
 
         def write(c: sqlite3.Connection) -> int:
             ids = [sid for (sid,) in c.execute(
-                "SELECT id FROM sessions WHERE status = 'running' AND id IS NOT ?",
-                (self._session,))]
+                "SELECT id FROM sessions WHERE status = ? AND id IS NOT ?",
+                (SetStatus.RUNNING, self._session))]
             for sid in ids:
                 self._interrupt(c, sid)
             return len(ids)
@@ -383,8 +384,8 @@ class History:
             "  FROM cues WHERE session_id = :s)",
             {"s": sid},
         ).fetchone()[0]
-        c.execute("UPDATE sessions SET status = 'interrupted', ended_at = COALESCE(ended_at, ?)"
-                  " WHERE id = ?", (last, sid))
+        c.execute("UPDATE sessions SET status = ?, ended_at = COALESCE(ended_at, ?)"
+                  " WHERE id = ?", (SetStatus.INTERRUPTED, last, sid))
         _store_lateness(c, sid)
         _mark_if_no_reps(c, sid)
 

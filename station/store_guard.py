@@ -7,6 +7,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from station.core.events import SetStatus
 from station.core.guardrails import PastSession
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -81,7 +82,7 @@ class NullHistory:
     def record_warning(self, text: str, at: float) -> None:
         pass
 
-    def end_session(self, status: str | None = None, at: float | None = None) -> None:
+    def end_session(self, status: SetStatus | None = None, at: float | None = None) -> None:
         pass
 
     def mark_interrupted(self) -> int:

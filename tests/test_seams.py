@@ -34,3 +34,34 @@ def test_no_module_assigns_another_objects_private_state():
     found = [hit for f in files for hit in _private_assignments(f)]
     assert found == [], "\n".join(found)
 
+
+
+def test_set_statuses_are_one_enum_from_the_engine_to_the_file(tmp_path):
+    """The engine ends a set with a SetStatus; the file holds its plain
+    value (the same text as before); the gym network's schema lists the same."""
+    import sqlite3
+
+    from station.core import session
+    from station.core.events import END_STATUSES, Abort, Rep, SetStatus
+    from station.core.methods import compile_plan
+    from station.net import schemas
+    from station.store import History
+
+    plan, _ = compile_plan("rest-pause")
+    sess = session.start(plan)
+    assert sess.set.status is SetStatus.READY
+    sess, fx = session.feed(sess, Rep(1.0), 1.0)
+    assert sess.set.status is SetStatus.RUNNING
+    sess, more = session.feed(sess, Abort(2.0), 2.0)
+    assert sess.set.status is SetStatus.INTERRUPTED
+    with History.open(tmp_path / "h.sqlite3", 0.0) as h:
+        h.begin_session("rest-pause", None, None, {}, "", at=0.5)
+        for e in fx + more:
+            h.apply(e, None)
+        h.end_session()
+        assert [s["status"] for s in h.sessions(everything=True)] == ["interrupted"]
+    with sqlite3.connect(tmp_path / "h.sqlite3") as c:
+        assert c.execute("SELECT typeof(status), status FROM sessions").fetchall() == [
+            ("text", "interrupted")]
+    assert schemas.SET["properties"]["status"]["enum"] == ["completed", "aborted", "interrupted"]
+    assert [s.value for s in END_STATUSES] == ["completed", "aborted", "interrupted"]

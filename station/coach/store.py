@@ -15,6 +15,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from station.core.events import SetStatus
 from station.store_guard import check_file
 from station.store_read import read_sessions
 from station.store_schema import check_current, migrate
@@ -81,7 +82,7 @@ class CoachHistory:
                     " lateness_max_ms, cues_measured) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (payload["method"], payload.get("exercise"), payload.get("load_kg"),
                      json.dumps(payload.get("params") or {}, sort_keys=True),
-                     payload.get("plan_summary") or "", payload.get("status") or "interrupted",
+                     payload.get("plan_summary") or "", payload.get("status") or SetStatus.INTERRUPTED,
                      started, _t(payload.get("ended_at")), _t(payload.get("spotter_confirmed_at")),
                      payload.get("done_reason"), late.get("median"), late.get("max"),
                      late.get("cues") or 0))

@@ -43,6 +43,7 @@ from .events import (
     Phase,
     Rep,
     SetChanged,
+    SetStatus,
     Tick,
     Undo,
 )
@@ -146,7 +147,7 @@ class SetState:
     tempo_next: int = 0
     set_started_at: float | None = None
     set_ended_at: float | None = None
-    status: str = "ready"
+    status: SetStatus = SetStatus.READY
     cap_fired: bool = False
     spotter_confirmed_at: float | None = None
     done_reason: str | None = None
@@ -210,7 +211,7 @@ class SetState:
 def new_set(plan: Plan) -> SetState:
     """A set about to start: CONFIRM when a spotter is required, else READY."""
     if plan.spotter:
-        return SetState(plan, Phase.CONFIRM, status="confirm")
+        return SetState(plan, Phase.CONFIRM, status=SetStatus.CONFIRM)
     return SetState(plan, Phase.READY)
 
 
@@ -570,11 +571,11 @@ def _done(s: SetState, at: float, reason: str, out: _Out) -> SetState:
     if bout is not None and bout.ended_at is None:
         s = _set_current(s, replace(bout, ended_at=at, end_reason=reason))
     if reason == "abort":
-        status = "interrupted"
+        status = SetStatus.INTERRUPTED
     elif s.set_started_at is None:
-        status = "aborted"
+        status = SetStatus.ABORTED
     else:
-        status = "completed"
+        status = SetStatus.COMPLETED
     if reason != "abort":
         out.cue("done", at, reason)
     return replace(s, phase_started_at=at, phase_ends_at=None, count_next=0,
@@ -592,11 +593,11 @@ def _decided(ev: object) -> float:
 
 def _confirm(s: SetState, ev: Rep, out: _Out) -> SetState:
     out.cue("go", ev.at, "spotter")
-    return replace(s, status="ready", spotter_confirmed_at=ev.at)
+    return replace(s, status=SetStatus.READY, spotter_confirmed_at=ev.at)
 
 
 def _first_rep(s: SetState, ev: Rep, out: _Out) -> SetState:
-    s = replace(s, set_started_at=ev.at, status="running")
+    s = replace(s, set_started_at=ev.at, status=SetStatus.RUNNING)
     return _count_rep(_start_bout(s, ev.at), ev.at, out)
 
 
@@ -690,7 +691,7 @@ def _undo(s: SetState, ev: Undo, out: _Out) -> SetState:
                     count_next=_count_from(ends, max(at, s.clock_at), s.plan.count_in_s))
     if u.unstarts:
         # the first rep of the set taken back: the set has not started
-        s = replace(s, bouts=(), phase_started_at=None, set_started_at=None, status="ready")
+        s = replace(s, bouts=(), phase_started_at=None, set_started_at=None, status=SetStatus.READY)
     return s
 
 

@@ -7,7 +7,7 @@ durations (``*_s``) are seconds. The core never reads a clock itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 
 # ---------------------------------------------------------------- phases
 
@@ -22,6 +22,27 @@ class Phase(str, Enum):
     STRIP = "STRIP"  # drop sets: strip the weight (or switch variation); counts up
     LOWER = "LOWER"  # forced negatives: a timed lowering with a tempo count
     DONE = "DONE"  # the set is over
+
+
+class SetStatus(StrEnum):
+    """What became of a set: the one list the engine, the shell and the store
+    use. The values are what the history file holds (and its CHECK allows)."""
+
+    CONFIRM = "confirm"  # waiting for the spotter's press
+    READY = "ready"  # waiting for the first rep
+    RUNNING = "running"  # the first rep is in
+    COMPLETED = "completed"  # ended by the set's rules or the lifter
+    ABORTED = "aborted"  # ended before any rep
+    INTERRUPTED = "interrupted"  # cut off from outside (SIGTERM, Esc, quit, a power cut)
+
+    @property
+    def ended(self) -> bool:
+        """True for the statuses a finished set keeps (:data:`END_STATUSES`)."""
+        return self in END_STATUSES
+
+
+#: How a set can end, in the order the history's docs list them.
+END_STATUSES: tuple[SetStatus, ...] = (SetStatus.COMPLETED, SetStatus.ABORTED, SetStatus.INTERRUPTED)
 
 
 # ---------------------------------------------------------------- events in
@@ -175,12 +196,10 @@ class BoutRemoved:
 class SetChanged:
     """The set started, had its spotter confirmed, or ended.
 
-    ``status``: "confirm", "ready", "running", "completed", "aborted" (ended
-    before any rep) or "interrupted" (cut off from outside).
-    Instants in s; None while not yet known.
+    ``status``: see :class:`SetStatus`. Instants in s; None while not yet known.
     """
 
-    status: str
+    status: SetStatus
     started_at: float | None
     ended_at: float | None = None
     spotter_confirmed_at: float | None = None

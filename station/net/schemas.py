@@ -3,7 +3,7 @@ docs/mqtt.md, which shows these very schemas (a test keeps the two equal)."""
 
 from __future__ import annotations
 
-from ..core.events import CUE_NAMES
+from ..core.events import CUE_NAMES, END_STATUSES
 
 _ISO = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"}
 _ISO_OR_NULL = {"anyOf": [_ISO, {"type": "null"}]}
@@ -92,7 +92,7 @@ SET = {
         "method": {"type": "string"},
         "exercise": _STR_OR_NULL,
         "load_kg": _NUM_OR_NULL,
-        "status": {"enum": ["completed", "aborted", "interrupted"]},
+        "status": {"enum": [s.value for s in END_STATUSES]},
         "started_at": _ISO,
         "ended_at": _ISO_OR_NULL,
         "spotter_confirmed": {"type": "boolean"},
