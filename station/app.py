@@ -31,10 +31,11 @@ from . import __version__
 from .clock import Clock
 from .core import guardrails
 from .core.between import Between
-from .core.events import Cue, SetStatus
+from .core.events import Cue, Phase, SetStatus
 from .core.gestures import GestureConfig
 from .core.methods import PRESETS, Plan, PlanError, compile_plan
 from .loop import MainLoop, Note, Quit, SetResult
+from .recorder import BeginSession, EndSession, MarkInterrupted, RecentAll, RecordWarning, Sessions
 from .ui import view
 from .ui.messages import Message, ShowMenu, ShowSummary, ShowWarning
 
@@ -413,7 +414,7 @@ class Station:
         if self.recorder.off_reason:
             self._note("history", self.recorder.off_reason)
         else:
-            n = self.recorder.ask("mark_interrupted")
+            n = self.recorder.ask(MarkInterrupted())
             if n:
                 self.say(f"station: {n} set(s) cut off last time marked interrupted")
 
@@ -530,7 +531,7 @@ class Station:
         from .core import loads
 
         try:
-            sessions = self.recorder.ask("sessions", 200)
+            sessions = self.recorder.ask(Sessions(200))
         except Exception:
             return None
         sets = [(s["bouts"][0]["reps"], s["bouts"][0]["load_kg"]) for s in sessions
@@ -599,7 +600,7 @@ class Station:
         """Recorded sets of every method since the guardrails' window began."""
         since = guardrails.lookback_start(now_utc, offset_s, self.config.guardrails.overuse_days)
         try:
-            return self.recorder.ask("recent_all", since)
+            return self.recorder.ask(RecentAll(since))
         except Exception:
             return []
 
@@ -658,17 +659,18 @@ class Station:
                            per_dumbbell=ex is not None and ex.kind == "dumbbell",
                            plates=prep.plates if prep else (),
                            safety=prep.safety if prep else "")
-        self.recorder.call("begin_session", plan.method, exercise, load, dict(plan.params),
-                           _plan_summary(plan), self.clock.now())
+        self.recorder.send(BeginSession(plan.method, exercise, load, dict(plan.params),
+                                        _plan_summary(plan), self.clock.now()))
         for w in getattr(self, "_pending_warnings", []):
-            self.recorder.call("record_warning", w, self.clock.now())
+            self.recorder.send(RecordWarning(w, self.clock.now()))
         if getattr(self, "mqtt", None) is not None:
             self.mqtt.context(exercise)
         result = self.loop.run_set(plan, context=ctx)
         status = result.session.set.status
         if not status.ended:  # cut off before its end (the loop quit mid-set)
             status = SetStatus.INTERRUPTED
-        self.recorder.call("end_session", status, self.clock.now() if result.snapshot.phase.value != "DONE" else None)
+        self.recorder.send(EndSession(status, self.clock.now() if result.snapshot.phase is not Phase.DONE
+                                      else None))
         if getattr(self, "mqtt", None) is not None:  # once committed, the set goes to the outbox
             self.recorder.after(self.mqtt.sets_changed)
         worst = result.worst_lateness_s

@@ -1,6 +1,9 @@
 """History writes on their own thread, so a slow SD card never delays a cue.
 
-The main loop calls :meth:`Recorder.record` (a queue put, never blocking).
+The main loop calls :meth:`Recorder.record` (a queue put, never blocking);
+the shell sends the other writes and reads as frozen requests
+(:class:`BeginSession`, :class:`EndSession`, :class:`MarkInterrupted`...),
+each of which knows the one History call it stands for.
 The thread takes everything waiting in the queue and commits it as one
 transaction (a group commit): the slow part of a commit is the card's sync,
 not the rows, so a slow card makes the batches bigger instead of letting a
@@ -19,14 +22,115 @@ import queue
 import threading
 from collections import deque
 from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol, TypeVar, Union
 
-from .core.events import Cue
+from .core.events import Cue, SetStatus
+from .core.guardrails import PastSession
 from .store import NullHistory, open_history
 
 _STOP = object()
-_AFTER = "after"
+_R = TypeVar("_R", covariant=True)
+_T = TypeVar("_T")
+
+
+class Request(Protocol[_R]):
+    """One History call, as a value: ``run(history)`` carries it out."""
+
+    def run(self, history: Any) -> _R: ...
+
+
+@dataclass(frozen=True)
+class BeginSession:
+    """Start recording a set. ``at``: monotonic s; ``params``: JSON-able.
+    Answers the session id (0 when history is off)."""
+
+    method: str
+    exercise: str | None
+    load_kg: float | None
+    params: dict[str, object]
+    plan_summary: str
+    at: float
+
+    def run(self, history: Any) -> int:
+        return history.begin_session(self.method, self.exercise, self.load_kg, dict(self.params),
+                                     self.plan_summary, self.at)
+
+
+@dataclass(frozen=True)
+class RecordWarning:
+    """A warning shown to the lifter before the set, in full; ``at``: monotonic s."""
+
+    text: str
+    at: float
+
+    def run(self, history: Any) -> None:
+        history.record_warning(self.text, self.at)
+
+
+@dataclass(frozen=True)
+class EndSession:
+    """Finish the session: ``status`` (one of END_STATUSES) and ``at``
+    (monotonic s) default to what the engine's final SetChanged said."""
+
+    status: SetStatus | None = None
+    at: float | None = None
+
+    def run(self, history: Any) -> None:
+        history.end_session(self.status, self.at)
+
+
+@dataclass(frozen=True)
+class Apply:
+    """An engine effect, and when its cue sounded (monotonic s, or None)."""
+
+    effect: object
+    actual_at: float | None = None
+
+    def run(self, history: Any) -> None:
+        history.apply(self.effect, self.actual_at)
+
+
+@dataclass(frozen=True)
+class MarkInterrupted:
+    """Mark the sets a crash or power cut left running; answers how many."""
+
+    def run(self, history: Any) -> int:
+        return int(history.mark_interrupted())
+
+
+@dataclass(frozen=True)
+class Sessions:
+    """The latest ``limit`` sessions (newest first), as ``History.sessions``."""
+
+    limit: int | None = 20
+    everything: bool = False
+
+    def run(self, history: Any) -> list[dict]:
+        return history.sessions(self.limit, everything=self.everything)
+
+
+@dataclass(frozen=True)
+class RecentAll:
+    """Every session since ``since_utc`` (aware UTC), for the guardrails."""
+
+    since_utc: datetime
+
+    def run(self, history: Any) -> list[PastSession]:
+        return history.recent_all(self.since_utc)
+
+
+@dataclass(frozen=True)
+class _After:
+    """Not a History call: ``fn`` once what came before is committed, else ``unsaved``."""
+
+    fn: Callable[[], object]
+    unsaved: Callable[[], object] | None = field(default=None)
+
+
+_Queued = tuple[Union["Request[Any]", _After], Union[Future, None]]
 
 #: How long :meth:`Recorder.close` waits for the last commit at a stop, s.
 #: A commit costs one or two syncs of the card (a slow card: up to ~1 s), the
@@ -97,14 +201,14 @@ class Recorder:
         """Carry out ``batch`` in one transaction, then answer its futures
         and after() callbacks. Returns the history to use from now on."""
         results: list[tuple[Future, object]] = []
-        afters: list[tuple[Callable[[], object], Callable[[], object] | None]] = []
+        afters: list[_After] = []
         history.begin_batch()
-        for name, args, fut in batch:
-            if name == _AFTER:
-                afters.append(args)
+        for request, fut in batch:
+            if isinstance(request, _After):
+                afters.append(request)
                 continue
             try:
-                result = getattr(history, name)(*args)
+                result = request.run(history)
             except Exception as exc:  # a failing write must not kill the station
                 history.commit_batch()
                 history.close()
@@ -125,27 +229,27 @@ class Recorder:
                 _quietly(self._on_off, reason)
         for fut, result in results:
             fut.set_result(result)
-        for fn, unsaved in afters:
+        for after in afters:
             if saved:
-                _quietly(fn)
-            elif unsaved is not None:
-                _quietly(unsaved)
+                _quietly(after.fn)
+            elif after.unsaved is not None:
+                _quietly(after.unsaved)
         return history
 
     # ------------------------------------------------------------ callers
 
-    def _put(self, item: tuple) -> None:
+    def _put(self, item: _Queued) -> None:
         self._unsaved.append(item)
         self._q.put(item)
 
-    def call(self, name: str, *args: object) -> None:
-        """Queue ``history.name(*args)``; returns at once."""
-        self._put((name, args, None))
+    def send(self, request: Request[Any]) -> None:
+        """Queue ``request`` (e.g. :class:`BeginSession`); returns at once."""
+        self._put((request, None))
 
-    def ask(self, name: str, *args: object, timeout: float = 5.0) -> Any:
-        """``history.name(*args)`` and wait for its result (between sets only)."""
+    def ask(self, request: Request[_T], *, timeout: float = 5.0) -> _T:
+        """Carry out ``request`` and wait for its answer (between sets only)."""
         fut: Future = Future()
-        self._put((name, args, fut))
+        self._put((request, fut))
         return fut.result(timeout=timeout)
 
     def after(self, fn: Callable[[], object],
@@ -153,11 +257,11 @@ class Recorder:
         """Call ``fn`` on the recorder thread once every record queued before
         it is committed, or ``unsaved`` instead when they were not (history
         off). Neither may block: e.g. a serial send that queues."""
-        self._put((_AFTER, (fn, unsaved), None))
+        self._put((_After(fn, unsaved), None))
 
     def record(self, effect: object, actual_at: float | None) -> None:
         """For the main loop: an engine effect (and when its cue sounded, s)."""
-        self._put(("apply", (effect, actual_at), None))
+        self._put((Apply(effect, actual_at), None))
 
     def close(self, timeout: float = STOP_BUDGET_S) -> str | None:
         """Commit what is queued (one transaction) and close the file, waiting
@@ -179,13 +283,14 @@ class Recorder:
         self.close()
 
 
-def describe_unsaved(items: list[tuple], waited_s: float) -> str:
-    """One line saying what the queued calls ``items`` would have saved."""
-    reps = sum(1 for name, args, _ in items
-               if name == "apply" and isinstance(args[0], Cue) and args[0].name == "rep")
-    ends = sum(1 for name, _, _ in items if name == "end_session")
-    begins = sum(1 for name, _, _ in items if name == "begin_session")
-    other = sum(1 for name, _, _ in items if name != _AFTER) - reps - ends - begins
+def describe_unsaved(items: list[_Queued], waited_s: float) -> str:
+    """One line saying what the queued requests ``items`` would have saved."""
+    requests = [r for r, _ in items if not isinstance(r, _After)]
+    reps = sum(1 for r in requests
+               if isinstance(r, Apply) and isinstance(r.effect, Cue) and r.effect.name == "rep")
+    ends = sum(1 for r in requests if isinstance(r, EndSession))
+    begins = sum(1 for r in requests if isinstance(r, BeginSession))
+    other = len(requests) - reps - ends - begins
     parts = []
     if begins:
         parts.append(f"{begins} set start(s)")

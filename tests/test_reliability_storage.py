@@ -30,8 +30,9 @@ import station
 import station.store
 from station.app import Options, Station
 from station.clock import FakeClock
+from station.core.events import SetStatus
 from station.core.methods import compile_plan
-from station.recorder import Recorder
+from station.recorder import BeginSession, EndSession, Recorder, Sessions
 from station.store import History
 
 REPO = Path(station.__file__).resolve().parent.parent
@@ -283,13 +284,13 @@ def test_history_off_from_the_start_acknowledges_no_rep(tmp_path, monkeypatch):
 def test_the_recorder_tells_after_callbacks_whether_their_records_were_saved(tmp_path):
     told: list[str] = []
     with Recorder(tmp_path / "h.sqlite3", 0.0) as rec:
-        rec.call("begin_session", "cluster", None, None, {}, "", 1.0)
+        rec.send(BeginSession("cluster", None, None, {}, "", 1.0))
         rec.after(lambda: told.append("saved"), lambda: told.append("lost"))
-        rec.ask("sessions")
+        rec.ask(Sessions())
     with Recorder(None, 0.0) as rec:
-        rec.call("begin_session", "cluster", None, None, {}, "", 1.0)
+        rec.send(BeginSession("cluster", None, None, {}, "", 1.0))
         rec.after(lambda: told.append("saved"), lambda: told.append("lost"))
-        rec.ask("sessions")
+        rec.ask(Sessions())
     assert told == ["saved", "lost"]
 
 
@@ -406,13 +407,13 @@ def slow_connect(monkeypatch, delay_s: float = 0.0, gate: threading.Event | None
 def queue_a_set(rec: Recorder, reps: int) -> None:
     from station.core.events import Bout, BoutChanged, Cue
 
-    rec.call("begin_session", "rest-pause", "squat", 100.0, {}, "", 1.0)
+    rec.send(BeginSession("rest-pause", "squat", 100.0, {}, "", 1.0))
     times: tuple[float, ...] = ()
     for n in range(reps):
         times += (2.0 + n,)
         rec.record(Cue("rep", 2.0 + n), 2.0 + n)
         rec.record(BoutChanged(Bout(0, 2.0, 100.0, rep_times=times)), None)
-    rec.call("end_session", "interrupted", 2.0 + reps)
+    rec.send(EndSession(SetStatus.INTERRUPTED, 2.0 + reps))
 
 
 def test_a_slow_card_gets_what_is_queued_in_few_commits(tmp_path, monkeypatch):

@@ -65,3 +65,25 @@ def test_set_statuses_are_one_enum_from_the_engine_to_the_file(tmp_path):
             ("text", "interrupted")]
     assert schemas.SET["properties"]["status"]["enum"] == ["completed", "aborted", "interrupted"]
     assert [s.value for s in END_STATUSES] == ["completed", "aborted", "interrupted"]
+
+
+
+def test_the_recorder_takes_requests_as_values(tmp_path):
+    """The shell's writes and reads go to the recorder as frozen requests,
+    not method names; a set cut off by a stop is in the file as interrupted."""
+    from station.core.events import Cue, SetStatus
+    from station.recorder import BeginSession, EndSession, MarkInterrupted, Recorder, Sessions
+
+    path = tmp_path / "h.sqlite3"
+    with Recorder(path, 0.0) as rec:
+        assert rec.ask(MarkInterrupted()) == 0
+        rec.send(BeginSession("cluster", "squat", 100.0, {"reps": 2}, "", 1.0))
+        rec.record(Cue("rep", 2.0), 2.0)
+        rec.send(EndSession(SetStatus.COMPLETED, 3.0))
+        rec.send(BeginSession("cluster", "bench", 80.0, {}, "", 10.0))
+        rec.record(Cue("rep", 11.0), 11.0)
+        # the station stops mid-set: no EndSession
+    with Recorder(path, 0.0) as rec:
+        got = rec.ask(Sessions(everything=True))
+    assert [(s["status"], s["exercise"]) for s in got] == [("interrupted", "bench"),
+                                                           ("completed", "squat")]
