@@ -139,7 +139,7 @@ def test_cues_module_is_pure() -> None:
             imported |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             imported.add((node.module or "").split(".")[0])
-    assert imported <= {"__future__", "collections", "types", "typing"}, imported
+    assert imported <= {"__future__", "collections", "dataclasses", "types", "typing"}, imported
 
 
 def test_a_full_queue_drops_the_oldest_tick_first_then_the_oldest_meaningful_cue() -> None:

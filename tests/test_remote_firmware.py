@@ -140,6 +140,14 @@ def test_every_station_cue_has_its_own_buzzer_pattern():
     assert len(set(CUE_PATTERNS.values())) == len(CUE_PATTERNS)
 
 
+def test_the_firmwares_copy_of_the_patterns_is_the_cue_table():
+    """The remote keeps its own copy (MicroPython imports nothing of the
+    station): it must be the station's one table of cue specs."""
+    from station.core.cues import CUES
+
+    assert CUE_PATTERNS == {spec.name: spec.remote_ms for spec in CUES}
+
+
 def buzzer_runs(remote: Remote, start_ms: int, span_ms: int = 3000) -> tuple[int, ...]:
     """The buzzer's on/off run lengths, ms, from ``start_ms`` (first run on)."""
     runs: list[int] = []

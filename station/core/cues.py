@@ -1,5 +1,8 @@
 """What each cue sounds like: buzzer rhythms, speaker tones and spoken phrases.
 
+One table, :data:`CUES`: a :class:`CueSpec` per cue (its meaning, pattern,
+rhythm in words, phrase, the remote's pattern); everything else iterates it.
+
 Pure data and functions (stdlib only, no clock). The shell adapters
 (``station.hw.buzzer``, ``station.hw.speaker``) play what this module says.
 
@@ -25,9 +28,12 @@ whole pattern, the same rhythm and pitches as a passive buzzer.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from .events import CUE_NAMES, Cue
+if TYPE_CHECKING:  # core.events takes CUE_NAMES from here
+    from .events import Cue
 
 Step = tuple[float, float, float]
 """One step of a pattern: (on_s, off_s, tone_hz)."""
@@ -64,73 +70,70 @@ def _count_pattern(tone_hz: float) -> Pattern:
     return ((0.03, 0.03, tone_hz), (0.03, 0.0, tone_hz))
 
 
-_PATTERNS: Mapping[str, Pattern] = MappingProxyType(
-    {
-        "rep": ((0.08, 0.0, A6),),  # one short blip
-        "fail": ((1.2, 0.0, A4),),  # one long low
-        "rest": ((0.15, 0.08, A6), (0.4, 0.0, D6)),  # two falling: short then long
-        "count": _count_pattern(G6),  # a quick double pip (pitch by value)
-        "go": ((0.6, 0.0, E7),),  # one long high
-        "strip": ((0.07, 0.07, C7), (0.07, 0.07, C7), (0.07, 0.0, C7)),  # three quick
-        "tempo": ((0.025, 0.0, E7),),  # a very short tick
-        "slower": ((0.3, 0.1, D6), (0.3, 0.0, A5)),  # two long, falling
-        "cap": ((0.08, 0.08, A6), (0.08, 0.08, A6), (0.5, 0.0, E7)),  # di-di-daah
-        "undo": ((0.1, 0.1, D5), (0.1, 0.0, D5)),  # two short low
-        "done": ((0.4, 0.1, A6), (0.12, 0.1, E6), (0.4, 0.0, A5)),  # long-short-long
-        "warn": ((0.03, 0.03, A7),) * 5 + ((0.03, 0.0, A7),),  # rapid burst of six
-    }
+@dataclass(frozen=True)
+class CueSpec:
+    """Everything about one cue, in one row of :data:`CUES`.
+
+    ``when``: what it tells the lifter. ``pattern``: the buzzer's (and the
+    speaker's tone) pattern (``count``: its pitch by value, see
+    :func:`pattern_for`). ``rhythm_words``: that rhythm in words (the sound
+    table). ``phrase``: what the speaker says, or None for a tone only (it
+    must be instant, or the screen says it). ``remote_ms``: the remote's own
+    buzzer pattern, alternating on/off ms starting with on (the firmware in
+    ``hardware/remote`` keeps a copy; a test checks it equals this).
+    ``skippable``: an output may skip it when late (:data:`SKIPPABLE_WHEN_LATE`).
+    """
+
+    name: str
+    when: str
+    pattern: Pattern
+    rhythm_words: str
+    phrase: str | None
+    remote_ms: tuple[int, ...]
+    skippable: bool = False
+
+
+#: Every cue the engine can emit, in the order of the README's sound table.
+CUES: tuple[CueSpec, ...] = (
+    CueSpec("rep", "a press was counted as a rep",
+            ((0.08, 0.0, A6),), "one short blip", None, (40,)),
+    CueSpec("fail", "failure / end of a mini-set acknowledged (hold)",
+            ((1.2, 0.0, A4),), "one long low tone", "failure", (350,)),
+    CueSpec("rest", "a rest begins",
+            ((0.15, 0.08, A6), (0.4, 0.0, D6)), "two falling: short, then long", "rest",
+            (80, 80, 80)),
+    CueSpec("count", "count-in: 3, 2, 1 s before the rest ends",
+            _count_pattern(G6), "a quick double pip, higher at each count", None,  # by value
+            (60,), skippable=True),
+    CueSpec("go", "work again; also: spotter confirmed",
+            ((0.6, 0.0, E7),), "one long high tone", "go", (600,)),
+    CueSpec("strip", "strip the weight (drop set) or switch variation (mechanical drop)",
+            ((0.07, 0.07, C7), (0.07, 0.07, C7), (0.07, 0.0, C7)), "three quick",
+            "strip the weight", (100, 60, 100, 60, 100)),
+    CueSpec("tempo", "each second of a lowering (forced negatives), and the press at its bottom",
+            ((0.025, 0.0, E7),), "a very short tick", None, (20,), skippable=True),
+    CueSpec("slower", "a negative was lowered faster than its target: lower slower",
+            ((0.3, 0.1, D6), (0.3, 0.0, A5)), "two long, falling", "slower",
+            (300, 100, 300, 100, 300)),
+    CueSpec("cap", "the time cap leaves no room for another bout: this one is the last",
+            ((0.08, 0.08, A6), (0.08, 0.08, A6), (0.5, 0.0, E7)),
+            "di-di-daah: two short, one long rising", "last one", (250, 100, 250)),
+    CueSpec("undo", "a rep was taken back (double press)",
+            ((0.1, 0.1, D5), (0.1, 0.0, D5)), "two short low", "undo",
+            (40, 60, 40, 60, 40, 60, 40)),
+    CueSpec("done", "the set is over",
+            ((0.4, 0.1, A6), (0.12, 0.1, E6), (0.4, 0.0, A5)), "long-short-long, falling",
+            "set done", (150, 80, 150, 80, 500)),
+    CueSpec("warn", "a press that means nothing now, or a warning to acknowledge",
+            ((0.03, 0.03, A7),) * 5 + ((0.03, 0.0, A7),), "a rapid burst",
+            None,  # a tone: the screen says what is wrong
+            (30, 30, 30, 30, 30, 30, 30, 30, 30)),
 )
 
-_RHYTHM_WORDS: Mapping[str, str] = MappingProxyType(
-    {
-        "rep": "one short blip",
-        "fail": "one long low tone",
-        "rest": "two falling: short, then long",
-        "count": "a quick double pip, higher at each count",
-        "go": "one long high tone",
-        "strip": "three quick",
-        "tempo": "a very short tick",
-        "slower": "two long, falling",
-        "cap": "di-di-daah: two short, one long rising",
-        "undo": "two short low",
-        "done": "long-short-long, falling",
-        "warn": "a rapid burst",
-    }
-)
-
-_WHEN: Mapping[str, str] = MappingProxyType(
-    {
-        "rep": "a press was counted as a rep",
-        "fail": "failure / end of a mini-set acknowledged (hold)",
-        "rest": "a rest begins",
-        "count": "count-in: 3, 2, 1 s before the rest ends",
-        "go": "work again; also: spotter confirmed",
-        "strip": "strip the weight (drop set) or switch variation (mechanical drop)",
-        "tempo": "each second of a lowering (forced negatives), and the press at its bottom",
-        "slower": "a negative was lowered faster than its target: lower slower",
-        "cap": "the time cap leaves no room for another bout: this one is the last",
-        "undo": "a rep was taken back (double press)",
-        "done": "the set is over",
-        "warn": "a press that means nothing now, or a warning to acknowledge",
-    }
-)
-
-_PHRASES: Mapping[str, str | None] = MappingProxyType(
-    {
-        "rep": None,  # must be instant: a tone
-        "fail": "failure",
-        "rest": "rest",
-        "count": None,  # by value, see phrase_for
-        "go": "go",
-        "strip": "strip the weight",
-        "tempo": None,  # must be instant: a tone
-        "slower": "slower",
-        "cap": "last one",
-        "undo": "undo",
-        "done": "set done",
-        "warn": None,  # a tone: the screen says what is wrong
-    }
-)
+#: Each cue's spec by name.
+CUE_SPECS: Mapping[str, CueSpec] = MappingProxyType({c.name: c for c in CUES})
+#: Every cue name, in the sound table's order (re-exported by core.events).
+CUE_NAMES: tuple[str, ...] = tuple(c.name for c in CUES)
 
 STRIP_VARIATION_PHRASE = "switch variation"
 
@@ -142,7 +145,7 @@ STALE_QUEUED_S = 0.3
 """A queued count-in or tempo tick that would start more than this after
 it was handed to the output is skipped, s: "three" a second late misleads."""
 
-SKIPPABLE_WHEN_LATE = frozenset({"count", "tempo"})
+SKIPPABLE_WHEN_LATE = frozenset(c.name for c in CUES if c.skippable)
 """The only cues an output may skip (when stale); every other cue carries
 meaning and is played in order and in full (unless an output falls
 :data:`MAX_QUEUED` meaningful cues behind: see :func:`queue_overflow`)."""
@@ -163,7 +166,7 @@ def pattern_for(cue: Cue) -> Pattern:
     (its pitch rises 3 -> 2 -> 1); its rhythm never does."""
     if cue.name == "count" and cue.value in _COUNT_HZ:
         return _count_pattern(_COUNT_HZ[cue.value])
-    return _PATTERNS[cue.name]
+    return CUE_SPECS[cue.name].pattern
 
 
 def phrase_for(cue: Cue) -> str | None:
@@ -183,7 +186,7 @@ def phrase_for(cue: Cue) -> str | None:
         and not any(ch.isdigit() for ch in cue.value)
     ):
         return STRIP_VARIATION_PHRASE
-    return _PHRASES[cue.name]
+    return CUE_SPECS[cue.name].phrase
 
 
 def tone_for(cue: Cue) -> tuple[float, float]:
@@ -239,14 +242,14 @@ def rhythm(pattern: Pattern) -> tuple[float, ...]:
 
 def all_patterns() -> tuple[Pattern, ...]:
     """Every distinct pattern a cue can have (for synthesising at start)."""
-    seen = dict.fromkeys(_PATTERNS.values())
+    seen = dict.fromkeys(c.pattern for c in CUES)
     seen.update(dict.fromkeys(_count_pattern(hz) for hz in _COUNT_HZ.values()))
     return tuple(seen)
 
 
 def all_phrases() -> tuple[str, ...]:
     """Every phrase :func:`phrase_for` can return (for pre-rendering at start)."""
-    phrases = [p for p in _PHRASES.values() if p is not None]
+    phrases = [c.phrase for c in CUES if c.phrase is not None]
     phrases += list(_COUNT_WORDS.values()) + [STRIP_VARIATION_PHRASE]
     return tuple(dict.fromkeys(phrases))
 
@@ -275,7 +278,10 @@ def sound_table_markdown() -> str:
         ),
         "|---|---|---|---|",
     ]
-    for name in CUE_NAMES:
+    from .events import Cue
+
+    for spec in CUES:
+        name = spec.name
         if name == "count":
             cues = [Cue(name, 0.0, v) for v in (3, 2, 1)]
         elif name == "strip":
@@ -284,7 +290,7 @@ def sound_table_markdown() -> str:
             cues = [Cue(name, 0.0)]
         pattern = pattern_for(cues[0])
         pitches = " -> ".join(dict.fromkeys(_describe_pitches(pattern_for(c)) for c in cues))
-        buzzer = f"{_RHYTHM_WORDS[name]} ({_describe_steps(pattern)}; {pitches})"
+        buzzer = f"{spec.rhythm_words} ({_describe_steps(pattern)}; {pitches})"
         phrases = list(dict.fromkeys(p for p in (phrase_for(c) for c in cues) if p))
         if phrases:
             said = " / ".join(f'"{p}"' for p in phrases)
@@ -293,7 +299,7 @@ def sound_table_markdown() -> str:
             speaker = f"{round(on_s * 1000)} ms tone at {tones} Hz, then {said}"
         else:
             speaker = "the buzzer's rhythm and pitch as tones (instant: no speech)"
-        lines.append(f"| `{name}` | {_WHEN[name]} | {buzzer} | {speaker} |")
+        lines.append(f"| `{name}` | {spec.when} | {buzzer} | {speaker} |")
     return "\n".join(lines) + "\n"
 
 

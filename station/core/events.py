@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
+from .cues import CUE_NAMES as _CUE_NAMES
+
 # ---------------------------------------------------------------- phases
 
 
@@ -115,28 +117,18 @@ Event = Rep | Fail | Undo | End | Abort | Tick
 
 # ---------------------------------------------------------------- effects out
 
-#: Every cue the engine can emit, in the order of the README's sound table.
-CUE_NAMES = (
-    "rep",  # a press was counted
-    "fail",  # failure / end of mini-set acknowledged
-    "rest",  # a rest begins
-    "count",  # count-in, value 3, 2, 1 (seconds before the rest ends)
-    "go",  # work again (also: spotter confirmed)
-    "strip",  # strip the weight / switch variation
-    "tempo",  # each second of a lowering, value 1..N; "bottom": the bottom press of a negative
-    "slower",  # a negative was lowered faster than its target (value: the s it took)
-    "cap",  # the time cap is reached: this is the last cluster
-    "undo",  # a rep was taken back
-    "done",  # the set is over
-    "warn",  # a press that means nothing here, or a warning to acknowledge
-)
+#: Every cue the engine can emit, in the order of the README's sound table
+#: (the names of the one table of cue specs, core.cues.CUES).
+CUE_NAMES = _CUE_NAMES
 
 
 @dataclass(frozen=True)
 class Cue:
     """Sound this cue. ``at``: when it is due, s (the shell measures lateness
-    against it). ``value``: the count (3, 2, 1), the tempo second, or a short
-    detail such as the next load; None when the cue needs none."""
+    against it). ``value``: the count (3, 2, 1, s before the rest ends), the
+    tempo second (1..N, or "bottom": the bottom press of a negative), the s
+    a too-fast negative took (``slower``), or a short detail such as the
+    next load; None when the cue needs none. ``name``: one of CUE_NAMES."""
 
     name: str
     at: float
