@@ -63,21 +63,6 @@ class CueSink(Protocol):
 class Screen(Protocol):
     """Shows one :mod:`station.ui.messages` message; never blocks."""
 
-    def sound(self, cue: Cue) -> None:
-        """A cue outside a set (the warning before one): every output plays
-        it and ``on_cue`` hears it; it is not recorded (main loop thread only)."""
-        for sink in self.sinks:
-            sink.play(cue)
-        if self._on_cue is not None:
-            self._on_cue(cue)
-
-    def watch_state(self, fn: Callable[[Snapshot], None]) -> Callable[[], None]:
-        """Also call ``fn(snapshot)`` at each published change of state, after
-        ``on_state`` (a simulated lifter in the demo and the bench). Returns
-        the function that stops it."""
-        self._watchers.append(fn)
-        return lambda: self._watchers.remove(fn)
-
     def present(self, message: Message) -> None: ...
 
 
