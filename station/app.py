@@ -25,7 +25,7 @@ import threading
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, cast
 
 from . import __version__
 from .clock import Clock
@@ -291,6 +291,7 @@ class Station:
         from .hw.buttons import ButtonInput
 
         pins = self.config.pins
+        self.button: ButtonInput | None = None
         try:
             self.button = self._stack.enter_context(
                 ButtonInput(pins.button, self.post, self.clock.now, pin_factory=factory))
@@ -337,6 +338,7 @@ class Station:
         from .hw.buzzer import BuzzerOutput
 
         sinks = []
+        self.buzzer: BuzzerOutput | None = None
         try:
             self.buzzer = self._stack.enter_context(
                 BuzzerOutput.from_config(self.config, pin_factory=factory))
@@ -663,16 +665,17 @@ class Station:
                                         _plan_summary(plan), self.clock.now()))
         for w in getattr(self, "_pending_warnings", []):
             self.recorder.send(RecordWarning(w, self.clock.now()))
-        if getattr(self, "mqtt", None) is not None:
-            self.mqtt.context(exercise)
+        mqtt = getattr(self, "mqtt", None)
+        if mqtt is not None:
+            mqtt.context(exercise)
         result = self.loop.run_set(plan, context=ctx)
         status = result.session.set.status
         if not status.ended:  # cut off before its end (the loop quit mid-set)
             status = SetStatus.INTERRUPTED
         self.recorder.send(EndSession(status, self.clock.now() if result.snapshot.phase is not Phase.DONE
                                       else None))
-        if getattr(self, "mqtt", None) is not None:  # once committed, the set goes to the outbox
-            self.recorder.after(self.mqtt.sets_changed)
+        if mqtt is not None:  # once committed, the set goes to the outbox
+            self.recorder.after(mqtt.sets_changed)
         worst = result.worst_lateness_s
         ctx = dataclasses.replace(ctx, lateness_ms=None if worst is None else worst * 1000,
                                   next_set=self._advice(plan, exercise, result))

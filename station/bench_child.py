@@ -34,7 +34,7 @@ def _install_first_frame_hook() -> None:
         kwargs.setdefault("on_frame", on_frame)
         original(self, *args, **kwargs)
 
-    screen_thread.ScreenThread.__init__ = init
+    screen_thread.ScreenThread.__init__ = init  # type: ignore[method-assign]  # the child's own probe
 
 
 #: On SIGUSR1 the child prints this and a JSON object {tid: Python thread name}.

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any, TypeGuard, overload
 
 from station.core.methods import PRESETS, Plan, PlanError, compile_plan
 from .config_example import example_config  # noqa: F401  (re-exported: `station config example`)
@@ -331,7 +332,7 @@ def _found(value: object) -> str:
     return f"a date/time {value}"
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -370,6 +371,12 @@ class _Table:
             raise problem
         self.problems.append(problem)
 
+    @overload
+    def number(self, key: str, default: float, lo: float, hi: float, unit: str = "",
+               lo_open: bool = False) -> float: ...
+    @overload
+    def number(self, key: str, default: float | None, lo: float, hi: float, unit: str = "",
+               lo_open: bool = False) -> float | None: ...
     def number(self, key: str, default: float | None, lo: float, hi: float, unit: str = "",
                lo_open: bool = False) -> float | None:
         """A finite int or float in [lo, hi] (lo excluded if ``lo_open``)."""
@@ -448,8 +455,8 @@ _SECTIONS = ("units", "pins", "gestures", "sound", "serial", "display", "history
 #: One pound, kg (as station.core.loads.LB_KG).
 _LB_KG = 0.45359237
 #: Defaults in pounds when ``units = "lb"``: a 45 lb bar, common plates.
-_LB_DEFAULTS = {"bar": 45.0, "plates": (45.0, 45.0, 45.0, 45.0, 35.0, 25.0, 10.0, 5.0, 2.5),
-                "increment": 10.0}
+_LB_DEFAULTS: dict[str, Any] = {"bar": 45.0, "plates": (45.0, 45.0, 45.0, 45.0, 35.0, 25.0, 10.0, 5.0, 2.5),
+                                "increment": 10.0}
 _PIN_WHAT = "a BCM pin number"
 #: Most plates per side / dumbbells on the rack, and most different weights among
 #: them: a whole gym's worth, and what keeps the plate search quick (docs/reliability.md).
@@ -611,7 +618,8 @@ def _exercise(name: str, data: Mapping[str, object], ps: list[_Problem], units: 
     k = 1.0 if units == "kg" else 1 / _LB_KG  # kg limits in the file's units
     lim = lambda kg: round(kg * k)  # noqa: E731
     to_kg = (lambda x: x) if units == "kg" else (lambda x: x * _LB_KG)  # noqa: E731
-    dflt = {"bar": d.bar_kg, "plates": d.plates_kg, "increment": d.increment_kg} if units == "kg" \
+    dflt: dict[str, Any] = {"bar": d.bar_kg, "plates": d.plates_kg, "increment": d.increment_kg} \
+        if units == "kg" \
         else _LB_DEFAULTS
     step_lo = MIN_INCREMENT_KG if units == "kg" else round(MIN_INCREMENT_KG / _LB_KG, 1)
     one_rm = t.number(u("one_rm"), None, 0, lim(1000), f" {units}", lo_open=True)
@@ -719,16 +727,16 @@ def _build(data: Mapping[str, object], source: Path | None, env: Mapping[str, st
         ps.append(_Problem(("units",), f'expected "kg" or "lb" (at the top of the file), found {_found(units)}'))
         units = "kg"
     exercises: dict[str, Exercise] = {}
-    for name in _table(data, "exercises", (), ps):
+    for name in (tables := _table(data, "exercises", (), ps)):
         try:
-            exercises[name] = _exercise(name, _table(data["exercises"], name, ("exercises",), ps), ps,
+            exercises[name] = _exercise(name, _table(tables, name, ("exercises",), ps), ps,
                                         units)
         except _Problem as p:
             ps.append(p)
     presets: dict[str, UserPreset] = {}
-    for name in _table(data, "presets", (), ps):
+    for name in (tables := _table(data, "presets", (), ps)):
         try:
-            presets[name] = _preset(name, _table(data["presets"], name, ("presets",), ps), exercises, ps,
+            presets[name] = _preset(name, _table(tables, name, ("presets",), ps), exercises, ps,
                                     units)
         except _Problem as p:
             ps.append(p)

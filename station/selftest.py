@@ -18,7 +18,7 @@ included. All instants (``*_at``) are station-clock seconds; durations
 from __future__ import annotations
 
 import queue
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -439,7 +439,7 @@ class SelfTest:
         deadline = self.clock.now() + timeout_s
         quiet_at = None  # since when the gesture has been over
 
-        def step(new: GestureState, gs: list[object]) -> None:
+        def step(new: GestureState, gs: Sequence[object]) -> None:
             nonlocal g, settled, first_at, held_s, deadline
             if new.level != g.level:
                 settled += 1

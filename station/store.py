@@ -122,8 +122,8 @@ class History:
         """Close the file; a session still running is marked interrupted."""
         if self._conn is None:
             return
-        if self._session is not None:
-            self._guard(lambda c: self._interrupt(c, self._session))
+        if (running := self._session) is not None:
+            self._guard(lambda c: self._interrupt(c, running))
             self._session = None
         if self._conn is not None:
             self._conn.close()
@@ -247,6 +247,7 @@ class History:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (method, exercise, load_kg, params_json, plan_summary, self._wall(at)),
             )
+            assert cur.lastrowid is not None  # an INSERT always sets it
             return int(cur.lastrowid)
 
         sid = self._guard(write, default=0)

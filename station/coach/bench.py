@@ -67,11 +67,11 @@ class _Stream(threading.Thread):
         resp = conn.getresponse()
         kind = None
         while not self.stop.is_set():
-            line = resp.readline()
-            if not line:
+            raw = resp.readline()
+            if not raw:
                 break
             now = time.time()
-            line = line.decode().rstrip("\n")
+            line = raw.decode().rstrip("\n")
             if line.startswith("event: "):
                 kind = line[7:]
             elif line.startswith("data: ") and kind == "tile":
@@ -116,8 +116,10 @@ def run(stations: int, seconds: float, say: Callable[[str], None] = lambda t: No
                     stdout=subprocess.PIPE, text=True))
                 first += n
             for c in children:
+                assert c.stdout is not None  # stdout=PIPE
                 json.loads(c.stdout.readline())  # ready
             time.sleep(WARMUP_S)
+            assert broker.pid is not None  # started above
             bp, cp = _Proc(broker.pid), _Proc(coach.pid)
             b0, c0, t0, e0 = bp.cpu_s(), cp.cpu_s(), time.time(), stream.events
             rss_b, rss_c = [], []
@@ -129,6 +131,7 @@ def run(stations: int, seconds: float, say: Callable[[str], None] = lambda t: No
             b1, c1, e1 = bp.cpu_s(), cp.cpu_s(), stream.events
             sent = 0
             for c in children:
+                assert c.stdout is not None
                 out = c.stdout.readline()
                 sent += json.loads(out).get("sent", 0) if out else 0
                 c.wait(60)

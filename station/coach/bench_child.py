@@ -20,6 +20,7 @@ BENCH_SCRIPT = Script(params=(("reps", 3), ("rest", 5.0), ("duration", 20.0)), s
 def main(argv: list[str]) -> int:
     url, directory, first, n, seconds = argv[0], Path(argv[1]), int(argv[2]), int(argv[3]), float(argv[4])
     cfg = parse_config(f'[mqtt]\nbroker = "{url}"\ntopic_prefix = "bench"\nkeepalive_s = 60\n').mqtt
+    assert cfg is not None  # the text above has an [mqtt] table
     gym = Gym(cfg, directory, n, BENCH_SCRIPT, first=first).start()
     print(json.dumps({"ready": True}), flush=True)
     time.sleep(seconds)

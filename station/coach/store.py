@@ -141,8 +141,9 @@ def read_gym_sessions(conn: sqlite3.Connection, *, station: str | None = None,
     if not has:
         raise CoachError("not a coach history (no gym_sets table): --station reads the file "
                          "`station coach` keeps")
-    sql, args = "SELECT g.session_id, g.station, g.athlete, g.set_id FROM gym_sets g JOIN sessions s" \
-                " ON s.id = g.session_id WHERE 1", []
+    sql = "SELECT g.session_id, g.station, g.athlete, g.set_id FROM gym_sets g JOIN sessions s" \
+          " ON s.id = g.session_id WHERE 1"
+    args: list[object] = []
     if station is not None:
         sql += " AND g.station = ?"
         args.append(station)

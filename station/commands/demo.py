@@ -21,7 +21,7 @@ from ..core.methods import compile_plan
 from ..core.snapshot import Snapshot
 
 #: (method, overrides, reps per bout until failure, title shown)
-DEMO_SETS = (
+DEMO_SETS: tuple[tuple[str, dict[str, object], tuple[int, ...] | None, str], ...] = (
     ("cluster", {"reps": 3, "rest": 5.0, "duration": 36.0}, None,
      "cluster set: 3 reps, 5 s rests, 36 s cap (shortened for the demo)"),
     ("rest-pause", {"pauses": 2, "rest": 5.0}, (6, 3, 1),

@@ -43,6 +43,11 @@ def _seconds(iso: str | None) -> float | None:
     return None if iso is None else datetime.fromisoformat(iso).timestamp()
 
 
+def _seconds_of(iso: str) -> float:
+    """``iso`` (an instant the history always holds) in s since the epoch."""
+    return datetime.fromisoformat(iso).timestamp()
+
+
 def _blank(x: object) -> object:
     return "" if x is None else x
 
@@ -53,8 +58,8 @@ def bout_rows(sessions: list[dict]) -> list[dict[str, object]]:
     for s in sorted(sessions, key=lambda s: (s["started_at"], s["id"])):
         started = datetime.fromisoformat(s["started_at"]).astimezone()
         for b in s["bouts"]:
-            b_start, b_end = _seconds(b["started_at"]), _seconds(b["ended_at"])
-            offsets = [f"{_seconds(t) - b_start:.3f}" for t in b["rep_times"]]
+            b_start, b_end = _seconds_of(b["started_at"]), _seconds(b["ended_at"])
+            offsets = [f"{_seconds_of(t) - b_start:.3f}" for t in b["rep_times"]]
             row = {
                 "session_id": s["id"],
                 "session_started_at": s["started_at"],

@@ -114,8 +114,12 @@ def station_sessions(history: History, station: str, limit: int | None,
     saying why not."""
     from station.coach.store import CoachError, read_gym_sessions
 
+    conn = history._conn
+    if conn is None:  # a History that is off reads nothing
+        print(f"station {command}: {history.path}: history off", file=sys.stderr)
+        return 2
     try:
-        return read_gym_sessions(history._conn, station=station, limit=limit)
+        return read_gym_sessions(conn, station=station, limit=limit)
     except CoachError as e:
         print(f"station {command}: {history.path}: {e}", file=sys.stderr)
         return 2

@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from station.config import MAX_DUMBBELLS, MAX_PLATE_WEIGHTS, MAX_PLATES, MIN_INCREMENT_KG
 from station.core import loads
@@ -366,8 +366,8 @@ def _print_drops(
     """The drop set from ``start``: each drop's load and what to take off.
     ``strict``: the user asked for it, so a drop the kit cannot make is an error."""
     defaults = PRESETS["drop-set"].defaults()
-    drops = args.drops if args.drops is not None else defaults["drops"]
-    pct = args.drop_percent if args.drop_percent is not None else defaults["drop-percent"]
+    drops = int(args.drops if args.drops is not None else cast(int, defaults["drops"]))
+    pct = float(args.drop_percent if args.drop_percent is not None else cast(float, defaults["drop-percent"]))
     show = units.show
     print(file=out)
     try:

@@ -164,7 +164,7 @@ def skip_queued(cue: Cue, waited_s: float, newer_waiting: bool) -> bool:
 def pattern_for(cue: Cue) -> Pattern:
     """The buzzer pattern of ``cue``. Only ``count`` depends on the value
     (its pitch rises 3 -> 2 -> 1); its rhythm never does."""
-    if cue.name == "count" and cue.value in _COUNT_HZ:
+    if cue.name == "count" and isinstance(cue.value, int) and cue.value in _COUNT_HZ:
         return _count_pattern(_COUNT_HZ[cue.value])
     return CUE_SPECS[cue.name].pattern
 

@@ -102,12 +102,13 @@ def _fire(state: GestureState, due: float) -> tuple[GestureState, list[Gesture]]
         if state.raw != state.level:
             return _accept(state, state.raw, state.raw_at, due)
         return state, []
-    assert state.press_at is not None
+    press_at = state.press_at
+    assert press_at is not None
     if not state.hold_done:
         state = replace(state, hold_done=True, last_rep_at=None)
-        return state, [Fail(at=state.press_at, retract_at=state.press_at, decided_at=due)]
+        return state, [Fail(at=press_at, retract_at=press_at, decided_at=due)]
     state = replace(state, end_done=True)
-    return state, [End(at=state.press_at, decided_at=due)]
+    return state, [End(at=press_at, decided_at=due)]
 
 
 def on_edge(state: GestureState, edge: Edge) -> tuple[GestureState, list[Gesture]]:

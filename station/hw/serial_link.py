@@ -374,11 +374,11 @@ class SerialRemote:
                 else:  # drained: the latest state, which a full queue or a timeout dropped
                     self._state_owed = False
                     snapshot = self._last_snapshot
-                    line = (protocol.state(_aged(snapshot, self._clock())) if snapshot is not None
-                            else self._last_state)
-                    if line is None:
+                    latest = (protocol.state(_aged(snapshot, self._clock())) if snapshot is not None
+                              else self._last_state)
+                    if latest is None:
                         continue
-                    self._last_state = line
+                    self._last_state = line = latest
             if port is None:
                 continue
             with self._io_lock:

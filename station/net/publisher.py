@@ -201,9 +201,9 @@ class Publisher:
             self.say(f"mqtt: connected to {self.cfg.broker} as {self.cfg.station_id}")
             c.publish(t["online"], b"true", qos=1, retain=True)
             if self.cfg.home_assistant:
-                for topic, body in payloads.discovery(self.cfg.topic_prefix, self.cfg.station_id,
-                                                      self.cfg.discovery_prefix, self.version):
-                    c.publish(topic, payloads.encode(body), qos=1, retain=True)
+                for topic, config in payloads.discovery(self.cfg.topic_prefix, self.cfg.station_id,
+                                                        self.cfg.discovery_prefix, self.version):
+                    c.publish(topic, payloads.encode(config), qos=1, retain=True)
             if self._last_state is not None:
                 c.publish(t["state"], self._last_state, qos=0, retain=True)
             self._send_sets()

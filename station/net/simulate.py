@@ -48,7 +48,7 @@ class SimStation:
         self.plan, _ = compile_plan(script.method, dict(script.params), 100.0)
         self.sets_done = 0
         self.sess: session.Session | None = None
-        self._key = None
+        self._key: tuple[object, ...] | None = None
         self._next_rep_at = 0.0
         self._set_due_at: float | None = None
 
@@ -64,6 +64,7 @@ class SimStation:
         self._key = None
 
     def _carry(self, fx: list, now: float) -> None:
+        assert self.sess is not None  # within a set
         for e in fx:
             if isinstance(e, Cue):
                 self.history.apply(e, now)
@@ -86,6 +87,7 @@ class SimStation:
             if now < self._set_due_at:
                 return self._set_due_at
             self._begin(now)
+            assert self.sess is not None
         fx: list = []
         sess = session.tick(self.sess, now, fx)
         if sess.set.phase in (Phase.READY, Phase.WORK) and now >= self._next_rep_at:

@@ -34,7 +34,8 @@ from station.ui.view import Model, ScreenModel
 
 BUTTON_KEYS = (pygame.K_SPACE, pygame.K_RETURN, pygame.K_KP_ENTER)
 #: Keys that are one event each, as in the terminal display (see KEY_LEGEND).
-EVENT_KEYS = {pygame.K_u: Undo, pygame.K_f: Fail, pygame.K_e: End}
+EVENT_KEYS: dict[int, type[Undo] | type[Fail] | type[End]] = {pygame.K_u: Undo, pygame.K_f: Fail,
+                                                               pygame.K_e: End}
 MODES = ("fullscreen", "window")
 
 

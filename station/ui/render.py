@@ -695,8 +695,9 @@ def _digits_ink(font: pygame.font.Font, text: str, size: tuple[int, int]) -> pyg
     digits, without scanning a megabyte of pixels), or None for other text."""
     if not text or text.strip(DIGITS):
         return None
-    m = font.metrics(text)
-    if any(g is None for g in m):
+    metrics = font.metrics(text)
+    m = [g for g in metrics if g is not None]
+    if len(m) != len(metrics):
         return None
     ascent = font.get_ascent()
     top, bottom = ascent - max(g[3] for g in m), ascent - min(g[2] for g in m)
