@@ -110,7 +110,8 @@ def advise(snap: Snapshot, target_reps: int | None, kit: Kit | None = None, *,
         return None
     if start is None:
         return made(change, None, reason)
-    new = _round(kit, raw) if change else start
+    rounded = _round(kit, raw) if change else start
+    new = start if rounded is None else rounded  # raw is None only without a start load
     extra = ""
     if rule.percent_band is not None and one_rm_kg:
         kept, note = _within(kit, new, start, one_rm_kg, rule.percent_band, units, rule.who)
