@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import loads, negatives
+from .events import Bout
 from .loads import KG, Kit, Units
 from .methods import PRESETS, SPECS, AdviceRule, Words
 from .snapshot import Snapshot
@@ -173,7 +174,7 @@ def _first_bout(method: str, reps: int, load: float | None) -> tuple[int, str, f
     return (1 if reps > high else -1), f"{what}, {aim}{more}", raw
 
 
-def _singles(method: str, snap: Snapshot, bouts: list, load: float | None) -> tuple[int, str, float | None]:
+def _singles(method: str, snap: Snapshot, bouts: list[Bout], load: float | None) -> tuple[int, str, float | None]:
     n = sum(b.reps for b in bouts)
     failed = any(b.end_reason == "fail" for b in bouts)
     rule = loads.load_rule(method)  # strength rest-pause: 2-3RM
@@ -187,7 +188,7 @@ def _singles(method: str, snap: Snapshot, bouts: list, load: float | None) -> tu
     return 0, f"{singles}, within the {MIN_SINGLES}-10 aim", load
 
 
-def _targets(rule: AdviceRule, words: Words, snap: Snapshot, bouts: list,
+def _targets(rule: AdviceRule, words: Words, snap: Snapshot, bouts: list[Bout],
              target: int) -> tuple[int, str]:
     one, many = words.noun, words.plural
     cut_short = (snap.done_reason == "cap" and len(bouts) > 1 and bouts[-1].reps < target)
