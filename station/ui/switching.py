@@ -5,38 +5,49 @@ a later try, then that one, showing the same thing at once."""
 from __future__ import annotations
 
 import threading
+from typing import Protocol
+
+from .messages import Message, ShowNotes, Shown
+
+
+class ClosableScreen(Protocol):
+    """A screen (see station.loop.Screen) that can be closed."""
+
+    def present(self, message: Message) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class SwitchingScreen:
     """Forwards ``present`` to the current screen and remembers the latest
-    thing shown and the notes, so a newly switched-in screen starts with
+    message shown and the notes, so a newly switched-in screen starts with
     them. Safe to call from the main loop and the retry thread."""
 
-    def __init__(self, screen: object) -> None:
+    def __init__(self, screen: ClosableScreen) -> None:
         self._lock = threading.Lock()
         self.current = screen
-        self._last: tuple[str, dict] | None = None
-        self._notes: dict | None = None
+        self._last: Shown | None = None
+        self._notes: ShowNotes | None = None
 
-    def present(self, kind: str, **data: object) -> None:
+    def present(self, message: Message) -> None:
         with self._lock:
-            if kind == "notes":
-                self._notes = dict(data)
+            if isinstance(message, ShowNotes):
+                self._notes = message
             else:
-                self._last = (kind, dict(data))
-            self.current.present(kind, **data)  # type: ignore[attr-defined]
+                self._last = message
+            self.current.present(message)
 
-    def switch(self, screen: object) -> None:
+    def switch(self, screen: ClosableScreen) -> None:
         """Show on ``screen`` from now on; the old one is closed."""
         with self._lock:
             old, self.current = self.current, screen
             if self._notes is not None:
-                screen.present("notes", **self._notes)  # type: ignore[attr-defined]
+                screen.present(self._notes)
             if self._last is not None:
-                screen.present(self._last[0], **self._last[1])  # type: ignore[attr-defined]
-        old.close()  # type: ignore[attr-defined]
+                screen.present(self._last)
+        old.close()
 
     def close(self) -> None:
         with self._lock:
             screen = self.current
-        screen.close()  # type: ignore[attr-defined]
+        screen.close()
