@@ -25,7 +25,7 @@ import threading
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, cast
+from typing import TYPE_CHECKING, Callable, cast
 
 from . import __version__
 from .clock import Clock
@@ -35,9 +35,14 @@ from .core.events import Cue, Phase, SetStatus
 from .core.gestures import GestureConfig
 from .core.methods import PRESETS, Plan, PlanError, compile_plan
 from .loop import MainLoop, Note, Quit, SetResult
+from .retry import Retrier
 from .recorder import BeginSession, EndSession, MarkInterrupted, RecentAll, RecordWarning, Sessions
 from .ui import view
 from .ui.messages import Message, ShowMenu, ShowSummary, ShowWarning
+
+if TYPE_CHECKING:
+    from .hw.speaker import Speaker
+    from .ui.switching import SwitchingScreen
 
 DISPLAYS = ("fullscreen", "window", "terminal", "none")
 #: The signals that end the station cleanly (see Station.install_signals).
@@ -105,8 +110,8 @@ class Station:
         self._stack = ExitStack()
         self.notes: list[tuple[str, str]] = []
         self.problems: dict[str, str] = {}  # what is degraded, for STATUS=
-        self._screens = None  # a SwitchingScreen while a wanted display is retried
-        self._retrier = None
+        self._screens: SwitchingScreen | None = None  # while a wanted display is retried
+        self.speaker: Speaker | None = None
         self._status_base: str | None = None  # the last STATUS= text before the problems
         from .hw.notify import Notifier
 
@@ -167,7 +172,6 @@ class Station:
 
     def _build(self) -> None:
         from .hw.pins import choose_pin_factory
-        from .retry import Retrier
 
         cfg, opts = self.config, self.opts
         self._retrier = Retrier()
@@ -267,7 +271,7 @@ class Station:
         switch to the first that opens. Meanwhile ``fallback`` shows."""
         from .ui.switching import SwitchingScreen
 
-        self._screens = SwitchingScreen(fallback)
+        self._screens = screens = SwitchingScreen(fallback)
         first_why = self.problems.get("display", "display error")
 
         def waiting(delay_s: float) -> None:
@@ -280,7 +284,7 @@ class Station:
                 screen, _ = self._try_pygame(mode)
                 if screen is not None:
                     self._late.append(screen)
-                    self._screens.switch(screen)
+                    screens.switch(screen)
                     self._fixed("display", f"{mode} display open (found on a later try)")
                     return True
             return False
@@ -886,10 +890,11 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
                         "instead)")
             load_kg = capped
     loading = kit.round(load_kg) if load_kg is not None and kit is not None else None
-    drop_loads, strips, chain = None, (), None
+    drop_loads, chain = None, None
+    strips: tuple[str, ...] = ()
     if prep.drop_chain and load_kg is not None and kit is not None:
-        drops = int(params.get("drops", spec.param("drops").default))  # type: ignore[arg-type]
-        pct = float(params.get("drop-percent", spec.param("drop-percent").default))  # type: ignore[arg-type]
+        drops = int(cast(int, params.get("drops", spec.param("drops").default)))
+        pct = float(cast(float, params.get("drop-percent", spec.param("drop-percent").default)))
         try:
             chain = loads.drop_loads(kit.round(load_kg), drops, pct, kit=kit)
         except ValueError as exc:

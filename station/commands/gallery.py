@@ -115,8 +115,8 @@ def method_scenes(method: str) -> list[tuple[str, Snapshot, float, Context]]:
     rest = plan.rest_s or 6.0  # drop sets: the time it takes to strip or switch
     reps = list(sample.reps)
     pause = PRESETS[method].words.pause
-    loads = list(plan.loads_kg) or [None]
-    variations = list(plan.variations)
+    loads: list[float | None] = list(plan.loads_kg) or [None]
+    variations: list[str | None] = list(plan.variations)
     ctx = Context(exercise=exercise, rest_s=plan.rest_s, eccentric_s=plan.eccentric_s,
                   plates=_plates(method, plan), lateness_ms=7)
     out: list[tuple[str, Snapshot, float, Context]] = []

@@ -145,7 +145,9 @@ def _check(p: Param, value: object, warnings: list[str]) -> object:
     if p.kind == "list":
         if isinstance(value, str):
             value = value.split(",")  # comma-separated, as the help says
-        items = tuple(str(v).strip() for v in value)  # type: ignore[union-attr]
+        if not isinstance(value, (list, tuple)):
+            raise PlanError(f"{p.name}: needs a list of names, got {value!r}")
+        items = tuple(str(v).strip() for v in value)
         if not items or any(not i for i in items):
             raise PlanError(f"{p.name}: needs at least one non-empty name, got {value!r}")
         n = len(items)
