@@ -22,10 +22,12 @@ import queue
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, cast
+from typing import TYPE_CHECKING, cast
 
 from . import __version__
 from .clock import Clock
@@ -35,8 +37,8 @@ from .core.events import Cue, Phase, SetStatus
 from .core.gestures import GestureConfig
 from .core.methods import PRESETS, Plan, PlanError, compile_plan
 from .loop import MainLoop, Note, Quit, SetResult
-from .retry import Retrier
 from .recorder import BeginSession, EndSession, MarkInterrupted, RecentAll, RecordWarning, Sessions
+from .retry import Retrier
 from .ui import view
 from .ui.messages import Message, ShowMenu, ShowSummary, ShowWarning
 
@@ -504,7 +506,7 @@ class Station:
                 dev.wait_idle(3.0)
         self._stack.close()
 
-    def __enter__(self) -> "Station":
+    def __enter__(self) -> Station:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -525,7 +527,7 @@ class Station:
             signal.signal(sig, handler)
 
     def compile(self, method: str, overrides: dict[str, object], load_kg: float | None,
-                exercise: str | None) -> "Prepared":
+                exercise: str | None) -> Prepared:
         """Resolve a built-in method or a user preset to a plan. Raises PlanError."""
         return prepare(self.config, method, overrides, load_kg, exercise,
                        learnt_1rm=self._learnt_1rm)
@@ -584,7 +586,7 @@ class Station:
             self.notifier.extend_timeout(READY_POLL_S * 3)
         self._ready()
 
-    def _sets(self, prep: "Prepared") -> int:
+    def _sets(self, prep: Prepared) -> int:
         plan, warnings, exercise = prep.plan, prep.warnings, prep.exercise
         done = 0
         while self.loop.quit is None:
@@ -656,7 +658,7 @@ class Station:
         return self.loop.wait_gesture() == Between.PRESS
 
     def run_set(self, plan: Plan, exercise: str | None, load: float | None,
-                prep: "Prepared | None" = None) -> SetResult:
+                prep: Prepared | None = None) -> SetResult:
         ex = self.config.exercises.get(exercise) if exercise else None
         ctx = view.Context(exercise=exercise, rest_s=plan.rest_s, eccentric_s=plan.eccentric_s,
                            title=self.opts.method if self.opts.method in self.config.presets else None,
@@ -733,9 +735,9 @@ class Station:
 
 def _now_utc_and_offset():
     """(aware UTC now, local time minus UTC in s): the guardrails' days."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    now_utc = datetime.now(timezone.utc)
+    now_utc = datetime.now(UTC)
     offset = now_utc.astimezone().utcoffset() or timedelta(0)
     return now_utc, offset.total_seconds()
 
@@ -788,7 +790,7 @@ class _NoScreen:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "_NoScreen":
+    def __enter__(self) -> _NoScreen:
         return self
 
     def __exit__(self, *exc: object) -> None:

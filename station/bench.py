@@ -20,9 +20,9 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .bench_stats import Figure, Target
 
@@ -253,7 +253,6 @@ def _path(log) -> dict:
 def _app(opts: BenchOptions, work: Path, config: Path, idle_s: float, memory_after_s: float,
          env: dict[str, str], say, facts: dict) -> list[Figure]:
     from .bench_app import measure_app
-
     from .bench_child import SWITCH_ENV
 
     child_env = dict(env)

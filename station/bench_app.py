@@ -207,7 +207,7 @@ class StationProcess:
             except OSError:
                 pass
 
-    def __enter__(self) -> "StationProcess":
+    def __enter__(self) -> StationProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:

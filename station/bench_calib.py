@@ -28,7 +28,7 @@ class _Point:
     def __init__(self, x: int, y: int) -> None:
         self.x, self.y = x, y
 
-    def moved(self, dx: int) -> "_Point":
+    def moved(self, dx: int) -> _Point:
         return _Point(self.x + dx, self.y - dx)
 
 

@@ -76,7 +76,7 @@ class SyntheticLifter:
             self._cv.notify()
         self._thread.join(timeout=3)
 
-    def __enter__(self) -> "SyntheticLifter":
+    def __enter__(self) -> SyntheticLifter:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -101,9 +101,9 @@ def frame_cost(size: tuple[int, int], frames: int = 300, warm: int = 30) -> list
     import pygame
 
     from .core import session
+    from .core.engine import snapshot
     from .core.events import Rep
     from .core.methods import compile_plan
-    from .core.engine import snapshot
     from .ui import view
     from .ui.render import Renderer
 

@@ -35,8 +35,8 @@ import math
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from .core.events import Cue, Phase
 
@@ -446,15 +446,13 @@ def _child(kind: str) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from gpiozero import DigitalInputDevice
 
-    from .bench_child import FIRST_FRAME
+    from .app import SWITCH_INTERVAL_S
+    from .bench_child import FIRST_FRAME, SWITCH_ENV, install_thread_names
     from .config import parse_config
     from .core.methods import PRESETS
     from .hw.buzzer import BuzzerOutput
     from .hw.pins import choose_pin_factory
     from .hw.speaker import Speaker
-
-    from .app import SWITCH_INTERVAL_S
-    from .bench_child import SWITCH_ENV, install_thread_names
 
     # the station's child processes run with what `station run` sets: the same here
     sys.setswitchinterval(float(os.environ.get(SWITCH_ENV) or SWITCH_INTERVAL_S))

@@ -28,7 +28,7 @@ class Hog:
         self.nice = nice
         self.procs: list[subprocess.Popen] = []
 
-    def __enter__(self) -> "Hog":
+    def __enter__(self) -> Hog:
         nice = self.nice
         for _ in range(self.n):
             self.procs.append(subprocess.Popen(

@@ -29,7 +29,7 @@ class Target:
     stat: str
     limit: float
 
-    def met(self, fig: "Figure") -> bool | None:
+    def met(self, fig: Figure) -> bool | None:
         v = fig.stat(self.stat)
         return None if v is None else v <= self.limit + 1e-12
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class Clock:
@@ -23,13 +23,13 @@ class Clock:
 
     def to_utc(self, at: float) -> datetime:
         """A station instant ``at`` (s) as an aware UTC datetime."""
-        return datetime.fromtimestamp(at + self.offset_s, tz=timezone.utc)
+        return datetime.fromtimestamp(at + self.offset_s, tz=UTC)
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds)
 
-    def get(self, q: "queue.SimpleQueue", timeout: float | None) -> object:
+    def get(self, q: queue.SimpleQueue, timeout: float | None) -> object:
         """``q.get`` waiting at most ``timeout`` s of this clock's time;
         raises ``queue.Empty`` when it passes. None waits for ever."""
         if timeout is None:

@@ -31,6 +31,7 @@ from types import MappingProxyType
 from typing import Any, TypeGuard, overload
 
 from station.core.methods import PRESETS, Plan, PlanError, compile_plan
+
 from .config_example import example_config  # noqa: F401  (re-exported: `station config example`)
 from .config_lines import _find_line, key_path
 from .config_net import CoachConfig, MqttConfig, coach_section, mqtt_section
@@ -583,7 +584,7 @@ _KIND_KEYS = (("barbell", ("bar", "plates")), ("dumbbell", ("dumbbells",)),
               ("machine", ("increment",)))
 
 
-def _names(t: "_Table", key: str) -> tuple[str, ...]:
+def _names(t: _Table, key: str) -> tuple[str, ...]:
     value = t.data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         return t.bad(key, "an array of names", ())

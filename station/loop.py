@@ -14,8 +14,9 @@ its cues are carried out in the same pass as the items before it.
 from __future__ import annotations
 
 import queue
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Protocol
+from typing import Protocol
 
 from .clock import Clock
 from .core import between, session
@@ -107,7 +108,7 @@ class MainLoop:
 
     def __init__(
         self,
-        clock: "Clock",
+        clock: Clock,
         *,
         gesture_config: GestureConfig = GestureConfig(),
         sinks: Iterable[CueSink] = (),

@@ -21,11 +21,12 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Protocol, TypeVar, Union
+from typing import Any, Protocol, TypeVar, Union
 
 from .core.events import Cue, SetStatus
 from .core.guardrails import PastSession
@@ -130,7 +131,7 @@ class _After:
     unsaved: Callable[[], object] | None = field(default=None)
 
 
-_Queued = tuple[Union["Request[Any]", _After], Union[Future, None]]
+_Queued = tuple[Union["Request[Any]", _After], Future | None]
 
 #: How long :meth:`Recorder.close` waits for the last commit at a stop, s.
 #: A commit costs one or two syncs of the card (a slow card: up to ~1 s), the
@@ -276,7 +277,7 @@ class Recorder:
             return None  # committed; only the file's tidy close is still running
         return describe_unsaved(left, timeout)
 
-    def __enter__(self) -> "Recorder":
+    def __enter__(self) -> Recorder:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,7 +9,6 @@ os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 
 
 import pytest  # noqa: E402
-
 import scripting  # noqa: E402
 
 #: Clock steps (s a read) the real main loop is checked at by ``shell``.

@@ -17,16 +17,16 @@ a script item still arrives at its own instant, as the shell wakes on input).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from station.core import session
 from station.core.events import Cue, Effect, Event, Phase, Tick
 from station.core.gestures import Edge, GestureConfig
 from station.core.methods import Plan
 from station.loop import MainLoop, Note
-from station.ui.messages import ShowSet
 from station.testing import CreepingClock, CueLog
+from station.ui.messages import ShowSet
 
 Item = tuple[float, Edge | Event]
 

@@ -28,7 +28,6 @@ from station.core.events import CUE_NAMES, Cue
 from station.core.gestures import Edge
 from station.hw.pins import PinChoice
 from station.loop import Quit
-from station.ui.messages import ShowMessage
 from station.selftest import (
     FAILED,
     OK,
@@ -38,6 +37,7 @@ from station.selftest import (
     SelfTest,
     describe_cue,
 )
+from station.ui.messages import ShowMessage
 
 WAIT_S = 5.0  # only reached when something is broken
 

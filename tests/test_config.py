@@ -156,9 +156,12 @@ BAD = [
     ('[presets.my-squat]\nmethod = "cluster"\nrest = -5\n', 3, "presets.my-squat.rest", ["more than 0 s", "-5"]),
     ('[presets.my-squat]\nmethod = "cluster"\nreps = 0\n', 3, "presets.my-squat.reps", ["at least 1", "0"]),
     ('[presets.m]\nmethod = "myo-reps"\nreps = 3\n"min-reps" = 4\n', 4, "presets.m.min-reps", ["above the target"]),
-    ('[presets.my-squat]\nmethod = "cluster"\nreps = "5"\n', 3, "presets.my-squat.reps", ["whole number", 'found a string "5"']),
-    ('[presets.my-squat]\nmethod = "cluster"\npauses = 3\n', 3, "presets.my-squat.pauses", ["unknown key", "reps, rest"]),
-    ('[presets.my-squat]\nmethod = "clusters"\n', 2, "presets.my-squat.method", ["cluster, sport-cluster", '"clusters"']),
+    ('[presets.my-squat]\nmethod = "cluster"\nreps = "5"\n', 3, "presets.my-squat.reps",
+     ["whole number", 'found a string "5"']),
+    ('[presets.my-squat]\nmethod = "cluster"\npauses = 3\n', 3, "presets.my-squat.pauses",
+     ["unknown key", "reps, rest"]),
+    ('[presets.my-squat]\nmethod = "clusters"\n', 2, "presets.my-squat.method",
+     ["cluster, sport-cluster", '"clusters"']),
     ("[presets.my-squat]\nreps = 5\n", 1, "presets.my-squat.method", ["expected a method", "found nothing"]),
     ('[exercises.squat]\n[presets.p]\nmethod = "cluster"\nexercise = "bench"\n', 4, "presets.p.exercise",
      ["[exercises.*]", "squat", 'found a string "bench"']),
@@ -277,7 +280,8 @@ def test_check_a_bad_file_exits_2_with_the_message_on_stderr(
     assert config_cmd.run(args) == 2
     out = capsys.readouterr()
     assert out.out == ""
-    assert out.err.strip() == f"{path}:3: gestures.end_hold_s: expected a number over hold_s (2 s) and at most 10 s, found 1"
+    assert out.err.strip() == (f"{path}:3: gestures.end_hold_s: expected a number over hold_s (2 s) "
+                               "and at most 10 s, found 1")
 
 
 def test_check_a_missing_explicit_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -72,7 +72,7 @@ def test_no_cue_is_longer_than_the_limit_and_go_is_long() -> None:
 def test_gaps_inside_patterns_are_audible_and_pitches_fit_the_tonal_buzzer() -> None:
     low, high = TONAL_MID_HZ / 2**TONAL_OCTAVES, TONAL_MID_HZ * 2**TONAL_OCTAVES
     for pattern in all_patterns():
-        for on_s, off_s, tone_hz in pattern[:-1]:
+        for _on_s, off_s, _tone_hz in pattern[:-1]:
             assert off_s >= MIN_GAP_S, pattern
         for on_s, _off_s, tone_hz in pattern:
             assert on_s > 0 and low <= tone_hz <= high, pattern

@@ -3,11 +3,11 @@ have with perfect ticks (deadlines come from deadlines, never from ``now``)."""
 
 from __future__ import annotations
 
-import pytest
-
 import random
 
+import pytest
 from scripting import presses, run_script
+
 from station.core.events import Cue, Phase
 from station.core.methods import compile_plan
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from scripting import run_script
+from test_speaker import assert_tone, bursts, run_child
+
 from station.core.cues import pattern_for
 from station.core.events import Cue, Rep
 from station.core.methods import compile_plan
-from test_speaker import assert_tone, bursts, run_child
 
 
 def _heard(tmp_path: Path, cues: list) -> list[tuple[float, float]]:

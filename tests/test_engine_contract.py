@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from scripting import presses, run_script
+
 from station.core.events import CUE_NAMES
 from station.core.methods import compile_plan
 from station.net import payloads, schemas

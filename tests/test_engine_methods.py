@@ -8,8 +8,8 @@ remote's FAIL); the spotter's confirming press is a Rep in CONFIRM.
 from __future__ import annotations
 
 import pytest
-
 from scripting import presses, run_script
+
 from station.core import engine
 from station.core.events import Fail, Phase, Rep, Tick
 from station.core.methods import compile_plan

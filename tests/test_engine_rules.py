@@ -4,8 +4,8 @@ ending and aborting a set."""
 from __future__ import annotations
 
 import pytest
-
 from scripting import press, run_script
+
 from station.core import engine
 from station.core.engine import (
     CapReached,

@@ -7,6 +7,7 @@ of a mini-set, not a rep).
 from __future__ import annotations
 
 from scripting import run_script
+
 from station.core import engine
 from station.core.events import Fail, Phase, Rep
 from station.core.methods import compile_plan

@@ -5,8 +5,8 @@ keep)."""
 from __future__ import annotations
 
 import pytest
-
 from scripting import run_script
+
 from station.commands import gallery
 from station.core import engine
 from station.core.events import Rep

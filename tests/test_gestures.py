@@ -8,8 +8,8 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from scripting import press, presses, run_script
+
 from station.core import engine, gestures, session
 from station.core.events import Cue, End, Fail, Phase, Rep, Undo
 from station.core.gestures import Edge, GestureConfig, GestureState

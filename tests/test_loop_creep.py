@@ -12,11 +12,11 @@ instant. All in virtual time.
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 
 import pytest
-
 from scripting import LEAD_S, press, run_loop, run_script
+
 from station.core.events import Cue, Fail, Phase, Rep
 from station.core.gestures import Edge
 from station.core.methods import compile_plan
@@ -81,7 +81,7 @@ SCENARIOS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def scenario(name: str):
     """(plan, script with items before deadlines, until, the stand-still run)."""
     make_plan, make_base, until = SCENARIOS[name]

@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from scripting import run_script
 
 from station.app import Options, Station
 from station.clock import FakeClock
-from scripting import run_script
 from station.core.events import Rep
 from station.core.methods import compile_plan
 from station.loop import Quit
@@ -210,9 +210,12 @@ def test_gpio_button_edges_reach_the_engine_and_chatter_is_one_rep(tmp_path, clo
 
         for n in range(1, 4):
             # a bouncing contact: four edges within a millisecond of virtual time
-            pin.drive_low(); pin.drive_high(); pin.drive_low()
+            pin.drive_low()
+            pin.drive_high()
+            pin.drive_low()
             clock.advance(0.001)
-            pin.drive_high(); pin.drive_low()
+            pin.drive_high()
+            pin.drive_low()
             clock.advance(0.2)
             pin.drive_high()
             clock.advance(0.5)

@@ -11,8 +11,8 @@ and the next-set advice. The rules are those of docs/methods.md.
 from __future__ import annotations
 
 import pytest
-
 from scripting import press, run_script
+
 from station.app import prepare
 from station.config import parse_config
 from station.core import advice, engine, examples, loads

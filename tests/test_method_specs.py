@@ -16,9 +16,23 @@ from station.config import parse_config
 from station.core import advice, engine, examples, guardrails, loads
 from station.core.events import Phase
 from station.core.loads import Kit, LoadRule
-from station.core.methods import (PRESETS, REST, SPECS, AdviceRule, Compiling, Gallery, Guardrail,
-                                  MethodSpec, Param, Plan, PlanError, Words, compile_plan, registered,
-                                  scripts)
+from station.core.methods import (
+    PRESETS,
+    REST,
+    SPECS,
+    AdviceRule,
+    Compiling,
+    Gallery,
+    Guardrail,
+    MethodSpec,
+    Param,
+    Plan,
+    PlanError,
+    Words,
+    compile_plan,
+    registered,
+    scripts,
+)
 from station.ui import view
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from scripting import presses, run_script
+
 from station.config import ConfigError, parse_config
 from station.core.engine import snapshot
 from station.core.events import Phase

@@ -12,8 +12,8 @@ import sys
 import time
 
 import pytest
-
 from mqtt_support import need_mosquitto, wait_until
+
 from station.config import parse_config
 from station.net import payloads
 from station.net.broker import Broker

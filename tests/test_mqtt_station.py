@@ -10,8 +10,8 @@ import sys
 import threading
 
 import pytest
-
 from mqtt_support import Collector, listening_ports_of_this_process, need_mosquitto, wait_until
+
 from station.app import Options, Station
 from station.clock import FakeClock
 from station.core.events import End, Rep
@@ -37,7 +37,7 @@ def _one_set(station: Station, clock: FakeClock) -> None:
     for n in range(1, 4):
         clock.advance(0.8)
         station.loop.post(Rep(clock.now()))
-        wait_until(lambda: station.loop.last_snapshot.total_reps == n, what=f"rep {n}")
+        wait_until(lambda n=n: station.loop.last_snapshot.total_reps == n, what=f"rep {n}")
     clock.advance(0.5)
     station.loop.post(End(clock.now()))
     t.join(timeout=20)
@@ -124,8 +124,8 @@ def test_the_example_acl_lets_a_station_write_only_its_own_topics(tmp_path):
     state and Home Assistant discovery; what it tries to write as rack-2 never
     arrives; the coach cannot write; Home Assistant reads it all."""
     need_mosquitto()
-    from pathlib import Path
     import shutil
+    from pathlib import Path
 
     acl = Path(__file__).parents[1] / "docs" / "mosquitto" / "station.acl"
     passwd = tmp_path / "station.passwd"

@@ -4,6 +4,7 @@ a lowering shorter than its target keeps the load."""
 from __future__ import annotations
 
 from scripting import run_script
+
 from station.core import advice, engine
 from station.core.events import Rep
 from station.core.loads import Kit

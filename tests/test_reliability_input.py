@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from station.cli import main
-from station.config import _SECTIONS
 from station.core.methods import PRESETS
 
 KEYS = {

@@ -10,10 +10,9 @@ import pytest
 from station.commands import gallery
 from station.core.events import End, Fail, Undo
 from station.core.gestures import Edge
-from station.ui import layout, view
+from station.ui import layout, render, view
 from station.ui.display import DisplayError, PygameDisplay, Quit, needs_animation
 from station.ui.keys import KEY_LEGEND
-from station.ui import render
 from station.ui.render import DrawnText, Renderer
 from station.ui.screen_thread import COUNT_IN_FPS, FPS, IDLE_POLL_S, frame_wait_s
 from station.ui.view import MessageModel, ScreenModel, SummaryModel
@@ -394,8 +393,8 @@ def test_the_display_sends_only_what_changed(display, monkeypatch):
     # The countdown ticks: the number's box and the bar's end.
     tick = replace(rest, progress=0.45, big="7")
     assert display.show(tick) and calls[2][0] == big and bar.contains(calls[2][1])
-    assert [d for d in display.drawn if d.role == "big"] == [d for d in Renderer().draw(pygame.Surface(display.size), tick)
-                                                           if d.role == "big"]
+    assert [d for d in display.drawn if d.role == "big"] == [
+        d for d in Renderer().draw(pygame.Surface(display.size), tick) if d.role == "big"]
     drawn = pygame.Surface(display.size)
     Renderer(legend=KEY_LEGEND).draw(drawn, tick)  # a window shows the key legend
     assert same_pixels(pygame.display.get_surface(), drawn)

@@ -14,7 +14,6 @@ import subprocess
 import sys
 
 import pytest
-
 from test_main_loop import PtyRemote
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from station.coach.store import CoachHistory, week_counts
 
@@ -43,7 +43,7 @@ class Board:
         self.events_sent = 0
         # the week's sets, newest first, read once: later sets are added as they come,
         # so a set arriving never costs a read of the history (the state messages wait)
-        since = (datetime.now(timezone.utc) - timedelta(days=WEEK_DAYS)).timestamp()
+        since = (datetime.now(UTC) - timedelta(days=WEEK_DAYS)).timestamp()
         self._week = [_summary(x) for x in history.sets(since_utc=since)] if history else []
 
     # ------------------------------------------------ from MQTT (any thread)
@@ -79,7 +79,7 @@ class Board:
     def sets_lists(self, now_utc: datetime | None = None) -> dict:
         """Today's finished sets (local day of the coach's machine, newest
         first, 100 at most) and the week's counts per athlete and method."""
-        now_utc = now_utc or datetime.now(timezone.utc)
+        now_utc = now_utc or datetime.now(UTC)
         local_midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         since = now_utc - timedelta(days=WEEK_DAYS)
         with self._lock:

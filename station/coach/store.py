@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from station.core.events import SetStatus
@@ -125,7 +125,7 @@ class CoachHistory:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "CoachHistory":
+    def __enter__(self) -> CoachHistory:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -178,4 +178,4 @@ def week_counts(sets: list[dict], now_utc: datetime, days: int = 7) -> list[dict
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

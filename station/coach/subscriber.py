@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Callable
+from collections.abc import Callable
 
 from station.coach.board import Board
 from station.coach.store import CoachHistory
@@ -32,7 +32,7 @@ class Subscriber:
         self.duplicates = 0
         self._was_up = False
 
-    def start(self) -> "Subscriber":
+    def start(self) -> Subscriber:
         self.client.connect_async(self.cfg.host, self.cfg.port, keepalive=self.cfg.keepalive_s)
         self.client.loop_start()
         return self

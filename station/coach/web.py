@@ -77,7 +77,7 @@ def make_app(board: Board, token: str = ""):
                 while True:
                     try:
                         kind, data = await asyncio.wait_for(q.get(), KEEPALIVE_S)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         yield b": keep-alive\n\n"
                         continue
                     if kind == "resync":

@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         check_listen(host, coach.token)
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
+
         from station.net.client import paho
         paho()
     except ValueError as exc:
@@ -128,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from station.coach.bench import print_report, run as bench
+    from station.coach.bench import print_report
+    from station.coach.bench import run as bench
 
     report = bench(args.stations, args.seconds, say=lambda t: print(t, file=sys.stderr, flush=True))
     print_report(report, as_json=args.json)

@@ -12,8 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from station.commands.history import (add_station_option, open_for_reading, read_sessions,
-                                      station_sessions)
+from station.commands.history import add_station_option, open_for_reading, read_sessions, station_sessions
 
 #: The CSV columns, in order (documented in docs/history.md).
 COLUMNS = (

@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 
 from station.core.loads import Units
-
 from station.store import History, HistoryError
 
 #: Exit code for a history file that cannot be read: bad input, as for a bad config.
@@ -30,7 +29,8 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
     if value > 1_000_000:
-        raise argparse.ArgumentTypeError(f"expected at most 1000000, got {text if len(text) < 24 else text[:21] + '...'}")
+        shown = text if len(text) < 24 else text[:21] + "..."
+        raise argparse.ArgumentTypeError(f"expected at most 1000000, got {shown}")
     return value
 
 

@@ -138,7 +138,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("exercise", nargs="?", help="an [exercises.NAME] entry of the config")
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--1rm", dest="one_rm", type=_positive_kg, metavar="KG", help="the one-rep max (per dumbbell for dumbbells); weights are in the config's units (kg unless units = \"lb\")")
+    src.add_argument("--1rm", dest="one_rm", type=_positive_kg, metavar="KG",
+                     help="the one-rep max (per dumbbell for dumbbells); weights are in the config's units "
+                     "(kg unless units = \"lb\")")
     src.add_argument(
         "--set", dest="sets", type=_reps_x_kg, action="append", metavar="REPSxKG",
         help="a recent set such as 5x100 to estimate the 1RM from (repeatable: the best counts)",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from ..core.methods import PRESETS, Param
@@ -110,7 +109,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     for name, (meta, _, help_) in method_options().items():
         g.add_argument(f"--{name}", dest=f"opt_{name}", metavar=meta, default=None, help=help_)
     p.add_argument("--exercise", metavar="NAME", help="the exercise (an [exercises.NAME] of the config)")
-    p.add_argument("--load", type=_kg, metavar="KG", dest="load_kg", help="the starting load, in the config's units (kg unless units = \"lb\")")
+    p.add_argument("--load", type=_kg, metavar="KG", dest="load_kg",
+                   help="the starting load, in the config's units (kg unless units = \"lb\")")
     p.add_argument("--sets", type=_sets, metavar="N", default=None,
                    help="stop after N sets (default: press for another set until quit)")
     add_device_options(p)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from station.core.methods import PRESETS, SPECS, preset
 
@@ -107,7 +107,7 @@ def lookback_start(now: datetime, utc_offset_s: float, overuse_days: int) -> dat
     yesterday's, for the consecutive-day rule). For ``History.recent_all``."""
     today = _local_day(now, utc_offset_s)
     first = today - timedelta(days=max(overuse_days - 1, 1))
-    midnight = datetime(first.year, first.month, first.day, tzinfo=timezone.utc)
+    midnight = datetime(first.year, first.month, first.day, tzinfo=UTC)
     return midnight - timedelta(seconds=utc_offset_s)
 
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import product
-from typing import Iterable
 
 FORMULA = "Brzycki: 1RM = load x 36 / (37 - reps)"
 MIN_REPS = 1
@@ -354,11 +354,11 @@ class Kit:
         ``plates_kg``, ``dumbbells_kg`` and ``increment_kg``. ValueError if
         it cannot make a load (a dumbbell exercise with an empty rack)."""
         return cls(
-            kind=getattr(exercise, "kind"),
-            bar_kg=getattr(exercise, "bar_kg"),
-            plates_kg=tuple(getattr(exercise, "plates_kg")),
-            dumbbells_kg=tuple(getattr(exercise, "dumbbells_kg")),
-            increment_kg=getattr(exercise, "increment_kg"),
+            kind=exercise.kind,
+            bar_kg=exercise.bar_kg,
+            plates_kg=tuple(exercise.plates_kg),
+            dumbbells_kg=tuple(exercise.dumbbells_kg),
+            increment_kg=exercise.increment_kg,
         )
 
     def round(self, target_kg: float) -> Loading:

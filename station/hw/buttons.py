@@ -12,7 +12,7 @@ second for nothing and cost 0.1 s to close.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..core.gestures import Edge
 
@@ -50,7 +50,7 @@ class ButtonInput:
         self._button.when_deactivated = None
         self._button.close()
 
-    def __enter__(self) -> "ButtonInput":
+    def __enter__(self) -> ButtonInput:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -82,7 +82,7 @@ class Broker:
     def url(self) -> str:
         return f"{'mqtts' if self.tls else 'mqtt'}://127.0.0.1:{self.port}"
 
-    def start(self, timeout_s: float = 10.0) -> "Broker":
+    def start(self, timeout_s: float = 10.0) -> Broker:
         self.proc = subprocess.Popen([self.exe, "-c", str(self.conf)], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout_s
@@ -118,7 +118,7 @@ class Broker:
     def pid(self) -> int | None:
         return None if self.proc is None else self.proc.pid
 
-    def __enter__(self) -> "Broker":
+    def __enter__(self) -> Broker:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

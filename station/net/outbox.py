@@ -84,7 +84,7 @@ class Outbox:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "Outbox":
+    def __enter__(self) -> Outbox:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from station.config_net import MqttConfig
 from station.core.events import Cue
@@ -79,7 +79,7 @@ class Publisher:
 
     # ------------------------------------------------ life cycle
 
-    def start(self) -> "Publisher":
+    def start(self) -> Publisher:
         self._thread.start()
         self._client.connect_async(self.cfg.host, self.cfg.port, keepalive=self.cfg.keepalive_s)
         self._client.loop_start()
@@ -100,7 +100,7 @@ class Publisher:
         stopper.start()
         stopper.join(timeout)
 
-    def __enter__(self) -> "Publisher":
+    def __enter__(self) -> Publisher:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

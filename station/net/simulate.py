@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import heapq
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 from station.clock import Clock
 from station.config_net import MqttConfig
@@ -134,7 +134,7 @@ class Gym:
     def ids(self) -> list[str]:
         return [f"sim-{i + self.first:03d}" for i in range(self.n)]
 
-    def start(self) -> "Gym":
+    def start(self) -> Gym:
         self._thread.start()
         self._ready.wait(60)
         if self._error:

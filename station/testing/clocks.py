@@ -15,7 +15,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..clock import Clock
 
@@ -59,7 +59,7 @@ class FakeClock(Clock):
             self._now = at
             self._moved.notify_all()
 
-    def get(self, q: "queue.SimpleQueue", timeout: float | None) -> object:
+    def get(self, q: queue.SimpleQueue, timeout: float | None) -> object:
         """Wait for an item, or until the clock is *moved* past ``timeout``
         (by another thread, a test): virtual time never passes by itself."""
         until = None if timeout is None else self._now + timeout
@@ -105,7 +105,7 @@ class ScriptedClock(FakeClock):
         """The instant (s) of the next scripted item, None when none is left."""
         return self._script[0][0] if self._script else None
 
-    def get(self, q: "queue.SimpleQueue", timeout: float | None) -> object:
+    def get(self, q: queue.SimpleQueue, timeout: float | None) -> object:
         until = None if timeout is None else self._now + max(timeout, 0.0)
         while True:
             try:

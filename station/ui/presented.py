@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from .messages import Message, ShowNotes, Shown
+from .messages import Message, Shown, ShowNotes
 
 
 class Presented:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Callable
 
 from . import view
 from .messages import ShowSet, Shown, model_of
@@ -154,7 +154,7 @@ class ScreenThread(Presented):
             self._cv.notify()
         self._thread.join(timeout=3)
 
-    def __enter__(self) -> "ScreenThread":
+    def __enter__(self) -> ScreenThread:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -162,7 +162,8 @@ class ScreenThread(Presented):
 
     def _run(self, mode: str, size: tuple[int, int], opened: Future) -> None:
         from ..loop import Quit
-        from .display import DisplayError, PygameDisplay, Quit as DisplayQuit
+        from .display import DisplayError, PygameDisplay
+        from .display import Quit as DisplayQuit
 
         try:
             display = PygameDisplay(mode, size, clock=self.now)

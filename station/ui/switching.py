@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
-from .messages import Message, ShowNotes, Shown
+from .messages import Message, Shown, ShowNotes
 
 
 class ClosableScreen(Protocol):

@@ -17,14 +17,15 @@ import select
 import sys
 import textwrap
 import threading
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from ..core.events import End, Fail, Phase, Undo
 from ..core.snapshot import Snapshot
 from . import view
-from .messages import ShowSet, Shown, model_of
-from .presented import Presented
 from .keys import KEY_LEGEND, SpaceDecoder
+from .messages import Shown, ShowSet, model_of
+from .presented import Presented
 
 _FONT = {  # 3x5 block digits
     "0": ["███", "█ █", "█ █", "█ █", "███"],
@@ -104,7 +105,7 @@ class TerminalScreen(Presented):
             self.out.write("\x1b[0m\x1b[?25h\n")
             self.out.flush()
 
-    def __enter__(self) -> "TerminalScreen":
+    def __enter__(self) -> TerminalScreen:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -442,7 +442,8 @@ def _rest(snap: Snapshot, now: float, ctx: Context, title: str, what: str, total
     target = snap.target_reps
     nxt = f"next: {target} reps" if target and target > 1 else ""
     load = snap.next_load_kg if snap.next_load_kg is not None else snap.load_kg
-    early = "started early? press after the rep" if snap.early_start_at is not None and now >= snap.early_start_at else ""
+    early = ("started early? press after the rep"
+             if snap.early_start_at is not None and now >= snap.early_start_at else "")
     lines = _clean(nxt, _what(snap, ctx, load), _finished_reps(snap), total, cap, early)
     bg = YELLOW if emphasised else BLUE
     fg = text_on(bg)

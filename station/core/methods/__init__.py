@@ -19,11 +19,36 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from .. import loads
-from . import (cluster, drop_set, forced_negatives, mechanical_drop_set, myo_reps, rest_pause,
-               sport_cluster, strength_rest_pause)
+from . import (
+    cluster,
+    drop_set,
+    forced_negatives,
+    mechanical_drop_set,
+    myo_reps,
+    rest_pause,
+    sport_cluster,
+    strength_rest_pause,
+)
 from .cluster import every_range
-from .spec import (MAX_REST_S, REST, STRIP_LIMIT_S, AdviceRule, Compiling, Gallery, Guardrail, LoadRule,
-                   MethodSpec, Param, Plan, PlanError, Prepare, Preset, Words, _check, _fmt)
+from .spec import (
+    MAX_REST_S,
+    REST,
+    STRIP_LIMIT_S,
+    AdviceRule,
+    Compiling,
+    Gallery,
+    Guardrail,
+    LoadRule,
+    MethodSpec,
+    Param,
+    Plan,
+    PlanError,
+    Prepare,
+    Preset,
+    Words,
+    _check,
+    _fmt,  # noqa: F401  (the methods' modules share it)
+)
 
 __all__ = [
     "MAX_REST_S", "REST", "STRIP_LIMIT_S", "AdviceRule", "Compiling", "Gallery", "Guardrail",

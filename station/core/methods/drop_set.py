@@ -4,8 +4,19 @@ rest; the strips are worked out on the exercise's plates."""
 from __future__ import annotations
 
 from . import scripts
-from .spec import (STRIP_LIMIT_S, AdviceRule, Compiling, Gallery, Guardrail, LoadRule, MethodSpec, Param,
-                   Plan, Prepare, Words)
+from .spec import (
+    STRIP_LIMIT_S,
+    AdviceRule,
+    Compiling,
+    Gallery,
+    Guardrail,
+    LoadRule,
+    MethodSpec,
+    Param,
+    Plan,
+    Prepare,
+    Words,
+)
 
 NAME = "drop-set"
 

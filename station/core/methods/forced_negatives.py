@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from ..negatives import MAX_PERCENT_1RM
 from . import scripts
-from .spec import (REST, AdviceRule, Compiling, Gallery, Guardrail, LoadRule, MethodSpec, Param, Plan,
-                   Prepare, Words)
+from .spec import REST, AdviceRule, Compiling, Gallery, Guardrail, LoadRule, MethodSpec, Param, Plan, Prepare, Words
 
 NAME = "forced-negatives"
 #: Never past this % of 1RM (110-120 % in methods.md; :mod:`..negatives`).

@@ -4,8 +4,19 @@ variation with better leverage (the exercise's variations, in order)."""
 from __future__ import annotations
 
 from . import scripts
-from .spec import (STRIP_LIMIT_S, AdviceRule, Compiling, Gallery, Guardrail, LoadRule, MethodSpec, Param,
-                   Plan, Prepare, Words)
+from .spec import (
+    STRIP_LIMIT_S,
+    AdviceRule,
+    Compiling,
+    Gallery,
+    Guardrail,
+    LoadRule,
+    MethodSpec,
+    Param,
+    Plan,
+    Prepare,
+    Words,
+)
 
 NAME = "mechanical-drop-set"
 
