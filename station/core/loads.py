@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import product
+from typing import Protocol
 
 FORMULA = "Brzycki: 1RM = load x 36 / (37 - reps)"
 MIN_REPS = 1
@@ -310,6 +311,21 @@ def round_machine(target_kg: float, increment_kg: float) -> Loading:
     return Loading(_kg(steps * inc), kind="machine")
 
 
+class KitSource(Protocol):
+    """What :meth:`Kit.of` reads: a config exercise (loads in kg)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def bar_kg(self) -> float: ...
+    @property
+    def plates_kg(self) -> Iterable[float]: ...
+    @property
+    def dumbbells_kg(self) -> Iterable[float]: ...
+    @property
+    def increment_kg(self) -> float: ...
+
+
 @dataclass(frozen=True)
 class Kit:
     """What the lifter has for one exercise.
@@ -349,7 +365,7 @@ class Kit:
         return cls()
 
     @classmethod
-    def of(cls, exercise: object) -> Kit:
+    def of(cls, exercise: KitSource) -> Kit:
         """The kit of a config exercise: anything with ``kind``, ``bar_kg``,
         ``plates_kg``, ``dumbbells_kg`` and ``increment_kg``. ValueError if
         it cannot make a load (a dumbbell exercise with an empty rack)."""
@@ -646,7 +662,7 @@ def _best_steps(options: list[int], targets: list[int], start_g: int,
 
 
 def drop_loads_for_exercise(
-    exercise: object, load_kg: float, drops: int, percent: float
+    exercise: KitSource, load_kg: float, drops: int, percent: float
 ) -> tuple[float, ...]:
     """The load of every bout of a drop set, kg, on a config exercise's kit
     (see :meth:`Kit.of`): ``load_kg`` rounded to the kit, then each drop
