@@ -19,6 +19,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from station.core.events import SetStatus
 from station.store_read import read_sessions
 from station.store_schema import check_current
 
@@ -44,15 +45,16 @@ class Outbox:
             row = c.execute("SELECT through_session FROM outbox_mark").fetchone()
             if row is None:
                 ended = c.execute("SELECT COALESCE(MAX(id), 0) FROM sessions"
-                                  " WHERE status != 'running'").fetchone()[0]
+                                  " WHERE status != ?", (SetStatus.RUNNING,)).fetchone()[0]
                 c.execute("INSERT INTO outbox_mark (one, through_session) VALUES (1, ?)", (ended,))
                 c.execute("COMMIT")
                 return 0
             mark = row[0]
             ids = [i for (i,) in c.execute(
-                "SELECT id FROM sessions WHERE id > ? AND status != 'running' ORDER BY id", (mark,))]
-            running = c.execute("SELECT MIN(id) FROM sessions WHERE id > ? AND status = 'running'",
-                                (mark,)).fetchone()[0]
+                "SELECT id FROM sessions WHERE id > ? AND status != ? ORDER BY id",
+                (mark, SetStatus.RUNNING))]
+            running = c.execute("SELECT MIN(id) FROM sessions WHERE id > ? AND status = ?",
+                                (mark, SetStatus.RUNNING)).fetchone()[0]
             # the mark never passes a set still running: it is queued when it ends
             through = max(ids, default=mark) if running is None else min(running - 1, max(ids, default=mark))
             queued = [i for i in ids if i <= through]
