@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from station.coach.board import Board
 BOARD_JS = Path(__file__).resolve().parent.parent / "station" / "coach" / "static" / "board.js"
 REST = {"phase": "REST", "ends_at": "2026-12-01T10:00:15.000Z", "reps_in_bout": 0, "total_reps": 2,
         "reps_per_bout": [2], "bout": 1}
-NOW_MS = datetime(2026, 12, 1, 10, 0, 5, tzinfo=timezone.utc).timestamp() * 1000
+NOW_MS = datetime(2026, 12, 1, 10, 0, 5, tzinfo=UTC).timestamp() * 1000
 
 
 def big_text(tile: dict, now_ms: float = NOW_MS) -> dict:
@@ -51,4 +51,4 @@ def test_the_server_keeps_when_an_offline_station_was_last_heard_from():
     [tile] = board.snapshot()["tiles"]
     assert tile["online"] is False and tile["seen_at"] == seen and tile["state"] == REST
     assert abs(datetime.fromisoformat(seen.replace("Z", "+00:00")).timestamp()
-               - datetime.now(timezone.utc).timestamp()) < 60
+               - datetime.now(UTC).timestamp()) < 60

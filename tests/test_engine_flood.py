@@ -45,7 +45,7 @@ def test_work_per_event_does_not_grow_with_the_bouts_of_a_flood():
         t += 0.09
         at = t
 
-        def event():
+        def event(s=s, at=at):
             new, fx = session.feed(s, Rep(at), at)
             snapshot(new.set, at)
             return new

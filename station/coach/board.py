@@ -117,7 +117,7 @@ class Board:
 def _now_iso() -> str:
     """Now, UTC, as ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (the stations' format)."""
     ms = round(time.time() * 1000)
-    return datetime.fromtimestamp(ms // 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
+    return datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
 
 
 def _offer(q: asyncio.Queue, item: tuple) -> None:

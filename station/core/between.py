@@ -11,10 +11,10 @@ Instants in station-clock s.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Mapping
 
 from . import gestures, session
 from .events import End, Fail, Rep

@@ -27,8 +27,9 @@ checkpoint and replays, and cues already sounded are not sounded again.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
 
 from .events import (
     Abort,
@@ -36,6 +37,7 @@ from .events import (
     BoutChanged,
     BoutRemoved,
     Cue,
+    CueValue,
     Effect,
     End,
     Event,
@@ -110,6 +112,9 @@ class StripLate:
 
 # ------------------------------------------------------------ state
 
+#: A sounded cue as the engine remembers it: (name, instant s, value).
+_CueKey = tuple[str, float, CueValue]
+
 
 @dataclass(frozen=True)
 class Checkpoint:
@@ -117,8 +122,8 @@ class Checkpoint:
     sounded since, so a retraction can restore it without repeating them."""
 
     rep_at: float
-    prior: "SetState"
-    sounded: tuple[tuple, ...] = ()  # (name, instant, value) of each cue
+    prior: SetState
+    sounded: tuple[_CueKey, ...] = ()  # (name, instant, value) of each cue
 
 
 @dataclass(frozen=True)
@@ -228,15 +233,15 @@ class _Out:
 
     def __init__(self) -> None:
         self.cues: list[Cue] = []
-        self.keys: list[tuple] = []
-        self.suppressed: set[tuple] = set()
+        self.keys: list[_CueKey] = []
+        self.suppressed: set[_CueKey] = set()
         self.floor = -math.inf
         self.touched = math.inf  # the lowest bout index that may have changed
 
     def touch(self, index: int) -> None:
         self.touched = min(self.touched, index)
 
-    def cue(self, name: str, at: float, value: int | str | None = None) -> None:
+    def cue(self, name: str, at: float, value: CueValue = None) -> None:
         key = (name, at, value)
         if key not in self.suppressed:
             self.cues.append(Cue(name, max(at, self.floor), value))
@@ -331,7 +336,10 @@ def _record_changes(a: SetState, b: SetState, since: float = 0) -> list[Effect]:
         was, now = (a.bouts[i] if i < len(a.bouts) else None), b.bouts[i]
         if was is not now and was != now:  # unchanged bouts are the same objects
             fx.append(BoutChanged(now))
-    key = lambda s: (s.status, s.set_started_at, s.set_ended_at, s.spotter_confirmed_at, s.done_reason)
+
+    def key(s: SetState) -> tuple[object, ...]:
+        return (s.status, s.set_started_at, s.set_ended_at, s.spotter_confirmed_at, s.done_reason)
+
     if key(a) != key(b):
         fx.append(SetChanged(b.status, b.set_started_at, b.set_ended_at, b.spotter_confirmed_at, b.done_reason))
     return fx
@@ -585,7 +593,8 @@ def _done(s: SetState, at: float, reason: str, out: _Out) -> SetState:
 
 def _decided(ev: object) -> float:
     d = getattr(ev, "decided_at", None)
-    return ev.at if d is None else d  # type: ignore[attr-defined]
+    at: float = ev.at if d is None else d  # type: ignore[attr-defined]
+    return at
 
 
 # ------------------------------------------------------------ acts

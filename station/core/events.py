@@ -122,6 +122,11 @@ Event = Rep | Fail | Undo | End | Abort | Tick
 CUE_NAMES = _CUE_NAMES
 
 
+#: A cue's value: a count (3, 2, 1), a tempo second or "bottom", the s a
+#: too-fast negative took, a load or variation name; None when it needs none.
+CueValue = int | float | str | None
+
+
 @dataclass(frozen=True)
 class Cue:
     """Sound this cue. ``at``: when it is due, s (the shell measures lateness
@@ -132,7 +137,7 @@ class Cue:
 
     name: str
     at: float
-    value: int | str | None = None
+    value: CueValue = None
 
     def __post_init__(self) -> None:
         if self.name not in CUE_NAMES:

@@ -7,9 +7,10 @@ both, so the shell sleeps exactly until something can happen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Mapping, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from . import engine, gestures
 from .engine import SetState
@@ -43,7 +44,7 @@ def start(plan: Plan, gesture_config: GestureConfig = GestureConfig()) -> Sessio
     return Session(engine.new_set(plan), gesture_config)
 
 
-def tracker(s: "Session | Tracked", source: str) -> GestureState:
+def tracker(s: Session | Tracked, source: str) -> GestureState:
     """``source``'s gesture tracker in ``s`` (a new one on its first edge)."""
     return s.trackers.get(source) or GestureState(s.gesture_config)
 
@@ -56,7 +57,7 @@ def put_tracker(s: T, source: str, g: GestureState) -> T:
 
 
 
-def _apply(s: Session, events: list, now: float, fx: list[Effect]) -> Session:
+def _apply(s: Session, events: Sequence[Event], now: float, fx: list[Effect]) -> Session:
     st = s.set
     for ev in events:
         st, more = engine.handle(st, ev, now)
