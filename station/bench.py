@@ -285,10 +285,10 @@ def report_json(figures: list[Figure], facts: dict) -> dict:
     """The report as JSON-ready values; with the peer, also its figures
     (``peer``) and the side-by-side rows (``compare``)."""
     peer = facts.get("_peer") or []
-    out = {"figures": [f.as_dict() for f in figures],
-           "facts": {k: v for k, v in facts.items() if not k.startswith("_") and k != "peer_figures"},
-           "missed": [f.name for f in figures if f.verdict == "MISS"],
-           "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    out: dict = {"figures": [f.as_dict() for f in figures],
+                 "facts": {k: v for k, v in facts.items() if not k.startswith("_") and k != "peer_figures"},
+                 "missed": [f.name for f in figures if f.verdict == "MISS"],
+                 "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     if peer:
         from .bench_versus import compare
 

@@ -97,7 +97,7 @@ def idle_window(pid: int, window_s: float) -> dict:
     time.sleep(window_s)
     s1 = thread_stats(pid)
     dt = time.monotonic() - t0
-    threads = []
+    threads: list[dict] = []
     for tid, (name, cpu, sw, _) in s1.items():
         name0, cpu0, sw0, _ = s0.get(tid, (name, 0.0, 0, True))
         threads.append({"tid": tid, "name": name, "cpu_pct": 100 * (cpu - cpu0) / dt,

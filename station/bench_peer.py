@@ -363,7 +363,7 @@ def run_live(seconds: float, size: tuple[int, int], *, every_s: float, reps: int
         cpu0, wall0 = time.process_time(), now()
         with SyntheticLifter(button.pin.drive_low, button.pin.drive_high, now, log) as lifter:
             dts = run_frames(timer, screen, sinks=sinks, take_presses=poller.take, seconds=seconds,
-                             log=log, on_phase=lambda p: lifter.see(types.SimpleNamespace(phase=p)))
+                             log=log, on_phase=lambda p: lifter.see(types.SimpleNamespace(phase=p)))  # type: ignore[arg-type]  # see() reads .phase only
         log.cpu_s, log.wall_s = time.process_time() - cpu0, now() - wall0
         log.total_reps = timer.total
         log.set_started_at = log.presses[0][0] if log.presses else None  # the lifter's own first press

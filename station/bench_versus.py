@@ -224,7 +224,8 @@ def costs(station: list[Figure], peer: list[Figure], facts: dict, calib) -> dict
         frame = {}
         for size in ("800x480", "1920x1080"):
             f = by.get(f"frame {size}")
-            frame[size] = None if f is None or not f.samples else cu(f.stat("median") / MS)
+            median = None if f is None or not f.samples else f.stat("median")
+            frame[size] = None if median is None else cu(median / MS)
         rep = None
         if live and live.get("reps"):
             rep = cu(live["cpu_s"] / live["reps"])
