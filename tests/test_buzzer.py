@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 from types import SimpleNamespace
 
@@ -10,9 +9,8 @@ import pytest
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 from station.config import PinsConfig, SoundConfig
-from station.core.cues import pattern_for
+from station.core.cues import CHAIN_GAP_S, MAX_QUEUED, pattern_duration_s, pattern_for
 from station.core.events import CUE_NAMES, Cue
-from station.core.cues import CHAIN_GAP_S, MAX_QUEUED, pattern_duration_s
 from station.hw.buzzer import (
     REBASE_LATE_S,
     BuzzerOutput,
@@ -156,7 +154,7 @@ def play_together(buzzers_and_cues, factory) -> None:
     """Each buzzer gets its cues at one instant (as the loop hands over the
     cues of one instant); all buzzers at once, so the test waits for the
     longest chain only. The first cue sounds before play() returns."""
-    for buzzer, pin, _ in buzzers_and_cues:
+    for _buzzer, pin, _ in buzzers_and_cues:
         factory.pin(pin).clear_states()
     for buzzer, pin, cues in buzzers_and_cues:
         for cue in cues:

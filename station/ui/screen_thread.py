@@ -24,7 +24,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from . import view
-from .messages import ShowSet, Shown, model_of
+from .messages import Shown, ShowSet, model_of
 from .presented import Presented
 
 IDLE_POLL_S = 0.02  # how often a keyboard is read, s
