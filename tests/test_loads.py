@@ -409,6 +409,8 @@ def test_load_exercise_errors(capsys, config, tmp_path):
     code, _, err = cli(["sqat"], capsys, config)
     assert code == 2
     assert "unknown exercise 'sqat'" in err and "bench, curl, squat" in err and str(config) in err
+    code, _, err = cli(["\x85"], capsys, config)  # a line break of its own (NEL): still one line
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
     code, _, err = cli(["bench"], capsys, config)
     assert code == 2
     assert "'bench' has no one_rm_kg: set it under [exercises.bench] in " + str(config) in err

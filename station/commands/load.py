@@ -249,9 +249,10 @@ def _exercise(args: argparse.Namespace, cfg: Any, where: str) -> Any:
         return cfg.exercises[args.exercise]
     except KeyError:
         known = ", ".join(sorted(cfg.exercises)) or "none"
+        key = args.exercise if args.exercise.isprintable() else repr(args.exercise)
         raise _Usage(
             f"unknown exercise {args.exercise!r}; known in {where}: {known} "
-            f"(add [exercises.{args.exercise}], or give --1rm KG without an exercise)"
+            f"(add [exercises.{key}], or give --1rm KG without an exercise)"
         ) from None
 
 
