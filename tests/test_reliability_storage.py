@@ -177,9 +177,14 @@ def run_scripted_set(tmp_path: Path, monkeypatch, fail_at: int | None) -> dict:
                 t.start()
                 lines += remote.until("STATE READY")
                 for bout in range(BOUTS):
-                    for _ in range(REPS):
+                    for rep in range(REPS):
                         remote.send("REP")
                         lines += remote.until("STATE")
+                        # its answer (SAVED or a NOTE) before the next rep: one
+                        # commit a rep whatever the load, so the fail_at-th
+                        # commit falls at the same point of the set every run
+                        while saved(lines) + noted(lines) < bout * REPS + rep + 1:
+                            lines.append(remote.line())
                     if bout < BOUTS - 1:
                         clock.advance(15)
                         lines += remote.until("STATE WORK")
