@@ -56,8 +56,10 @@ rm -rf "$ROOT"; mkdir -p "$ROOT"; tar -C "$ROOT" -xf "$WORK/base.tar"
 echo "$M" >"$ROOT/etc/hostname"
 # A TLS-intercepting proxy's CA (pip to PyPI), if this machine has one.
 cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/" 2>/dev/null
-git clone -q "$SRC" "$ROOT/root/station" 2>/dev/null || cp -a "$SRC" "$ROOT/root/station"
-rm -rf "$ROOT/root/station/.venv"
+# The checkout inside the container (a path of the container, not of this machine).
+GUEST_SRC=opt/station-checkout
+git clone -q "$SRC" "$ROOT/$GUEST_SRC" 2>/dev/null || cp -a "$SRC" "$ROOT/$GUEST_SRC"
+rm -rf "${ROOT:?}/$GUEST_SRC/.venv"
 
 # tty1: the station's console; tty2: a device the unit does not allow (the filter's test).
 TTY=(); [[ -c /dev/tty1 ]] && TTY=(--bind=/dev/tty1); [[ -c /dev/tty2 ]] && TTY+=(--bind=/dev/tty2)
@@ -74,12 +76,12 @@ for _ in $(seq 120); do LEADER=$(pgrep -P "$NSPAWN_PID" | head -1); [[ -n $LEADE
 inc update-ca-certificates >/dev/null 2>&1
 
 # 1. install.sh as on a Pi: never by accident, then for real (no udevd here).
-inc bash -c 'cd /root/station && systemd/install.sh </dev/null' >"$WORK/install-noargs.log" 2>&1; rc=$?
+inc bash -c "cd /$GUEST_SRC && systemd/install.sh </dev/null" >"$WORK/install-noargs.log" 2>&1; rc=$?
 [[ $rc == 2 ]] && grep -q "the plan" "$WORK/install-noargs.log" && ! inc test -e /etc/systemd/system/station.service \
     && res PASS "install.sh without --yes: shows the plan, changes nothing (rc 2)" \
     || res FAIL "install.sh without --yes: rc $rc: $(tail -1 "$WORK/install-noargs.log")"
 t=$(date +%s)
-if inc bash -c 'cd /root/station && systemd/install.sh --yes' >"$WORK/install.log" 2>&1; then
+if inc bash -c "cd /$GUEST_SRC && systemd/install.sh --yes" >"$WORK/install.log" 2>&1; then
     res PASS "install.sh --yes completed in $(( $(date +%s) - t )) s without udevd ($(grep -c 'udevd is not running' "$WORK/install.log") note)"
 else res FAIL "install.sh --yes failed: $(grep -v '^\s*$' "$WORK/install.log" | tail -1)"; fi
 inc /opt/station/venv/bin/python -c 'import lgpio' 2>/dev/null && res PASS "lgpio is in the venv (plain Debian: from PyPI)" \
