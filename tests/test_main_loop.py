@@ -7,8 +7,6 @@ second and every cue and count is checked.
 
 from __future__ import annotations
 
-import os
-import select
 import threading
 import time
 from pathlib import Path
@@ -22,47 +20,7 @@ from station.core.events import Rep
 from station.core.methods import compile_plan
 from station.loop import Quit
 from station.store import History
-
-
-class PtyRemote:
-    """The test's end of a pty: write lines, read lines with a real timeout."""
-
-    def __init__(self) -> None:
-        self.master, self.slave = os.openpty()
-        self.path = os.ttyname(self.slave)
-        self.buf = b""
-
-    def send(self, line: str) -> None:
-        os.write(self.master, line.encode() + b"\n")
-
-    def line(self, timeout: float = 5.0) -> str:
-        end = time.monotonic() + timeout
-        while b"\n" not in self.buf:
-            left = end - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no line from the station within {timeout} s; have {self.buf!r}")
-            r, _, _ = select.select([self.master], [], [], left)
-            if r:
-                self.buf += os.read(self.master, 4096)
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line.decode().rstrip("\r")
-
-    def until(self, want: str, timeout: float = 5.0) -> list[str]:
-        """Lines up to and including the first that starts with ``want``."""
-        seen = []
-        while True:
-            ln = self.line(timeout)
-            seen.append(ln)
-            if ln.startswith(want):
-                return seen
-
-    def close(self) -> None:
-        for fd in (self.master, self.slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-
+from station.testing import PtyRemote
 
 #: The threaded tests run on a clock that stands still while the loop works
 #: and on ones that move this much (s) on every read, as a Pi's does.

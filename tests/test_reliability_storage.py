@@ -15,7 +15,6 @@ the running station (needs root to mount; skipped where it cannot).
 from __future__ import annotations
 
 import os
-import select
 import socket
 import sqlite3
 import subprocess
@@ -34,53 +33,9 @@ from station.core.events import SetStatus
 from station.core.methods import compile_plan
 from station.recorder import BeginSession, EndSession, Recorder, Sessions
 from station.store import History
+from station.testing import PtyRemote
 
 REPO = Path(station.__file__).resolve().parent.parent
-
-
-class PtyRemote:
-    """The test's end of a pty: write lines, read lines with a real timeout."""
-
-    def __init__(self) -> None:
-        self.master, self.slave = os.openpty()
-        self.path = os.ttyname(self.slave)
-        self.buf = b""
-
-    def send(self, line: str) -> None:
-        os.write(self.master, line.encode() + b"\n")
-
-    def line(self, timeout: float = 10.0) -> str:
-        end = time.monotonic() + timeout
-        while b"\n" not in self.buf:
-            left = end - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no line from the station within {timeout} s; have {self.buf!r}")
-            if select.select([self.master], [], [], left)[0]:
-                self.buf += os.read(self.master, 4096)
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line.decode().rstrip("\r")
-
-    def until(self, want: str, timeout: float = 10.0) -> list[str]:
-        seen = []
-        while True:
-            seen.append(self.line(timeout))
-            if seen[-1].startswith(want):
-                return seen
-
-    def rest(self) -> list[str]:
-        """Every whole line the station wrote that is not read yet (after it
-        exited: the answers that follow the last STATE, SAVED and NOTE)."""
-        while select.select([self.master], [], [], 0)[0]:
-            self.buf += os.read(self.master, 4096)
-        *lines, self.buf = self.buf.split(b"\n")
-        return [ln.decode().rstrip("\r") for ln in lines]
-
-    def close(self) -> None:
-        for fd in (self.master, self.slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
 
 
 class FailingConnection:

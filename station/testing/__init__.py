@@ -6,12 +6,15 @@
 - :class:`~station.testing.clocks.CreepingClock`: a scripted clock whose time
   also moves a little on every read, as real time does while the loop works.
 - :class:`~station.testing.sinks.CueLog`: a cue output that notes what it was told.
+- :class:`~station.testing.pty.PtyRemote`: a serial remote on a pty pair, line by line.
 
 Nothing here reads real time except the short real waits of
-:meth:`FakeClock.get` (it polls for a test thread moving the clock).
+:meth:`FakeClock.get` (it polls for a test thread moving the clock) and
+:class:`PtyRemote`'s timeouts (reached only when something is broken).
 """
 
 from .clocks import CreepingClock, FakeClock, ScriptedClock
+from .pty import PtyRemote
 from .sinks import CueLog
 
-__all__ = ["CreepingClock", "CueLog", "FakeClock", "ScriptedClock"]
+__all__ = ["CreepingClock", "CueLog", "FakeClock", "PtyRemote", "ScriptedClock"]
