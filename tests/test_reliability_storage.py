@@ -84,6 +84,17 @@ def integrity(db: Path) -> str:
         c.close()
 
 
+def station_run(db: Path, remote: PtyRemote, **env: str) -> subprocess.Popen:
+    """``station run rest-pause`` in a child process on history ``db``, driven by
+    ``remote``, with ``env`` added (a fault library); stderr is kept (text)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "station", "run", "rest-pause", "--display", "none",
+         "--pins", "mock", "--no-sound", "--config", os.devnull, "--db", str(db),
+         "--serial", remote.path],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO), PYGAME_HIDE_SUPPORT_PROMPT="1", **env))
+
+
 #: Quick reps, but no quicker than a human: the station counts at most 8
 #: remote gestures a second and drops a flood (hardware/protocol.md).
 HUMAN_REP_S = 0.15
@@ -291,12 +302,7 @@ SENT = 60  # REP lines sent to the station on a full disk
 def test_a_disk_that_fills_up_mid_set_turns_history_off_and_keeps_what_was_saved(small_fs):
     db = small_fs / "history.sqlite3"
     remote = PtyRemote()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "station", "run", "rest-pause", "--display", "none",
-         "--pins", "mock", "--no-sound", "--config", os.devnull, "--db", str(db),
-         "--serial", remote.path],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO), PYGAME_HIDE_SUPPORT_PROMPT="1"))
+    proc = station_run(db, remote)
     lines: list[str] = []
     try:
         lines += remote.until("STATE READY", 30)
@@ -482,13 +488,7 @@ def quick_reps_then_sigterm(tmp_path: Path, lib: Path, fsync_ms: int, reps: int,
     ctl = tmp_path / "fsync_ms"
     ctl.write_text(str(fsync_ms))
     remote = PtyRemote()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "station", "run", "rest-pause", "--display", "none",
-         "--pins", "mock", "--no-sound", "--config", os.devnull, "--db", str(db),
-         "--serial", remote.path],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO), PYGAME_HIDE_SUPPORT_PROMPT="1",
-                 LD_PRELOAD=str(lib), SLOW_FSYNC_CTL=str(ctl)))
+    proc = station_run(db, remote, LD_PRELOAD=str(lib), SLOW_FSYNC_CTL=str(ctl))
     try:
         remote.until("STATE READY", 60)
         for _ in range(reps):
@@ -553,13 +553,7 @@ def test_an_fsync_that_fails_mid_set_turns_history_off_and_acknowledges_no_unsav
     ctl = tmp_path / "fsync_ms"
     ctl.write_text("0")
     remote = PtyRemote()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "station", "run", "rest-pause", "--display", "none",
-         "--pins", "mock", "--no-sound", "--config", os.devnull, "--db", str(db),
-         "--serial", remote.path],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO), PYGAME_HIDE_SUPPORT_PROMPT="1",
-                 LD_PRELOAD=str(slow_fsync_lib), SLOW_FSYNC_CTL=str(ctl)))
+    proc = station_run(db, remote, LD_PRELOAD=str(slow_fsync_lib), SLOW_FSYNC_CTL=str(ctl))
     lines: list[str] = []
     try:
         lines += remote.until("STATE READY", 60)
