@@ -1,7 +1,7 @@
 import sys
 
 try:
-    from .cli import main
+    from station.cli import main
 except KeyboardInterrupt:  # Ctrl-C while Python is still importing: no traceback
     sys.exit(130)
 

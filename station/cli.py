@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
+from station import __version__
 
 #: Subcommand modules, in the order ``station --help`` lists them.
 COMMANDS = ("run", "demo", "presets", "check", "history", "export", "load", "config_cmd",

@@ -22,12 +22,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core import gestures
-from .core.cues import pattern_duration_s, pattern_for, rhythm
-from .core.events import CUE_NAMES, Cue, End, Fail, Rep, Undo
-from .core.gestures import Edge, GestureState
-from .loop import Note, Quit
-from .ui.messages import Message, ShowMessage, ShowNotes
+from station.core import gestures
+from station.core.cues import pattern_duration_s, pattern_for, rhythm
+from station.core.events import CUE_NAMES, Cue, End, Fail, Rep, Undo
+from station.core.gestures import Edge, GestureState
+from station.runtime.loop import Note, Quit
+from station.ui.messages import Message, ShowMessage, ShowNotes
 
 OK, FAILED, SKIPPED = "OK", "FAILED", "SKIPPED"
 
@@ -197,7 +197,7 @@ def read_board_model(path: Path = BOARD_MODEL_PATH) -> str | None:
 
 
 class SelfTest:
-    """Runs the check on a built :class:`station.app.Station`.
+    """Runs the check on a built :class:`station.runtime.app.Station`.
 
     ``out(text)``: where each step's lines go (print). ``board_model``: the
     board's name, to tell "mock pins on a laptop" (fine) from "mock pins on a
@@ -343,7 +343,7 @@ class SelfTest:
                           button=self.station.spotter_button, pin=pin)
 
     def check_ports(self) -> None:
-        from .hw.serial_link import list_ports
+        from station.hw.serial_link import list_ports
 
         try:
             ports = list_ports()
@@ -544,7 +544,7 @@ class SelfTest:
         self._present(ShowMessage(title, lines, prompt))
 
     def _present(self, message: Message) -> None:
-        from .ui.terminal import TerminalScreen
+        from station.ui.terminal import TerminalScreen
 
         # The terminal display would redraw over the printed steps: the
         # printed lines are the terminal view (its keys still work).

@@ -1,7 +1,7 @@
 """A scripted set on a fake clock: a 4-minute cluster set runs in milliseconds.
 
 :func:`run_loop` runs the same script through the real
-:class:`~station.loop.MainLoop` on a :class:`~station.testing.CreepingClock`
+:class:`~station.runtime.loop.MainLoop` on a :class:`~station.testing.CreepingClock`
 (time moves ``step_s`` on every read) with an unrelated item (a screen note
 or a watchdog wake) 1 ms before each deadline. While :data:`SHELL` is set
 (the ``shell`` fixture), every :func:`run_script` also runs its script that
@@ -24,7 +24,7 @@ from station.core import session
 from station.core.events import Cue, Effect, Event, Phase, Tick
 from station.core.gestures import Edge, GestureConfig
 from station.core.methods import Plan
-from station.loop import MainLoop, Note
+from station.runtime.loop import MainLoop, Note
 from station.testing import CreepingClock, CueLog
 from station.ui.messages import ShowSet
 

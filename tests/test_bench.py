@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from station.bench_offline import ScriptedClock, drift_fast_forward, frame_cost
-from station.bench_stats import Figure, Target, percentile, table
-from station.loop import Quit
+from station.bench.offline import ScriptedClock, drift_fast_forward, frame_cost
+from station.bench.stats import Figure, Target, percentile, table
+from station.runtime.loop import Quit
 
 
 def test_percentile_is_a_value_that_happened():
@@ -94,7 +94,7 @@ def _run_peer(timer, seconds, dt_ms=16, presses=()):
 
 
 def test_the_peer_fires_a_cue_at_the_first_frame_past_its_instant_and_says_when_it_was_due():
-    from station.bench_peer import PeerTimer
+    from station.bench.peer import PeerTimer
 
     timer = PeerTimer(reps=5, every_s=7.0, cap_s=60.0)
     cues = _run_peer(timer, 8.5, presses=[1.0, 1.6, 2.2, 2.8, 3.4])
@@ -107,7 +107,7 @@ def test_the_peer_fires_a_cue_at_the_first_frame_past_its_instant_and_says_when_
 
 
 def test_the_peer_carries_the_overshoot_the_common_reset_slips_a_part_of_a_frame_per_cluster():
-    from station.bench_peer import replay_drift
+    from station.bench.peer import replay_drift
 
     dts = [16, 17, 17, 18, 16, 17]  # ms, what Clock.tick(60) returns
     keep = replay_drift(dts)
@@ -117,14 +117,14 @@ def test_the_peer_carries_the_overshoot_the_common_reset_slips_a_part_of_a_frame
 
 
 def test_the_peer_refuses_a_timer_without_exactly_one_kind_of_rest():
-    from station.bench_peer import PeerTimer
+    from station.bench.peer import PeerTimer
 
     with pytest.raises(ValueError, match="exactly one"):
         PeerTimer(every_s=7.0, rest_s=15.0)
 
 
 def test_the_calibration_workload_is_fixed_and_its_unit_is_its_best_time():
-    from station.bench_calib import CHECKSUM, calibrate, workload
+    from station.bench.calib import CHECKSUM, calibrate, workload
 
     assert workload() == CHECKSUM
     c = calibrate(runs=3)
@@ -133,7 +133,7 @@ def test_the_calibration_workload_is_fixed_and_its_unit_is_its_best_time():
 
 
 def test_the_side_by_side_gives_the_ratio_and_judges_idle_cpu_against_a_tenth_of_the_peer():
-    from station.bench_versus import compare
+    from station.bench.versus import compare
 
     station = [Figure("idle CPU, resting", "%", value=0.5), Figure("idle CPU, menu", "%", value=0.2),
                Figure("cue lateness, buzzer call", "ms", [0.5, 0.6])]
@@ -147,7 +147,7 @@ def test_the_side_by_side_gives_the_ratio_and_judges_idle_cpu_against_a_tenth_of
 
 
 def test_a_hog_keeps_every_core_busy_and_leaves_no_process_behind():
-    from station.bench_starve import Hog
+    from station.bench.starve import Hog
 
     with Hog(n=1) as hog:
         pid = hog.procs[0].pid
@@ -180,7 +180,7 @@ def test_station_bench_peer_prints_both_columns_and_the_ratios(tmp_path):
 def test_thread_stats_names_each_thread_of_a_process_with_its_cpu_and_switches():
     import threading
 
-    from station.bench_app import cpu_s, thread_stats
+    from station.bench.process import cpu_s, thread_stats
 
     ready, stop = threading.Event(), threading.Event()
     t = threading.Thread(target=lambda: (ready.set(), stop.wait()), name="probe")

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from station.bench_mqtt import Blackhole
+from station.bench.mqtt import Blackhole
 
 
 def test_the_blackhole_accepts_answers_the_connect_then_goes_silent() -> None:

@@ -9,7 +9,7 @@ from station.core import between
 from station.core.between import Between
 from station.core.events import End, Fail, Rep, Undo
 from station.core.gestures import Edge, GestureConfig
-from station.loop import MainLoop, Quit
+from station.runtime.loop import MainLoop, Quit
 from station.testing import CueLog, ScriptedClock
 
 

@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 
 from station import __version__
-from station.app import Options, Station
 from station.cli import main
-from station.clock import FakeClock
 from station.core.cues import pattern_duration_s, pattern_for
 from station.core.events import CUE_NAMES, Cue
 from station.core.gestures import Edge
 from station.hw.pins import PinChoice
-from station.loop import Quit
+from station.runtime.app import Options, Station
+from station.runtime.clock import FakeClock
+from station.runtime.loop import Quit
 from station.selftest import (
     FAILED,
     OK,

@@ -93,10 +93,10 @@ def test_a_misspelt_method_gets_a_suggestion(tmp_path, capsys):
 def test_run_with_an_exercise_not_in_the_config_says_so_and_records_it(tmp_path):
     import threading
 
-    from station.app import Options, Station
-    from station.clock import FakeClock
     from station.core.events import End, Rep
-    from station.store import History
+    from station.history.store import History
+    from station.runtime.app import Options, Station
+    from station.runtime.clock import FakeClock
 
     cfg = tmp_path / "station.toml"
     cfg.write_text('[exercises.squat]\nkind = "barbell"\n')

@@ -16,13 +16,13 @@ import pytest
 from mqtt_support import need_mosquitto, wait_until
 from scripting import presses, run_script
 
-from station.clock import Clock
 from station.config import parse_config
 from station.core import session
 from station.core.engine import snapshot
 from station.core.methods import compile_plan
 from station.net.broker import Broker, free_port
 from station.net.publisher import Publisher
+from station.runtime.clock import Clock
 
 pytestmark = pytest.mark.slow
 

@@ -73,7 +73,7 @@ def test_core_module_imports_nothing_impure(path):
     "from gpiozero import Button", "def f():\n    import threading", "import socket as s",
     "from asyncio import sleep", "import pygame", "import sqlite3", "import subprocess",
     "import random", "from random import choice", "from ..loop import MainLoop", "from .. import app",
-    "from ...station import store", "import station.store", "from station.hw import buzzer",
+    "from ...station import store", "import station.history.store", "from station.hw import buzzer",
     "from datetime import datetime\nt = datetime.now()", "import datetime\nd = datetime.date.today()",
     "t = datetime.utcnow()", "with open('x') as f:\n    pass", "def f():\n    return open('x').read()",
 ])

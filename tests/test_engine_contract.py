@@ -7,8 +7,8 @@ from scripting import presses, run_script
 
 from station.core.events import CUE_NAMES
 from station.core.methods import compile_plan
+from station.history.store import History
 from station.net import payloads, schemas
-from station.store import History
 
 jsonschema = pytest.importorskip("jsonschema")
 

@@ -20,7 +20,7 @@ from scripting import LEAD_S, press, run_loop, run_script
 from station.core.events import Cue, Fail, Phase, Rep
 from station.core.gestures import Edge
 from station.core.methods import compile_plan
-from station.loop import MainLoop, Note, Quit
+from station.runtime.loop import MainLoop, Note, Quit
 from station.testing import CreepingClock, CueLog, FakeClock, ScriptedClock
 
 STEPS_S = (0.0005, 0.001, 0.002, 0.003, 0.005)
@@ -152,8 +152,8 @@ def test_each_press_between_sets_is_one_answer(step_s):
 
 
 def test_clocks_ship_in_the_package_and_keep_their_old_home():
-    from station.bench_offline import ScriptedClock as FromBench
-    from station.clock import FakeClock as FromClock
+    from station.bench.offline import ScriptedClock as FromBench
+    from station.runtime.clock import FakeClock as FromClock
 
     assert FromClock is FakeClock and FromBench is ScriptedClock
     c = CreepingClock(step_s=0.002, start=5.0)

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from scripting import run_script
 
-from station.app import Options, Station
-from station.clock import FakeClock
 from station.core.events import Rep
 from station.core.methods import compile_plan
-from station.loop import Quit
-from station.store import History
+from station.history.store import History
+from station.runtime.app import Options, Station
+from station.runtime.clock import FakeClock
+from station.runtime.loop import Quit
 from station.testing import PtyRemote
 
 #: The threaded tests run on a clock that stands still while the loop works
@@ -202,7 +202,7 @@ def test_cue_goes_at_the_sound_and_saved_only_once_committed(tmp_path):
     """A slow card holds a commit for a second: the remote hears ``CUE rep``
     as the rep sounds, and ``SAVED 1`` only once the rep is on disk."""
     from station.core.events import Rep
-    from station.loop import MainLoop
+    from station.runtime.loop import MainLoop
 
     clock = FakeClock()
     lines: list[str] = []

@@ -13,10 +13,10 @@ from __future__ import annotations
 import pytest
 from scripting import press, run_script
 
-from station.app import prepare
 from station.config import parse_config
 from station.core import advice, engine, examples, loads
 from station.core.events import Fail
+from station.runtime.app import prepare
 from station.ui import view
 
 CONFIG = parse_config("""

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from station.app import prepare
 from station.cli import main
 from station.config import parse_config
 from station.core import advice, engine, examples, guardrails, loads
@@ -33,6 +32,7 @@ from station.core.methods import (
     registered,
     scripts,
 )
+from station.runtime.app import prepare
 from station.ui import view
 
 ROOT = Path(__file__).resolve().parents[1]

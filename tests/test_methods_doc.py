@@ -27,7 +27,7 @@ def test_every_rule_has_a_number_a_source_and_code_that_exists():
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert len(cells) == 4 and cells[2], row  # rule, source
-        for path in re.findall(r"`((?:core|ui)/[a-z_/]+\.py|app\.py)", cells[3]):
+        for path in re.findall(r"`((?:core|ui|runtime)/[a-z_/]+\.py)", cells[3]):
             assert (ROOT / "station" / path).is_file(), (row, path)
     for source in ("Haff 2008", "Tufano 2017", "Marshall 2012", "Fagerli", "Brzycki 1993"):
         assert source in DOC

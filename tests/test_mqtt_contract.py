@@ -14,8 +14,8 @@ from station.config import ConfigError, parse_config
 from station.core.engine import snapshot
 from station.core.events import Phase
 from station.core.methods import compile_plan
+from station.history.store import History
 from station.net import payloads, schemas
-from station.store import History
 
 jsonschema = pytest.importorskip("jsonschema")
 

@@ -15,11 +15,11 @@ import pytest
 from mqtt_support import need_mosquitto, wait_until
 
 from station.config import parse_config
+from station.history.store import History
 from station.net import payloads
 from station.net.broker import Broker
 from station.net.outbox import pending_count
 from station.net.simulate import Gym, Script
-from station.store import History
 
 pytestmark = pytest.mark.slow
 

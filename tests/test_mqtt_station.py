@@ -12,11 +12,11 @@ import threading
 import pytest
 from mqtt_support import Collector, listening_ports_of_this_process, need_mosquitto, wait_until
 
-from station.app import Options, Station
-from station.clock import FakeClock
 from station.core.events import End, Rep
 from station.core.methods import compile_plan
 from station.net.broker import Broker, make_tls
+from station.runtime.app import Options, Station
+from station.runtime.clock import FakeClock
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from station.hw.notify import Notifier, WatchdogPinger
+from station.runtime.notify import Notifier, WatchdogPinger
 
 RECV_TIMEOUT_S = 2.0  # generous: a datagram already sent arrives at once
 QUIET_WAIT_S = 0.2  # how long "nothing arrives" is watched for
@@ -210,8 +210,8 @@ def _run_menu(st):
 
 
 def test_start_up_says_each_step_asks_for_time_and_is_ready_after_the_first_frame(station_env):
-    from station.app import Options, Station
-    from station.loop import Quit
+    from station.runtime.app import Options, Station
+    from station.runtime.loop import Quit
 
     sock, cfg, db = station_env
     with Station(Options(pins="mock", display="window", sound=False, db=db, config=cfg),
@@ -232,9 +232,9 @@ def test_start_up_says_each_step_asks_for_time_and_is_ready_after_the_first_fram
 
 def test_a_display_that_cannot_open_is_in_status_and_is_retried_until_it_opens(
         station_env, monkeypatch):
-    from station import retry
-    from station.app import Options, Station
-    from station.loop import Quit
+    from station.runtime import retry
+    from station.runtime.app import Options, Station
+    from station.runtime.loop import Quit
 
     sock, cfg, db = station_env
     monkeypatch.setattr(retry, "FIRST_S", 0.05)
@@ -255,9 +255,9 @@ def test_a_display_that_cannot_open_is_in_status_and_is_retried_until_it_opens(
 
 
 def test_a_sound_card_that_appears_late_is_picked_up(station_env, monkeypatch):
-    from station import retry
-    from station.app import Options, Station
-    from station.loop import Quit
+    from station.runtime import retry
+    from station.runtime.app import Options, Station
+    from station.runtime.loop import Quit
 
     sock, cfg, db = station_env
     monkeypatch.setattr(retry, "FIRST_S", 0.05)

@@ -1,13 +1,13 @@
 """What a set is prepared with: loads from the 1RM, drops in real plates, the
-spotter rule, user presets (station.app.prepare)."""
+spotter rule, user presets (station.runtime.app.prepare)."""
 
 from __future__ import annotations
 
 import pytest
 
-from station.app import prepare
 from station.config import parse_config
 from station.core.methods import PlanError
+from station.runtime.app import prepare
 
 CONFIG = parse_config("""
 [exercises.squat]

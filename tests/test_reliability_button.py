@@ -15,12 +15,12 @@ import random
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from station.bench_offline import ScriptedClock
+from station.bench.offline import ScriptedClock
 from station.core.events import Cue, Phase
 from station.core.gestures import Edge
 from station.core.methods import compile_plan
 from station.hw.buttons import ButtonInput
-from station.loop import MainLoop, Quit
+from station.runtime.loop import MainLoop, Quit
 
 T0 = 1000.0
 

@@ -11,14 +11,14 @@ import threading
 
 import pytest
 
-from station.app import Options, Station
 from station.core.events import Rep
 from station.core.methods import compile_plan
-from station.loop import Quit
+from station.runtime.app import Options, Station
+from station.runtime.loop import Quit
 
 PROBE = """
 import json
-from station.app import Options, Station
+from station.runtime.app import Options, Station
 with Station(Options(pins="mock", display="window", sound=True, db=None, config=None),
              out=lambda t: None) as st:
     print(json.dumps({"screen": type(st.screen).__name__, "sinks": [s.name for s in st.loop.sinks],

@@ -131,8 +131,8 @@ def command_line(draw) -> tuple[str, list[str]]:
 def sandbox(tmp_path, monkeypatch):
     """No command waits for a lifter, touches real pins or draws."""
     from station import selftest
-    from station.app import Station
     from station.commands import demo
+    from station.runtime.app import Station
 
     monkeypatch.setattr(Station, "run", lambda self: 0)
     monkeypatch.setattr(Station, "install_signals", lambda self: None)

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from station.store import History
+from station.history.store import History
 
 KILLS = 50
 REPS = 5  # the cluster's reps: the 5th ends the bout

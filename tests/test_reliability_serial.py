@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from station.app import Options, Station
 from station.core.methods import compile_plan
+from station.runtime.app import Options, Station
 
 
 class Remote:
@@ -117,7 +117,7 @@ def test_garbage_nul_bytes_cr_only_and_overlong_lines_never_stop_the_counting(tm
         for _ in range(3):
             remote.write(b"REP\n")
         got = remote.lines("STATE WORK - 3")
-        st.loop.post(__import__("station.loop", fromlist=["Quit"]).Quit("test"))
+        st.loop.post(__import__("station.runtime.loop", fromlist=["Quit"]).Quit("test"))
         t.join(5)
     assert [ln for ln in got if ln.startswith("CUE ")].count("CUE rep") == 3
     assert out[0].snapshot.total_reps == 3
@@ -194,7 +194,7 @@ def test_unplug_and_replug_during_a_rest_the_rest_still_ends_on_time(tmp_path, r
         assert got[0].startswith("HELLO")
         remote.write(b"REP\nREP\n")
         remote.lines("CUE rest")
-        from station.loop import Quit
+        from station.runtime.loop import Quit
 
         st.loop.post(Quit("test"))
         t.join(5)
@@ -214,8 +214,8 @@ def test_unplug_and_replug_during_a_rest_the_rest_still_ends_on_time(tmp_path, r
 def test_remote_lost_and_back_reach_stderr_once_per_change(tmp_path):
     """The journal (stderr under systemd) hears each change of the link once,
     not only the screen."""
-    from station.app import Options, Station
-    from station.clock import FakeClock
+    from station.runtime.app import Options, Station
+    from station.runtime.clock import FakeClock
 
     master, slave = os.openpty()
     cfg = tmp_path / "station.toml"

@@ -14,10 +14,10 @@ import time
 import pytest
 from test_reliability_config import read_until
 
-from station.app import STOP_SIGNALS, Options, Station
-from station.clock import FakeClock
-from station.loop import Quit
-from station.store import History
+from station.history.store import History
+from station.runtime.app import STOP_SIGNALS, Options, Station
+from station.runtime.clock import FakeClock
+from station.runtime.loop import Quit
 
 
 def test_sighup_is_a_clean_stop_like_sigterm(tmp_path):

@@ -17,12 +17,12 @@ import tracemalloc
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from station.bench_offline import ScriptedClock, cluster_script
+from station.bench.offline import ScriptedClock, cluster_script
 from station.core.events import Cue
 from station.core.methods import compile_plan
 from station.hw.buttons import ButtonInput
-from station.loop import MainLoop, Quit
-from station.recorder import Recorder
+from station.runtime.loop import MainLoop, Quit
+from station.runtime.recorder import Recorder
 
 SET_S = 240.0
 PERIOD_S = 4 + 15 + 1.5  # one cluster of the scripted lifter
@@ -124,8 +124,8 @@ def test_the_real_appliance_runs_hours_of_sets_in_fast_time_without_growing(tmp_
     sqlite file, the window display (SDL dummy video), the speaker (SDL dummy
     audio), mock GPIO, a pty remote reading every line; virtual time jumps.
     Reports memory over the run (``-s`` shows it)."""
-    from station.app import Options, Station
-    from station.store import History
+    from station.history.store import History
+    from station.runtime.app import Options, Station
 
     clock = ScriptedClock(on_empty=lambda: Quit("script ended"))
     cfg = tmp_path / "station.toml"

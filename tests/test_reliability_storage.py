@@ -26,13 +26,13 @@ from pathlib import Path
 import pytest
 
 import station
-import station.store
-from station.app import Options, Station
-from station.clock import FakeClock
+import station.history.store
 from station.core.events import SetStatus
 from station.core.methods import compile_plan
-from station.recorder import BeginSession, EndSession, Recorder, Sessions
-from station.store import History
+from station.history.store import History
+from station.runtime.app import Options, Station
+from station.runtime.clock import FakeClock
+from station.runtime.recorder import BeginSession, EndSession, Recorder, Sessions
 from station.testing import PtyRemote
 
 REPO = Path(station.__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def failing_connect(monkeypatch, fail_at: int | None) -> list[int]:
     def connect(*args, **kwargs):
         return FailingConnection(real_connect(*args, **kwargs), counter, fail_at)
 
-    monkeypatch.setattr(station.store.sqlite3, "connect", connect)
+    monkeypatch.setattr(station.history.store.sqlite3, "connect", connect)
     return counter
 
 
@@ -364,7 +364,7 @@ class SlowConnection(FailingConnection):
 def slow_connect(monkeypatch, delay_s: float = 0.0, gate: threading.Event | None = None):
     counter = [0]
     real_connect = sqlite3.connect
-    monkeypatch.setattr(station.store.sqlite3, "connect",
+    monkeypatch.setattr(station.history.store.sqlite3, "connect",
                         lambda *a, **k: SlowConnection(real_connect(*a, **k), counter, delay_s,
                                                        gate))
     return counter
@@ -527,7 +527,7 @@ def test_quick_reps_on_a_slow_card_then_sigterm_keep_every_rep(tmp_path, slow_fs
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_card_too_slow_for_the_stop_budget_says_what_was_not_saved(tmp_path, slow_fsync_lib):
-    from station.recorder import STOP_BUDGET_S
+    from station.runtime.recorder import STOP_BUDGET_S
 
     # 3 reps saved; then every sync takes 30 s: the next 2 cannot be saved by the stop
     db, rc, err, stop_s = quick_reps_then_sigterm(tmp_path, slow_fsync_lib, 0, 3, 30_000, 2)

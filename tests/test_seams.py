@@ -44,8 +44,8 @@ def test_set_statuses_are_one_enum_from_the_engine_to_the_file(tmp_path):
     from station.core import session
     from station.core.events import END_STATUSES, Abort, Rep, SetStatus
     from station.core.methods import compile_plan
+    from station.history.store import History
     from station.net import schemas
-    from station.store import History
 
     plan, _ = compile_plan("rest-pause")
     sess = session.start(plan)
@@ -72,7 +72,7 @@ def test_the_recorder_takes_requests_as_values(tmp_path):
     """The shell's writes and reads go to the recorder as frozen requests,
     not method names; a set cut off by a stop is in the file as interrupted."""
     from station.core.events import Cue, SetStatus
-    from station.recorder import BeginSession, EndSession, MarkInterrupted, Recorder, Sessions
+    from station.runtime.recorder import BeginSession, EndSession, MarkInterrupted, Recorder, Sessions
 
     path = tmp_path / "h.sqlite3"
     with Recorder(path, 0.0) as rec:

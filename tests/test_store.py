@@ -23,8 +23,8 @@ from station.commands import export as export_cmd
 from station.commands import history as history_cmd
 from station.core.events import Bout, BoutChanged, BoutRemoved, Cue, SetChanged
 from station.core.guardrails import lookback_start
-from station.store import History, HistoryError, NullHistory, open_history
-from station.store_schema import MIGRATIONS, Migration, migrate
+from station.history.schema import MIGRATIONS, Migration, migrate
+from station.history.store import History, HistoryError, NullHistory, open_history
 
 # Monotonic second 100.0 is 2026-11-23 18:58:13.000 UTC.
 T0 = datetime(2026, 11, 23, 18, 58, 13, tzinfo=UTC)
@@ -71,7 +71,7 @@ CHILD = textwrap.dedent(
     import sys
     from pathlib import Path
     from station.core.events import Bout, BoutChanged, Cue, SetChanged
-    from station.store import History
+    from station.history.store import History
 
     h = History.open(Path(sys.argv[1]), 0.0)
     h.begin_session("rest-pause", "squat", 100.0, {}, "", at=1.0)
@@ -370,7 +370,7 @@ def first_start_cut_off(db: Path) -> None:
     in the header, the schema's transaction is cut off before its commit."""
     child = textwrap.dedent(f"""
         import os, signal, sqlite3
-        from station.store_schema import MIGRATIONS
+        from station.history.schema import MIGRATIONS
         c = sqlite3.connect({str(db)!r}, isolation_level=None)
         c.execute("PRAGMA journal_mode = WAL")
         c.execute("BEGIN IMMEDIATE")
@@ -422,8 +422,8 @@ def test_schema_creation_is_one_transaction(tmp_path):
 
 
 def test_the_demo_never_writes_into_the_users_history(tmp_path, monkeypatch):
-    from station import app
     from station.commands import demo
+    from station.runtime import app
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

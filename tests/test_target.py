@@ -88,7 +88,7 @@ print("done")
 def test_devices_are_retried_with_doubling_waits_up_to_a_minute():
     from itertools import islice
 
-    from station.retry import backoff_delays
+    from station.runtime.retry import backoff_delays
 
     assert list(islice(backoff_delays(), 8)) == [2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]
     with pytest.raises(ValueError):

@@ -1,6 +1,6 @@
 """The week's guardrails as the lifter meets them at the station: warnings
 from the whole recorded week and the config's muscle groups and block, and
-"press: again" after a drop set asking first (station.app)."""
+"press: again" after a drop set asking first (station.runtime.app)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from station.app import Options, Station
-from station.clock import FakeClock
 from station.core.events import Bout, BoutChanged, SetChanged
 from station.core.methods import compile_plan
-from station.store import History
+from station.history.store import History
+from station.runtime.app import Options, Station
+from station.runtime.clock import FakeClock
 from station.ui.messages import ShowWarning, model_of
 
 CONFIG = """
@@ -139,7 +139,7 @@ def test_station_history_shows_loads_in_the_configs_units(tmp_path, capsys):
 
 
 def test_press_again_after_a_drop_set_runs_another_only_when_confirmed(week):
-    from station.app import prepare
+    from station.runtime.app import prepare
 
     st, screen, _ = station(week, datetime.now().date() - timedelta(weeks=8))
     with st:

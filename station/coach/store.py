@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from station.core.events import SetStatus
-from station.store_guard import check_file
-from station.store_read import read_sessions
-from station.store_schema import check_current, migrate
+from station.history.guard import check_file
+from station.history.read import read_sessions
+from station.history.schema import check_current, migrate
 
 GYM_SETS = """CREATE TABLE IF NOT EXISTS gym_sets (
     set_id TEXT PRIMARY KEY,                -- the station's stable set id

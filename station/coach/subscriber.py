@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from station.coach.board import Board
 from station.coach.store import CoachHistory
-from station.config_net import MqttConfig
+from station.config.net import MqttConfig
 from station.net.client import make_client
 
 

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from station.coach.board import Board
-from station.config_net import is_loopback
+from station.config.net import is_loopback
 
 STATIC = Path(__file__).with_name("static")
 COOKIE = "station_board"

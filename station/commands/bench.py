@@ -69,7 +69,7 @@ def costs_text(facts: dict) -> str:
     c = facts.get("costs") or {}
     cal = facts.get("calibration") or {}
     lines = [f"costs in calibration units (1 cu = {cal.get('unit_ms', 0):.2f} ms of the fixed "
-             f"workload here, median {cal.get('median_ms', 0):.2f} ms; station/bench_calib.py):"]
+             f"workload here, median {cal.get('median_ms', 0):.2f} ms; station/bench/calib.py):"]
     rows = (("CPU per idle second, resting", "idle_rest_cu_per_s"),
             ("CPU per idle second, menu", "idle_menu_cu_per_s"),
             ("CPU per second of a set", "set_cu_per_s"), ("CPU per rep (set CPU / reps)", "rep_cu"))
@@ -98,8 +98,8 @@ def costs_text(facts: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..bench import BenchOptions, report_json, run_bench
-    from ..bench_stats import table
+    from station.bench.run import BenchOptions, report_json, run_bench
+    from station.bench.stats import table
 
     seconds = 8.0 if args.quick and args.seconds == 30.0 else args.seconds
     opts = BenchOptions(seconds=seconds, quick=args.quick, size=args.size, sound=args.sound,
@@ -120,9 +120,9 @@ def run(args: argparse.Namespace) -> int:
               f"{facts.get('load_average_after')} after (absolute figures inflate with it)")
         print(table(figures))
         if "compare" in report:
-            from ..bench_versus import compare_table
+            from station.bench.versus import compare_table
 
-            print("\nside by side with the peer design (station/bench_peer.py):")
+            print("\nside by side with the peer design (station/bench/peer.py):")
             print(compare_table(report["compare"]))
             print("\npeer notes:")
             for f in report["peer"]:

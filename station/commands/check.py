@@ -14,7 +14,7 @@ import argparse
 import signal
 import sys
 
-from ..core.events import CUE_NAMES
+from station.core.events import CUE_NAMES
 
 
 def _seconds(text: str) -> float:
@@ -40,7 +40,7 @@ def _cue_list(text: str) -> tuple[str, ...]:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    from .run import add_device_options
+    from station.commands.run import add_device_options
 
     p = sub.add_parser(
         "check", help="self-test the wiring: pins, buzzer, speaker, button, remote",
@@ -65,8 +65,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..app import Options, Station
-    from ..selftest import CheckSettings, SelfTest
+    from station.runtime.app import Options, Station
+    from station.selftest import CheckSettings, SelfTest
 
     def say(text: str) -> None:
         print(text, flush=True)
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"station check: serial url {opts.serial or '([serial] url)'}: {exc}",
               file=sys.stderr)
         return 2
-    from ..app import STOP_SIGNALS
+    from station.runtime.app import STOP_SIGNALS
 
     previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
     try:

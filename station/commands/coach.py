@@ -64,13 +64,13 @@ def _config(args: argparse.Namespace):
 
 
 def default_coach_db() -> Path:
-    from station.config import _xdg_dir
+    from station.config.parse import _xdg_dir
 
     return _xdg_dir(os.environ, "XDG_DATA_HOME", ".local/share") / "station" / "coach.sqlite3"
 
 
 def run(args: argparse.Namespace) -> int:
-    from station.config_net import CoachConfig
+    from station.config.net import CoachConfig
 
     cfg = _config(args)
     if cfg is None:

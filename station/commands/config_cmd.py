@@ -79,7 +79,7 @@ def _check(explicit: Path | None, env: Mapping[str, str], system_path: Path) -> 
         return EXIT_BAD_CONFIG
     print(f"OK: {path}")
     print(summary(config))
-    from station.config_net import describe
+    from station.config.net import describe
 
     for line in describe(config.mqtt, config.coach):
         print(line)

@@ -16,9 +16,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ..core.events import Phase
-from ..core.methods import compile_plan
-from ..core.snapshot import Snapshot
+from station.core.events import Phase
+from station.core.methods import compile_plan
+from station.core.snapshot import Snapshot
 
 #: (method, overrides, reps per bout until failure, title shown)
 DEMO_SETS: tuple[tuple[str, dict[str, object], tuple[int, ...] | None, str], ...] = (
@@ -30,7 +30,7 @@ DEMO_SETS: tuple[tuple[str, dict[str, object], tuple[int, ...] | None, str], ...
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    from .run import add_device_options
+    from station.commands.run import add_device_options
 
     p = sub.add_parser("demo", help="watch a simulated lifter run two short sets (no hardware needed)",
                        description="A simulated lifter runs a short cluster set and a rest-pause "
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, db: Path) -> int:
-    from ..app import Options, Station
+    from station.runtime.app import Options, Station
 
     opts = Options(pins="mock", serial=args.serial, display=args.display, db=db,
                    config=getattr(args, "config", None), sound=args.sound, sets=1)

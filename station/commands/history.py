@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from station.core.loads import Units
-from station.store import History, HistoryError
+from station.history.store import History, HistoryError
 
 #: Exit code for a history file that cannot be read: bad input, as for a bad config.
 BAD_FILE = 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.methods import PRESETS, Param
+from station.core.methods import PRESETS, Param
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -67,7 +67,7 @@ def format_user_presets(config) -> str:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from ..app import load_config_or_defaults
+    from station.runtime.app import load_config_or_defaults
 
     config, err = load_config_or_defaults(getattr(args, "config", None))
     if err:

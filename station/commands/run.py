@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..core.methods import PRESETS, Param
+from station.core.methods import PRESETS, Param
 
 #: CLI option -> preset parameter name; the help says which methods take it.
 #: A parameter of a method not listed here gets an option from its spec
@@ -59,7 +59,7 @@ def _kg(text: str) -> float:
 
 
 def _serial_url(text: str) -> str:
-    from ..serial_url import serial_url_problem
+    from station.hw.serial_url import serial_url_problem
 
     problem = serial_url_problem(text)
     if problem is not None:
@@ -137,19 +137,19 @@ def overrides_from(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..app import Options, Station
-    from ..core.methods import PlanError
+    from station.core.methods import PlanError
+    from station.runtime.app import Options, Station
 
     try:
         overrides = overrides_from(args)
     except ValueError as exc:
         print(f"station run: {exc}", file=sys.stderr)
         return 2
-    from ..app import load_config_or_defaults, prepare
+    from station.runtime.app import load_config_or_defaults, prepare
 
     config, _ = load_config_or_defaults(getattr(args, "config", None))
     if args.load_kg is not None:  # given in the config's units; kg from here on
-        from ..core.loads import Units
+        from station.core.loads import Units
 
         args.load_kg = Units(config.units).to_kg(args.load_kg)
     if args.method is not None:  # refuse nonsense before opening any device

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..core.gestures import Edge
+from station.core.gestures import Edge
 
 
 class ButtonInput:

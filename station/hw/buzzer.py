@@ -27,7 +27,7 @@ from typing import Any, Self
 from gpiozero import Buzzer, TonalBuzzer
 from gpiozero.tones import Tone
 
-from ..core.cues import (
+from station.core.cues import (
     CHAIN_GAP_S,
     TONAL_MID_HZ,
     TONAL_OCTAVES,
@@ -36,7 +36,7 @@ from ..core.cues import (
     queue_overflow,
     skip_queued,
 )
-from ..core.events import Cue
+from station.core.events import Cue
 
 KINDS = ("active", "tonal")
 

@@ -23,9 +23,9 @@ from typing import Any
 
 import serial
 
-from .. import __version__
-from ..core import protocol
-from ..core.snapshot import Snapshot
+from station import __version__
+from station.core import protocol
+from station.core.snapshot import Snapshot
 
 #: Read timeout, s, on a port without ``cancel_read`` (socket://, loop://):
 #: bounds how long its reader takes to notice close() or a failed write. A

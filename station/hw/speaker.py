@@ -41,7 +41,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Self
 
-from ..core.cues import (
+from station.core.cues import (
     CHAIN_GAP_S,
     Pattern,
     all_patterns,
@@ -51,7 +51,7 @@ from ..core.cues import (
     skip_queued,
     speaker_tone,
 )
-from ..core.events import CUE_NAMES, Cue
+from station.core.events import CUE_NAMES, Cue
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ssl
 
-from station.config_net import MqttConfig
+from station.config.net import MqttConfig
 
 
 class MqttUnavailable(RuntimeError):

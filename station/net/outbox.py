@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from station.core.events import SetStatus
-from station.store_read import read_sessions
-from station.store_schema import check_current
+from station.history.read import read_sessions
+from station.history.schema import check_current
 
 
 class Outbox:

@@ -12,7 +12,7 @@ import json
 import uuid
 
 from station.core.snapshot import Snapshot
-from station.store_read import iso_utc
+from station.history.read import iso_utc
 
 #: Bumped when a payload changes incompatibly (a field removed or renamed).
 CONTRACT_VERSION = 1

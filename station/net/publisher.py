@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from station.config_net import MqttConfig
+from station.config.net import MqttConfig
 from station.core.events import Cue
 from station.core.snapshot import Snapshot
 from station.net import payloads

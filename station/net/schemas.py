@@ -3,7 +3,7 @@ docs/mqtt.md, which shows these very schemas (a test keeps the two equal)."""
 
 from __future__ import annotations
 
-from ..core.events import CUE_NAMES, END_STATUSES
+from station.core.events import CUE_NAMES, END_STATUSES
 
 _ISO = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"}
 _ISO_OR_NULL = {"anyOf": [_ISO, {"type": "null"}]}

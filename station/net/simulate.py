@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from station.clock import Clock
-from station.config_net import MqttConfig
+from station.config.net import MqttConfig
 from station.core import session
 from station.core.engine import snapshot
 from station.core.events import BoutChanged, BoutRemoved, Cue, Phase, Rep, SetChanged
 from station.core.methods import compile_plan
+from station.history.store import History
 from station.net.publisher import Publisher
-from station.store import History
+from station.runtime.clock import Clock
 
 
 @dataclass(frozen=True)

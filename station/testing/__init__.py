@@ -13,8 +13,8 @@ Nothing here reads real time except the short real waits of
 :class:`PtyRemote`'s timeouts (reached only when something is broken).
 """
 
-from .clocks import CreepingClock, FakeClock, ScriptedClock
-from .pty import PtyRemote
-from .sinks import CueLog
+from station.testing.clocks import CreepingClock, FakeClock, ScriptedClock
+from station.testing.pty import PtyRemote
+from station.testing.sinks import CueLog
 
 __all__ = ["CreepingClock", "CueLog", "FakeClock", "PtyRemote", "ScriptedClock"]

@@ -17,7 +17,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 
-from ..clock import Clock
+from station.runtime.clock import Clock
 
 _SLICE_S = 0.002  # FakeClock: how often a waiting loop looks at virtual time (real s)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..core.events import Cue
+from station.core.events import Cue
 
 
 class CueLog:
-    """A :class:`~station.loop.CueSink` that keeps ``(cue, called_at_s)`` pairs.
+    """A :class:`~station.runtime.loop.CueSink` that keeps ``(cue, called_at_s)`` pairs.
 
     ``now``: the clock to stamp calls with (s); ``name``: the sink's name in
     lateness figures ("buzzer", "speaker").

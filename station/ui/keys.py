@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.gestures import Edge
+from station.core.gestures import Edge
 
 TAP_S = 0.05  # the duration given to a tap whose real release is unknowable
 

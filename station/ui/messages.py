@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from ..core.snapshot import Snapshot
-from . import view
+from station.core.snapshot import Snapshot
+from station.ui import view
 
 
 @dataclass(frozen=True)

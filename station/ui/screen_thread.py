@@ -23,9 +23,9 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
-from . import view
-from .messages import Shown, ShowSet, model_of
-from .presented import Presented
+from station.ui import view
+from station.ui.messages import Shown, ShowSet, model_of
+from station.ui.presented import Presented
 
 IDLE_POLL_S = 0.02  # how often a keyboard is read, s
 NO_KEYBOARD_POLL_S = 2.0  # on the console with no keyboard: how often one is looked for, s
@@ -161,9 +161,9 @@ class ScreenThread(Presented):
         self.close()
 
     def _run(self, mode: str, size: tuple[int, int], opened: Future) -> None:
-        from ..loop import Quit
-        from .display import DisplayError, PygameDisplay
-        from .display import Quit as DisplayQuit
+        from station.runtime.loop import Quit
+        from station.ui.display import DisplayError, PygameDisplay
+        from station.ui.display import Quit as DisplayQuit
 
         try:
             display = PygameDisplay(mode, size, clock=self.now)
@@ -234,7 +234,7 @@ class ScreenThread(Presented):
         return True
 
     def post_note(self, text: str) -> None:
-        from ..loop import Note
+        from station.runtime.loop import Note
 
         self.post(Note("display", text))
 

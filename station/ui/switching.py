@@ -7,11 +7,11 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
-from .messages import Message, Shown, ShowNotes
+from station.ui.messages import Message, Shown, ShowNotes
 
 
 class ClosableScreen(Protocol):
-    """A screen (see station.loop.Screen) that can be closed."""
+    """A screen (see station.runtime.loop.Screen) that can be closed."""
 
     def present(self, message: Message) -> None: ...
 

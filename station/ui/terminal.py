@@ -20,12 +20,12 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
-from ..core.events import End, Fail, Phase, Undo
-from ..core.snapshot import Snapshot
-from . import view
-from .keys import KEY_LEGEND, SpaceDecoder
-from .messages import Shown, ShowSet, model_of
-from .presented import Presented
+from station.core.events import End, Fail, Phase, Undo
+from station.core.snapshot import Snapshot
+from station.ui import view
+from station.ui.keys import KEY_LEGEND, SpaceDecoder
+from station.ui.messages import Shown, ShowSet, model_of
+from station.ui.presented import Presented
 
 _FONT = {  # 3x5 block digits
     "0": ["███", "█ █", "█ █", "█ █", "███"],
@@ -186,7 +186,7 @@ class TerminalScreen(Presented):
                 elif ch in "eE":
                     self.post(End(now))
                 elif ch in "qQ\x1b":
-                    from ..loop import Quit
+                    from station.runtime.loop import Quit
 
                     self.post(Quit("key q"))
 

@@ -43,7 +43,7 @@ def __getattr__(name: str) -> object:
     # FakeClock lives with the other test doubles in station.testing; it is
     # still importable from here (lazily: station.testing imports Clock).
     if name == "FakeClock":
-        from .testing.clocks import FakeClock
+        from station.testing.clocks import FakeClock
 
         return FakeClock
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from .bench_child import FIRST_FRAME, THREADS
+from station.bench.child import FIRST_FRAME, THREADS
 
 _TICK_S = 1.0 / os.sysconf("SC_CLK_TCK")
 
@@ -108,7 +108,7 @@ def idle_window(pid: int, window_s: float) -> dict:
 
 
 class StationProcess:
-    """``station ARGS`` in a child process (through :mod:`station.bench_child`)
+    """``station ARGS`` in a child process (through :mod:`station.bench.child`)
     with a pty as its serial remote: an argument ``"{tty}"`` becomes the
     pty's path. ``env``: extra environment.
 
@@ -116,7 +116,7 @@ class StationProcess:
     lines it printed. Use as a context manager; :meth:`stop` sends SIGTERM."""
 
     def __init__(self, args: list[str], env: dict[str, str] | None = None,
-                 module: str = "station.bench_child") -> None:
+                 module: str = "station.bench.child") -> None:
         self.master, self._slave = os.openpty()
         self.tty = os.ttyname(self._slave)
         self.stderr: list[str] = []
@@ -265,7 +265,7 @@ def _named(window: dict, names: dict[int, str]) -> list[dict]:
 
 def measure_peer(*, idle_s: float, size: tuple[int, int], env: dict[str, str] | None = None,
                  say=lambda text: None) -> dict:
-    """Idle CPU of the peer design (:mod:`station.bench_peer`) resting and in
+    """Idle CPU of the peer design (:mod:`station.bench.peer`) resting and in
     its menu, measured as :func:`measure_app` measures the station.
     Returns ``{"rest_cpu_pct", "menu_cpu_pct", "rest_threads", "menu_threads",
     "startup_s": [..]}``."""
@@ -273,7 +273,7 @@ def measure_peer(*, idle_s: float, size: tuple[int, int], env: dict[str, str] | 
     full = dict(env or {}, STATION_BENCH_PEER_SIZE=f"{size[0]}x{size[1]}")
     for kind in ("rest", "menu"):
         say(f"bench: the peer design ({kind}), {idle_s:g} s of CPU")
-        with StationProcess([kind], full, module="station.bench_peer") as p:
+        with StationProcess([kind], full, module="station.bench.peer") as p:
             out["startup_s"].append(p.wait_first_frame())
             time.sleep(0.5)  # past the first frames' font rendering
             w = idle_window(p.pid, idle_s)

@@ -10,7 +10,7 @@ Phases, in order: the calibration workload, frame cost (render only), drift
 on a jumping virtual clock, the real-time run (``seconds`` s), the same run
 again with every core kept busy (CPU starvation), then ``station run`` in
 child processes (start-up, idle CPU while resting and in the menu, resident
-memory). With ``peer``, the peer design (:mod:`station.bench_peer`) runs
+memory). With ``peer``, the peer design (:mod:`station.bench.peer`) runs
 through the same phases and the report compares the two.
 """
 
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bench_stats import Figure, Target
+from station.bench.stats import Figure, Target
 
 MS = 1000.0
 #: Targets of issue 16, all in one run on the reference machine.
@@ -41,7 +41,7 @@ class BenchOptions:
     ``sys.setswitchinterval`` in this process and the children (None: leave
     Python's default). ``app``: also measure the ``station run`` processes.
     ``peer``: also measure the peer design and compare. ``starve``: run the
-    set again while :class:`~station.bench_starve.Hog` keeps every core busy,
+    set again while :class:`~station.bench.starve.Hog` keeps every core busy,
     its processes ``hog_nice`` nice levels below this one (0: the same)."""
 
     seconds: float = 30.0
@@ -102,7 +102,7 @@ def run_bench(opts: BenchOptions, say: Callable[[str], None] = lambda t: None) -
     env = headless_env()
     os.environ.update(env)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    from .app import SWITCH_INTERVAL_S
+    from station.runtime.app import SWITCH_INTERVAL_S
 
     # what `station run` uses, unless the option asks for another to compare
     sys.setswitchinterval(opts.switch_interval_s if opts.switch_interval_s is not None
@@ -114,7 +114,7 @@ def run_bench(opts: BenchOptions, say: Callable[[str], None] = lambda t: None) -
                    "size": list(opts.size)}
     figs: list[Figure] = []
     peer: list[Figure] = []
-    from .bench_calib import calibrate
+    from station.bench.calib import calibrate
 
     say("bench: calibration workload (fixed pure Python)")
     calib = calibrate()
@@ -128,16 +128,16 @@ def run_bench(opts: BenchOptions, say: Callable[[str], None] = lambda t: None) -
         figs += _drift_ff(say)
         figs += _live(opts, work, config, say, facts)
         if opts.mqtt_blackhole:
-            from .bench_mqtt import blackholed
+            from station.bench.mqtt import blackholed
 
             figs += blackholed(opts, work, config, say, facts)
         if opts.peer:
-            from .bench_versus import peer_frames, peer_live
+            from station.bench.versus import peer_frames, peer_live
 
             peer += peer_frames(opts, say)
             peer += peer_live(opts, say, facts)
         if opts.starve:
-            from .bench_versus import starved
+            from station.bench.versus import starved
 
             s_figs, p_figs = starved(opts, work, config, say, facts)
             figs += s_figs
@@ -145,12 +145,12 @@ def run_bench(opts: BenchOptions, say: Callable[[str], None] = lambda t: None) -
         if opts.app:
             figs += _app(opts, work, config, idle_s, memory_after_s, env, say, facts)
             if opts.peer:
-                from .bench_versus import peer_idle
+                from station.bench.versus import peer_idle
 
                 peer += peer_idle(opts, idle_s, env, say, facts)
     facts["load_average_after"] = _load_average()
     facts["machine"] = machine()
-    from .bench_versus import costs, model
+    from station.bench.versus import costs, model
 
     facts["costs"] = costs(figs, peer, facts, calib)
     facts["model"] = model(facts)
@@ -168,7 +168,7 @@ def _load_average() -> list[float] | None:
 
 
 def _frames(opts: BenchOptions, say) -> list[Figure]:
-    from .bench_offline import frame_cost
+    from station.bench.offline import frame_cost
 
     n = 60 if opts.quick else 300
     out = []
@@ -182,7 +182,7 @@ def _frames(opts: BenchOptions, say) -> list[Figure]:
 
 
 def _drift_ff(say) -> list[Figure]:
-    from .bench_offline import drift_fast_forward
+    from station.bench.offline import drift_fast_forward
 
     say("bench: drift, a 240 s cluster set through the main loop on a jumping clock")
     d = drift_fast_forward()
@@ -193,7 +193,7 @@ def _drift_ff(say) -> list[Figure]:
 
 
 def _live(opts: BenchOptions, work: Path, config: Path, say, facts: dict) -> list[Figure]:
-    from . import bench_live as bl
+    from station.bench import live as bl
 
     say(f"bench: {opts.seconds:g} s of a cluster set on the clock, window "
         f"{opts.size[0]}x{opts.size[1]}, synthetic presses every {bl.CADENCE_S} s")
@@ -239,7 +239,7 @@ def _play_cpu(log) -> dict[str, float]:
 def _path(log) -> dict:
     """A timed cue's lateness split (buzzer, ms): due -> woke, woke -> call,
     and the loop thread's CPU woke -> call (median, p99, max of each)."""
-    from .bench_stats import percentile
+    from station.bench.stats import percentile
 
     rows = [r for r in log.path if r[0] == "buzzer"]
     out: dict = {"n": len(rows)}
@@ -252,8 +252,8 @@ def _path(log) -> dict:
 
 def _app(opts: BenchOptions, work: Path, config: Path, idle_s: float, memory_after_s: float,
          env: dict[str, str], say, facts: dict) -> list[Figure]:
-    from .bench_app import measure_app
-    from .bench_child import SWITCH_ENV
+    from station.bench.child import SWITCH_ENV
+    from station.bench.process import measure_app
 
     child_env = dict(env)
     if opts.switch_interval_s is not None:
@@ -290,7 +290,7 @@ def report_json(figures: list[Figure], facts: dict) -> dict:
                  "missed": [f.name for f in figures if f.verdict == "MISS"],
                  "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     if peer:
-        from .bench_versus import compare
+        from station.bench.versus import compare
 
         out["peer"] = [f.as_dict() for f in peer]
         out["compare"] = compare(figures, peer)

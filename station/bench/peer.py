@@ -24,9 +24,9 @@ frame after they are due), presses wait for the next poll and then for the
 next frame, and the whole screen is redrawn 60 times a second whatever it
 shows, in a rest and in the menu.
 
-``python -m station.bench_peer rest|menu`` runs the loop in a child process
+``python -m station.bench.peer rest|menu`` runs the loop in a child process
 for the idle CPU figures (until SIGTERM), printing the bench's first-frame
-line (:data:`station.bench_child.FIRST_FRAME`) to stderr.
+line (:data:`station.bench.child.FIRST_FRAME`) to stderr.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .core.events import Cue, Phase
+from station.core.events import Cue, Phase
 
 FPS = 60
 POLL_HZ = 100.0
@@ -243,7 +243,7 @@ class PeerScreen:
 def frame_cost(size: tuple[int, int], frames: int = 120, warm: int = 30) -> list[float]:
     """CPU s (``time.thread_time``) of each of ``frames`` peer frames of a
     rest countdown drawn at ``size`` px on a Surface (no flip), after
-    ``warm`` frames that fill the text cache; as :func:`station.bench_offline.frame_cost`."""
+    ``warm`` frames that fill the text cache; as :func:`station.bench.offline.frame_cost`."""
     import pygame
 
     pygame.font.init()
@@ -278,7 +278,7 @@ def run_frames(timer: PeerTimer, screen: PeerScreen, *, sinks: list, take_presse
                now: Callable[[], float] = time.monotonic, fps: int = FPS) -> list[int]:
     """The frame loop: ``Clock.tick(fps)``, events, presses, timers, cues,
     a full redraw and ``flip()``; until the set is DONE or ``seconds`` pass.
-    ``log``: a :class:`station.bench_live.LiveLog` (calls, lateness, frames)
+    ``log``: a :class:`station.bench.live.LiveLog` (calls, lateness, frames)
     plus ``frame_cpu_s`` (list: thread CPU of each draw + flip, s). Returns
     the frames' ``dt`` (ms), for :func:`replay_drift`."""
     import pygame
@@ -319,18 +319,18 @@ def run_frames(timer: PeerTimer, screen: PeerScreen, *, sinks: list, take_presse
 def run_live(seconds: float, size: tuple[int, int], *, every_s: float, reps: int, cap_s: float,
              sound: bool = True, say=lambda text: None):
     """The peer's real-time run, in this process, under the same conditions
-    as :func:`station.bench_live.run_live`: the station's buzzer on mock
+    as :func:`station.bench.live.run_live`: the station's buzzer on mock
     pins and its mixer as cue sinks, a mock button pin polled at 100 Hz,
-    the same :class:`~station.bench_live.SyntheticLifter`. Returns
+    the same :class:`~station.bench.live.SyntheticLifter`. Returns
     ``(log, dts_ms)``; ``log`` is a LiveLog with ``frame_cpu_s`` added."""
     import types
 
     from gpiozero import DigitalInputDevice
 
-    from .bench_live import LiveLog, SyntheticLifter
-    from .config import parse_config
-    from .hw.buzzer import BuzzerOutput
-    from .hw.pins import choose_pin_factory
+    from station.bench.live import LiveLog, SyntheticLifter
+    from station.config import parse_config
+    from station.hw.buzzer import BuzzerOutput
+    from station.hw.pins import choose_pin_factory
 
     log = LiveLog()
     log.frame_cpu_s = []  # type: ignore[attr-defined]
@@ -343,7 +343,7 @@ def run_live(seconds: float, size: tuple[int, int], *, every_s: float, reps: int
         closers.append(buzzer.close)
         sinks.append(_Named("buzzer", buzzer.play))
         if sound:
-            from .hw.speaker import Speaker
+            from station.hw.speaker import Speaker
 
             speaker = Speaker.from_config(config)
             closers.append(speaker.close)
@@ -446,13 +446,13 @@ def _child(kind: str) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from gpiozero import DigitalInputDevice
 
-    from .app import SWITCH_INTERVAL_S
-    from .bench_child import FIRST_FRAME, SWITCH_ENV, install_thread_names
-    from .config import parse_config
-    from .core.methods import PRESETS
-    from .hw.buzzer import BuzzerOutput
-    from .hw.pins import choose_pin_factory
-    from .hw.speaker import Speaker
+    from station.bench.child import FIRST_FRAME, SWITCH_ENV, install_thread_names
+    from station.config import parse_config
+    from station.core.methods import PRESETS
+    from station.hw.buzzer import BuzzerOutput
+    from station.hw.pins import choose_pin_factory
+    from station.hw.speaker import Speaker
+    from station.runtime.app import SWITCH_INTERVAL_S
 
     # the station's child processes run with what `station run` sets: the same here
     sys.setswitchinterval(float(os.environ.get(SWITCH_ENV) or SWITCH_INTERVAL_S))
@@ -498,6 +498,6 @@ def _child(kind: str) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     if len(sys.argv) != 2 or sys.argv[1] not in ("rest", "menu"):
-        print("usage: python -m station.bench_peer rest|menu", file=sys.stderr)
+        print("usage: python -m station.bench.peer rest|menu", file=sys.stderr)
         sys.exit(2)
     sys.exit(_child(sys.argv[1]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from statistics import median
 
-from .bench_stats import Figure, Target
+from station.bench.stats import Figure, Target
 
 MS = 1000.0
 
@@ -42,11 +42,11 @@ ROWS = (
 
 
 def live_figures(log, *, lateness_targets=(), suffix: str = "") -> list[Figure]:
-    """The figures of one real-time run (a :class:`~station.bench_live.LiveLog`
+    """The figures of one real-time run (a :class:`~station.bench.live.LiveLog`
     of the station or of the peer): cue lateness per sink, drift, press to
     ack and to screen, CPU. ``suffix`` is added to the names of the
     lateness figures (e.g. " under CPU starvation")."""
-    from . import bench_live as bl
+    from station.bench import live as bl
 
     out = []
     for sink in ("buzzer", "speaker"):
@@ -71,8 +71,8 @@ def live_figures(log, *, lateness_targets=(), suffix: str = "") -> list[Figure]:
 
 
 def _peer_set(opts, say, seconds: float):
-    from . import bench_live as bl
-    from .bench_peer import run_live
+    from station.bench import live as bl
+    from station.bench.peer import run_live
 
     say(f"bench: the peer design, {seconds:g} s of the same set (Clock.tick({60}), "
         f"button polled at 100 Hz)")
@@ -82,7 +82,7 @@ def _peer_set(opts, say, seconds: float):
 
 def peer_frames(opts, say) -> list[Figure]:
     """The peer's render-only frame cost at both sizes."""
-    from .bench_peer import frame_cost
+    from station.bench.peer import frame_cost
 
     n = 60 if opts.quick else 300
     out = []
@@ -95,8 +95,8 @@ def peer_frames(opts, say) -> list[Figure]:
 
 def peer_live(opts, say, facts: dict) -> list[Figure]:
     """The peer's real-time run and its 240 s drift (replayed)."""
-    from . import bench_live as bl
-    from .bench_peer import replay_drift
+    from station.bench import live as bl
+    from station.bench.peer import replay_drift
 
     log, dts = _peer_set(opts, say, opts.seconds)
     facts["peer_live"] = {"presses": len(log.presses), "reps": log.total_reps,
@@ -126,9 +126,9 @@ def _play_cpu_of_calls(log) -> dict[str, float]:
 
 def starved(opts, work, config, say, facts: dict) -> tuple[list[Figure], list[Figure]]:
     """The set again (the station's, and the peer's with ``opts.peer``)
-    while a :class:`~station.bench_starve.Hog` keeps every core busy."""
-    from . import bench_live as bl
-    from .bench_starve import Hog
+    while a :class:`~station.bench.starve.Hog` keeps every core busy."""
+    from station.bench import live as bl
+    from station.bench.starve import Hog
 
     seconds = min(opts.seconds, 20.0)
     suffix = " under CPU starvation"
@@ -153,8 +153,8 @@ def starved(opts, work, config, say, facts: dict) -> tuple[list[Figure], list[Fi
 
 def peer_idle(opts, idle_s: float, env: dict, say, facts: dict) -> list[Figure]:
     """The peer's idle CPU, resting and in its menu, in child processes."""
-    from .bench import _busiest
-    from .bench_app import measure_peer
+    from station.bench.process import measure_peer
+    from station.bench.run import _busiest
 
     a = measure_peer(idle_s=idle_s, size=opts.size, env=env, say=say)
     facts["peer_app"] = {"rest_threads": a["rest_threads"], "menu_threads": a["menu_threads"],
@@ -189,7 +189,7 @@ def compare(station: list[Figure], peer: list[Figure]) -> list[dict]:
 
 
 def compare_table(rows: list[dict]) -> str:
-    from .bench_stats import _fmt
+    from station.bench.stats import _fmt
 
     head = ("figure", "stat", "unit", "station", "peer", "station/peer", "target")
     out = [head]
@@ -205,7 +205,7 @@ def compare_table(rows: list[dict]) -> str:
 
 def costs(station: list[Figure], peer: list[Figure], facts: dict, calib) -> dict:
     """CPU costs in calibration units (cu: one run of the calibration
-    workload on this machine; see :mod:`station.bench_calib`): per idle
+    workload on this machine; see :mod:`station.bench.calib`): per idle
     second resting and in the menu, per second of a set, per rep, per
     frame at each size (render only, median), per cue call (median, per
     sink). ``None`` where not measured."""

@@ -79,7 +79,7 @@ def is_loopback(host: str) -> bool:
 
 
 def _c():
-    from station import config  # late: config imports this module
+    from station.config import parse as config  # late: parse imports this module
 
     return config
 

@@ -28,9 +28,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, Union
 
-from .core.events import Cue, SetStatus
-from .core.guardrails import PastSession
-from .store import NullHistory, open_history
+from station.core.events import Cue, SetStatus
+from station.core.guardrails import PastSession
+from station.history.store import NullHistory, open_history
 
 _STOP = object()
 _R = TypeVar("_R", covariant=True)

@@ -18,17 +18,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .clock import Clock
-from .core import between, session
-from .core.between import Between
-from .core.cues import SKIPPABLE_WHEN_LATE
-from .core.engine import snapshot
-from .core.events import Abort, BoutChanged, BoutRemoved, Cue, End, Fail, Phase, Rep, SetChanged, Undo
-from .core.gestures import Edge, GestureConfig
-from .core.methods import Plan
-from .core.snapshot import Snapshot
-from .ui.messages import Message, ShowNotes, ShowSet
-from .ui.view import Context
+from station.core import between, session
+from station.core.between import Between
+from station.core.cues import SKIPPABLE_WHEN_LATE
+from station.core.engine import snapshot
+from station.core.events import Abort, BoutChanged, BoutRemoved, Cue, End, Fail, Phase, Rep, SetChanged, Undo
+from station.core.gestures import Edge, GestureConfig
+from station.core.methods import Plan
+from station.core.snapshot import Snapshot
+from station.runtime.clock import Clock
+from station.ui.messages import Message, ShowNotes, ShowSet
+from station.ui.view import Context
 
 #: Count-ins and tempo ticks this late (s) are not sounded any more: a pile
 #: of stale pips after a stall would only confuse. They are still recorded.
@@ -103,7 +103,7 @@ class MainLoop:
     watchdog. ``status(text)``: the service manager's STATUS line.
     ``inbox``: the queue to read (built before the loop, so the devices
     that post to it can be opened first); a new one by default.
-    All of these are given here, by the composition root (station.app).
+    All of these are given here, by the composition root (station.runtime.app).
     """
 
     def __init__(

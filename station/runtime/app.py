@@ -5,7 +5,7 @@ Optional peripherals degrade (no mixer -> buzzer only; no remote -> retry and
 say so; no display -> the next one down); a bad config file is shown on the
 screen and defaults are used, so the appliance never crash-loops on it.
 A display or sound card missing at start is tried again with backoff
-(station.retry) and used as soon as it appears.
+(station.runtime.retry) and used as soon as it appears.
 
 Under systemd (Type=notify) the start-up says what it is doing in STATUS=
 and asks for more time (EXTEND_TIMEOUT_USEC) before each slow step; READY=1
@@ -29,22 +29,22 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from . import __version__
-from .clock import Clock
-from .core import guardrails
-from .core.between import Between
-from .core.events import Cue, Phase, SetStatus
-from .core.gestures import GestureConfig
-from .core.methods import PRESETS, Plan, PlanError, compile_plan
-from .loop import MainLoop, Note, Quit, SetResult
-from .recorder import BeginSession, EndSession, MarkInterrupted, RecentAll, RecordWarning, Sessions
-from .retry import Retrier
-from .ui import view
-from .ui.messages import Message, ShowMenu, ShowSummary, ShowWarning
+from station import __version__
+from station.core import guardrails
+from station.core.between import Between
+from station.core.events import Cue, Phase, SetStatus
+from station.core.gestures import GestureConfig
+from station.core.methods import PRESETS, Plan, PlanError, compile_plan
+from station.runtime.clock import Clock
+from station.runtime.loop import MainLoop, Note, Quit, SetResult
+from station.runtime.recorder import BeginSession, EndSession, MarkInterrupted, RecentAll, RecordWarning, Sessions
+from station.runtime.retry import Retrier
+from station.ui import view
+from station.ui.messages import Message, ShowMenu, ShowSummary, ShowWarning
 
 if TYPE_CHECKING:
-    from .hw.speaker import Speaker
-    from .ui.switching import SwitchingScreen
+    from station.hw.speaker import Speaker
+    from station.ui.switching import SwitchingScreen
 
 DISPLAYS = ("fullscreen", "window", "terminal", "none")
 #: The signals that end the station cleanly (see Station.install_signals).
@@ -89,7 +89,7 @@ class Options:
 
 def load_config_or_defaults(path: Path | None):
     """(config, error text or None): a broken file gives defaults and the error."""
-    from .config import ConfigError, load_config, parse_config
+    from station.config import ConfigError, load_config, parse_config
 
     try:
         return load_config(path), None
@@ -115,7 +115,7 @@ class Station:
         self._screens: SwitchingScreen | None = None  # while a wanted display is retried
         self.speaker: Speaker | None = None
         self._status_base: str | None = None  # the last STATUS= text before the problems
-        from .hw.notify import Notifier
+        from station.runtime.notify import Notifier
 
         self.notifier = Notifier()
         self._stack.callback(self.notifier.close)
@@ -173,7 +173,7 @@ class Station:
         return self._screens.current if self._screens is not None else self._screen
 
     def _build(self) -> None:
-        from .hw.pins import choose_pin_factory
+        from station.hw.pins import choose_pin_factory
 
         cfg, opts = self.config, self.opts
         self._retrier = Retrier()
@@ -243,7 +243,7 @@ class Station:
             return None, (f"{mode} display unavailable: no screen here (no $DISPLAY, "
                           "$WAYLAND_DISPLAY or /dev/dri)")
         try:
-            from .ui.screen_thread import ScreenThread
+            from station.ui.screen_thread import ScreenThread
 
             return ScreenThread(mode, tuple(self.config.display.window_size), self.clock.now,
                                 self.post,
@@ -256,7 +256,7 @@ class Station:
         stdin is the console (tty1, TTYPath=): draw there, where the screen
         shows it, not into the log. Not a terminal at all: one plain line per
         change (a log)."""
-        from .ui.terminal import TerminalScreen
+        from station.ui.terminal import TerminalScreen
 
         out = None
         try:
@@ -271,7 +271,7 @@ class Station:
     def _retry_display(self, modes: list[str], fallback) -> None:
         """Keep trying ``modes`` (the wanted display first) with backoff;
         switch to the first that opens. Meanwhile ``fallback`` shows."""
-        from .ui.switching import SwitchingScreen
+        from station.ui.switching import SwitchingScreen
 
         self._screens = screens = SwitchingScreen(fallback)
         first_why = self.problems.get("display", "display error")
@@ -294,7 +294,7 @@ class Station:
         self._retrier.add("display", attempt, waiting)
 
     def _open_inputs(self, factory: object) -> None:
-        from .hw.buttons import ButtonInput
+        from station.hw.buttons import ButtonInput
 
         pins = self.config.pins
         self.button: ButtonInput | None = None
@@ -324,7 +324,7 @@ class Station:
                 self._status(self._status_base)
 
         def attempt() -> bool:
-            from .hw.speaker import Speaker
+            from station.hw.speaker import Speaker
 
             s = self.config.sound
             speaker = Speaker(volume=s.volume, quiet=s.quiet, speech=s.speech,
@@ -341,7 +341,7 @@ class Station:
         self._retrier.add("sound", attempt, waiting)
 
     def _open_sinks(self, factory: object) -> list:
-        from .hw.buzzer import BuzzerOutput
+        from station.hw.buzzer import BuzzerOutput
 
         sinks = []
         self.buzzer: BuzzerOutput | None = None
@@ -354,7 +354,7 @@ class Station:
             self._note("buzzer", f"no buzzer: {exc}")
         self.speaker = None
         if self.opts.sound:
-            from .hw.speaker import Speaker
+            from station.hw.speaker import Speaker
 
             s = self.config.sound
             _quiet_alsa()  # before the mixer opens: it underruns while the cues are prepared
@@ -374,13 +374,13 @@ class Station:
         url = self.opts.serial or self.config.serial.url
         if not url:
             return
-        from .hw.serial_link import SerialRemote
+        from station.hw.serial_link import SerialRemote
 
         post = self.post
         said: list[str | None] = [None]
 
         def relay(item: object) -> None:
-            from .hw.serial_link import RemoteStatus
+            from station.hw.serial_link import RemoteStatus
 
             if isinstance(item, RemoteStatus):
                 if item.detail != said[0]:  # the journal hears each change once
@@ -407,8 +407,8 @@ class Station:
         self._stack.callback(self.remote.close)
 
     def _open_history(self) -> None:
-        from .config import default_db_path
-        from .recorder import Recorder
+        from station.config import default_db_path
+        from station.runtime.recorder import Recorder
 
         path = self.opts.db or (Path(self.config.history.db) if self.config.history.db
                                 else default_db_path())
@@ -454,7 +454,7 @@ class Station:
         if cfg is None:
             return
         try:
-            from .net.publisher import Publisher
+            from station.net.publisher import Publisher
 
             pub = Publisher(cfg, db_path=None if self.recorder.off_reason else self.history_path,
                             offset_s=self.clock.offset_s, now=self.clock.now, version=__version__,
@@ -536,7 +536,7 @@ class Station:
         """A 1RM estimated from this exercise's recorded sets (the first bout
         of each, which is the straight set to failure or to its target;
         forced negatives left out: eccentrics overestimate), kg."""
-        from .core import loads
+        from station.core import loads
 
         try:
             sessions = self.recorder.ask(Sessions(200))
@@ -692,7 +692,7 @@ class Station:
     def _advice(self, plan: Plan, exercise: str | None, result: SetResult) -> str | None:
         """What the next set of this method on this exercise should be
         (core.advice), in this exercise's kit and the config's units."""
-        from .core import advice, loads
+        from station.core import advice, loads
 
         ex = self.config.exercises.get(exercise) if exercise else None
         units = loads.Units(getattr(self.config, "units", "kg"))
@@ -709,7 +709,7 @@ class Station:
         return "\n".join(a.lines)  # the summary shows what to do, then why, a line each
 
     def _menu_loop(self) -> int:
-        from .ui.menu import build_menu
+        from station.ui.menu import build_menu
 
         menu = build_menu({n: f"{p.method}" + (f" - {p.exercise}" if p.exercise else "")
                            for n, p in self.config.presets.items()})
@@ -770,7 +770,7 @@ def _chain(first: Callable | None, then: Callable | None) -> Callable | None:
 def _quiet_alsa() -> None:
     """alsa-lib's own error lines off: an underrun each time the sound thread is
     late flooded the journal (station.hw.alsa_log)."""
-    from .hw.alsa_log import quiet_alsa_errors
+    from station.hw.alsa_log import quiet_alsa_errors
 
     quiet_alsa_errors()
 
@@ -825,7 +825,7 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     (the config's, else ``learnt_1rm(exercise)`` from history) when none is
     given, drops rounded to the plates, and the spotter rule.
     Raises PlanError naming the problem."""
-    from .core import loads
+    from station.core import loads
 
     presets = config.presets
     params: dict[str, object] = {}
@@ -846,7 +846,7 @@ def prepare(config, method: str, overrides: dict[str, object], load_kg: float | 
     prep = spec.prepare
     ex = config.exercises.get(exercise) if exercise else None
     if prep.variations_from_exercise and "variations" not in params:
-        from .core.variations import variations_for
+        from station.core.variations import variations_for
 
         params["variations"] = variations_for(exercise, ex.variations if ex is not None else ())
     info: list[str] = []

@@ -5,7 +5,7 @@ loop on a jumping virtual clock, and the render cost of one frame.
 trio's "autojump" idea for the station: whenever the main loop waits, virtual
 time jumps at once to the loop's own deadline or to the next scripted input,
 whichever comes first. A whole 4-minute cluster set runs through
-:class:`~station.loop.MainLoop` in milliseconds, on one thread,
+:class:`~station.runtime.loop.MainLoop` in milliseconds, on one thread,
 deterministically.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import time
 
-from .core.events import Cue
-from .core.gestures import Edge
-from .testing.clocks import FakeClock, ScriptedClock
+from station.core.events import Cue
+from station.core.gestures import Edge
+from station.testing.clocks import FakeClock, ScriptedClock
 
 __all__ = ["ScriptedClock", "cluster_script", "drift_fast_forward", "frame_cost"]
 
@@ -60,8 +60,8 @@ def drift_fast_forward(duration_s: float = 240.0, rest_s: float = 15.0) -> dict:
     from their ideal instants computed here from the press instants alone,
     and the real time the run took.
     """
-    from .core.methods import compile_plan
-    from .loop import MainLoop, Quit
+    from station.core.methods import compile_plan
+    from station.runtime.loop import MainLoop, Quit
 
     first = 1000.0 + 7.3
     period = 4 + rest_s + AFTER_GO_S
@@ -100,12 +100,12 @@ def frame_cost(size: tuple[int, int], frames: int = 300, warm: int = 30) -> list
     after ``warm`` frames that fill its caches as a running station would."""
     import pygame
 
-    from .core import session
-    from .core.engine import snapshot
-    from .core.events import Rep
-    from .core.methods import compile_plan
-    from .ui import view
-    from .ui.render import Renderer
+    from station.core import session
+    from station.core.engine import snapshot
+    from station.core.events import Rep
+    from station.core.methods import compile_plan
+    from station.ui import view
+    from station.ui.render import Renderer
 
     pygame.font.init()
     plan, _ = compile_plan("cluster", {"reps": 5, "rest": 15.0})

@@ -43,9 +43,9 @@ from typing import Any, TypeVar
 
 from station.core.events import END_STATUSES, BoutChanged, BoutRemoved, Cue, SetChanged, SetStatus
 from station.core.guardrails import PastSession
-from station.store_guard import DamagedHistory, HistoryError, NullHistory, check_file
-from station.store_read import NOT_TRAINING, read_recent, read_recent_all, read_sessions
-from station.store_schema import SchemaError, check_current, check_ours, migrate
+from station.history.guard import DamagedHistory, HistoryError, NullHistory, check_file
+from station.history.read import NOT_TRAINING, read_recent, read_recent_all, read_sessions
+from station.history.schema import SchemaError, check_current, check_ours, migrate
 
 # How a session can end: END_STATUSES (core.events.SetStatus); "running" is
 # what an unfinished session holds.

@@ -30,12 +30,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeGuard, overload
 
+from station.config.lines import _find_line, key_path
+from station.config.net import CoachConfig, MqttConfig, coach_section, mqtt_section
 from station.core.methods import PRESETS, Plan, PlanError, compile_plan
-
-from .config_example import example_config  # noqa: F401  (re-exported: `station config example`)
-from .config_lines import _find_line, key_path
-from .config_net import CoachConfig, MqttConfig, coach_section, mqtt_section
-from .serial_url import serial_url_problem
+from station.hw.serial_url import serial_url_problem
 
 SYSTEM_CONFIG_PATH = Path("/etc/station/station.toml")
 DEFAULT_PLATES_KG = (25.0, 25.0, 25.0, 25.0, 20.0, 15.0, 10.0, 5.0, 2.5, 1.25)
@@ -349,7 +347,7 @@ class _Table:
 
     def __init__(self, data: Mapping[str, object], path: tuple[str, ...], allowed: tuple[str, ...],
                  problems: list[_Problem] | None = None):
-        self.problems = problems  # None: the first problem is raised (station.config_net)
+        self.problems = problems  # None: the first problem is raised (station.config.net)
         for key in data:
             if key not in allowed:
                 self._note(_unknown(path + (key,), allowed, "key"))
@@ -761,7 +759,7 @@ def _build(data: Mapping[str, object], source: Path | None, env: Mapping[str, st
 
 def _network(section, data: Mapping[str, object], key: str, source: Path | None,
              ps: list[_Problem]):  # type: ignore[no-untyped-def]
-    """[mqtt] / [coach] (station.config_net): its first problem, if any."""
+    """[mqtt] / [coach] (station.config.net): its first problem, if any."""
     if key not in data:
         return None
     table = _table(data, key, (), ps)

@@ -12,7 +12,7 @@ import socket
 import threading
 from pathlib import Path
 
-from .bench_stats import Figure, Target
+from station.bench.stats import Figure, Target
 
 MS = 1000.0
 _CONNACK = b"\x20\x02\x00\x00"  # MQTT 3.1.1 CONNACK, accepted
@@ -58,7 +58,7 @@ class Blackhole:
 
 def blackholed(opts, work: Path, config: Path, say, facts: dict) -> list[Figure]:
     """The live run with MQTT to a blackhole; figures named "... (MQTT blackholed)"."""
-    from . import bench_live as bl
+    from station.bench import live as bl
 
     hole = Blackhole()
     cfg = work / "station-mqtt.toml"
@@ -73,7 +73,7 @@ def blackholed(opts, work: Path, config: Path, say, facts: dict) -> list[Figure]
     facts["mqtt_blackhole"] = {"connections": hole.connections, "bytes_in": hole.bytes_in,
                                "presses": len(log.presses), "reps": log.total_reps,
                                "notes": log.notes}
-    from .bench import LATENESS
+    from station.bench.run import LATENESS
 
     lat = LATENESS  # the same targets as the plain run's
     note = f"{hole.connections} connection(s) to the blackhole, same run as above"

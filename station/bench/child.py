@@ -1,4 +1,4 @@
-"""``python -m station.bench_child ARGS``: ``station ARGS``, telling when it drew.
+"""``python -m station.bench.child ARGS``: ``station ARGS``, telling when it drew.
 
 The benchmark starts the real command line through this module to time
 start-up: it is ``station`` itself, with the screen thread's ``on_frame``
@@ -19,7 +19,7 @@ FIRST_FRAME = "bench: first frame at "
 
 
 def _install_first_frame_hook() -> None:
-    from .ui import screen_thread
+    from station.ui import screen_thread
 
     original = screen_thread.ScreenThread.__init__
 
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.setswitchinterval(float(os.environ[SWITCH_ENV]))
     _install_first_frame_hook()
     install_thread_names()
-    from .cli import main as cli_main
+    from station.cli import main as cli_main
 
     return cli_main(argv)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .core.methods import PRESETS
+from station.core.methods import PRESETS
 
 
 def example_config() -> str:

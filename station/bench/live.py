@@ -1,6 +1,6 @@
 """The benchmark's real-time run: the whole station in this process.
 
-A :class:`~station.app.Station` is built as ``station run`` builds it (the
+A :class:`~station.runtime.app.Station` is built as ``station run`` builds it (the
 pygame window on its own thread, the buzzer on mock or real pins, the mixer,
 the history writer) and runs one cluster set "on the clock" for the asked
 number of seconds while :class:`SyntheticLifter` presses the mock button pin.
@@ -16,9 +16,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core.events import Cue, Phase
-from .core.snapshot import Snapshot
-from .ui.messages import ShowMessage
+from station.core.events import Cue, Phase
+from station.core.snapshot import Snapshot
+from station.ui.messages import ShowMessage
 
 #: The lifter's press rhythm, s: longer than the double-press window (0.4 s
 #: by default), or two presses would be an undo.
@@ -153,8 +153,8 @@ def run_live(seconds: float, db: Path, config: Path, *, display: str = "window",
              sound: bool = True, pins: str = "mock", say=None) -> LiveLog:
     """Run the station for ``seconds`` s of one cluster set and return the log.
     ``config``: the config file (a temporary one with the window size)."""
-    from .app import Options, Station
-    from .core.gestures import Edge
+    from station.core.gestures import Edge
+    from station.runtime.app import Options, Station
 
     log = LiveLog()
     opts = Options(pins=pins, display=display, db=db, config=config, sound=sound)
@@ -180,7 +180,7 @@ def run_live(seconds: float, db: Path, config: Path, *, display: str = "window",
             log.notes.append("real pins: synthetic presses posted as edges")
             press = lambda: loop.post(Edge(True, now(), "gpio"))  # noqa: E731
             release = lambda: loop.post(Edge(False, now(), "gpio"))  # noqa: E731
-        from .core.methods import compile_plan
+        from station.core.methods import compile_plan
 
         plan, _ = compile_plan("cluster", {"reps": REPS, "every": EVERY_S,
                                            "duration": max(seconds - 2 * CADENCE_S, 2.0)})
