@@ -74,11 +74,14 @@ chmod +x "$WORK/initrd/init"; (cd "$WORK/initrd" && find . | cpio -o -H newc --q
 
 # A fresh copy of the root for this run: the cached one stays as debootstrap left it.
 rm -rf "$OUT"; mkdir -p "$OUT"
-rm -rf "$BASE/root/station"; git clone -q "$SRC" "$BASE/root/station" 2>/dev/null || cp -a "$SRC" "$BASE/root/station"
-rm -rf "$BASE/root/station/.venv"
-echo "nameserver 10.0.2.3" >"$BASE/etc/resolv.conf"; install -m 0755 "$HERE/vm-guest.sh" "$BASE/root/vm-guest.sh"
+# The checkout goes where the nspawn check puts it; the guest script is told where.
+GUEST_SRC=opt/station-checkout
+rm -rf "${BASE:?}/$GUEST_SRC"; git clone -q "$SRC" "$BASE/$GUEST_SRC" 2>/dev/null || cp -a "$SRC" "$BASE/$GUEST_SRC"
+rm -rf "${BASE:?}/$GUEST_SRC/.venv"
+echo "nameserver 10.0.2.3" >"$BASE/etc/resolv.conf"
+sed "s|@CHECKOUT@|/$GUEST_SRC|g" "$HERE/vm-guest.sh" >"$BASE/root/vm-guest.sh"; chmod 0755 "$BASE/root/vm-guest.sh"
 truncate -s 6G "$WORK/vm.img"; mkfs.ext4 -q -F -d "$BASE" "$WORK/vm.img" || { res FAIL "mkfs.ext4 -d"; exit 1; }
-rm -rf "$BASE/root/station" "$BASE/root/vm-guest.sh"
+rm -rf "${BASE:?}/$GUEST_SRC" "$BASE/root/vm-guest.sh"
 
 log "booting the VM (TCG: about 30 s to userspace, then apt + pip inside, 5-15 min)"
 qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 -kernel "$BASE/boot/vmlinuz-$KV" -initrd "$WORK/mini-initrd.gz" \
