@@ -64,9 +64,9 @@ def _config(args: argparse.Namespace):
 
 
 def default_coach_db() -> Path:
-    from station.config.parse import _xdg_dir
+    from station.config import xdg_dir
 
-    return _xdg_dir(os.environ, "XDG_DATA_HOME", ".local/share") / "station" / "coach.sqlite3"
+    return xdg_dir(os.environ, "XDG_DATA_HOME", ".local/share") / "station" / "coach.sqlite3"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -47,7 +47,7 @@ def _read_key(line: str, i: int) -> tuple[tuple[str, ...], int] | None:
         return tuple(parts), i
 
 
-def _find_line(text: str, path: tuple[str, ...]) -> int | None:
+def find_line(text: str, path: tuple[str, ...]) -> int | None:
     """The line (1-based) where ``path`` is set or its table starts, else the
     line of its nearest enclosing table; a simple scan, not a TOML parser."""
     table: tuple[str, ...] = ()
@@ -70,5 +70,3 @@ def _find_line(text: str, path: tuple[str, ...]) -> int | None:
             best_len, best_line = len(full), number
     return best_line
 
-
-# -- the example ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The ``[mqtt]`` and ``[coach]`` config sections (the gym network, docs/mqtt.md).
 
-Both are off unless present. Secrets (``password``, ``token``) are never part
+Both are off unless present. They are read with the shared strict reads of
+:mod:`~station.config.checks` and stop at their first problem. Secrets (``password``, ``token``) are never part
 of an error message or a ``repr``: a wrong value is reported as "<hidden>".
 """
 
@@ -9,9 +10,13 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from station.config.checks import Table, found_text
+from station.config.errors import Problem
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _PREFIX = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
@@ -78,20 +83,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _c():
-    from station.config import parse as config  # late: parse imports this module
-
-    return config
-
-
-def _secret(t, key: str) -> str:
+def _secret(t: Table, key: str) -> str:
     value = t.data.get(key, "")
     if not isinstance(value, str):
-        raise _c()._Problem(t.path + (key,), f"expected a string, found {HIDDEN}")
+        raise Problem(t.path + (key,), f"expected a string, found {HIDDEN}")
     return value
 
 
-def _file(t, key: str, source: Path | None) -> str:
+def _file(t: Table, key: str, source: Path | None) -> str:
     value = t.text(key, "")
     if not value:
         return ""
@@ -99,7 +98,7 @@ def _file(t, key: str, source: Path | None) -> str:
     if not path.is_absolute() and source is not None:
         path = source.parent / path
     if not path.is_file():
-        raise _c()._Problem(t.path + (key,), f"expected a readable file, found no file {str(path)!r}")
+        raise Problem(t.path + (key,), f"expected a readable file, found no file {str(path)!r}")
     return str(path)
 
 
@@ -120,22 +119,21 @@ def parse_broker(url: object) -> tuple[str, int, bool] | None:
     return parts.hostname, port or (8883 if tls else 1883), tls
 
 
-def mqtt_section(data, source: Path | None) -> MqttConfig | None:
+def mqtt_section(data: Mapping[str, object] | None, source: Path | None) -> MqttConfig | None:
     """The ``[mqtt]`` table, or None when the file has none."""
     if data is None:
         return None
-    c = _c()
-    t = c._Table(data, ("mqtt",), ("broker", "station_id", "username", "password", "client_cert",
-                                  "client_key", "ca_file", "topic_prefix", "athlete",
-                                  "home_assistant", "discovery_prefix", "keepalive_s"))
+    t = Table(data, ("mqtt",), ("broker", "station_id", "username", "password", "client_cert",
+                                "client_key", "ca_file", "topic_prefix", "athlete",
+                                "home_assistant", "discovery_prefix", "keepalive_s"))
     if not t.has("broker"):
-        raise c._Problem(("mqtt", "broker"), "expected mqtt://HOST:PORT or mqtts://HOST:PORT, found nothing")
+        raise Problem(("mqtt", "broker"), "expected mqtt://HOST:PORT or mqtts://HOST:PORT, found nothing")
     raw = t.data["broker"]
     broker = parse_broker(raw)
     if broker is None:
-        shown = HIDDEN if isinstance(raw, str) and "@" in raw else c._found(raw)
-        raise c._Problem(("mqtt", "broker"), "expected mqtt://HOST:PORT or mqtts://HOST:PORT "
-                         f"(login in username/password, not the URL), found {shown}")
+        shown = HIDDEN if isinstance(raw, str) and "@" in raw else found_text(raw)
+        raise Problem(("mqtt", "broker"), "expected mqtt://HOST:PORT or mqtts://HOST:PORT "
+                      f"(login in username/password, not the URL), found {shown}")
     host, port, tls = broker
     default_id = re.sub(r"[^A-Za-z0-9_-]", "-", socket.gethostname().split(".")[0])[:64] or "station"
     station_id = t.text("station_id", default_id)
@@ -149,14 +147,14 @@ def mqtt_section(data, source: Path | None) -> MqttConfig | None:
         raise t.fail("discovery_prefix", "topic levels of letters, digits, '-' or '_' joined by '/'")
     username, password = t.text("username", ""), _secret(t, "password")
     if password and not username:
-        raise c._Problem(("mqtt", "username"), "expected a username with the password, found nothing")
+        raise Problem(("mqtt", "username"), "expected a username with the password, found nothing")
     cert, key = _file(t, "client_cert", source), _file(t, "client_key", source)
     ca = _file(t, "ca_file", source)
     if (cert or key or ca) and not tls:
         which = "client_cert" if cert else "client_key" if key else "ca_file"
-        raise c._Problem(("mqtt", which), "only with an mqtts:// broker; the broker is mqtt:// (no TLS)")
+        raise Problem(("mqtt", which), "only with an mqtts:// broker; the broker is mqtt:// (no TLS)")
     if key and not cert:
-        raise c._Problem(("mqtt", "client_cert"), "expected the certificate for client_key, found nothing")
+        raise Problem(("mqtt", "client_cert"), "expected the certificate for client_key, found nothing")
     return MqttConfig(
         broker=f"{'mqtts' if tls else 'mqtt'}://{host}:{port}", host=host, port=port, tls=tls,
         station_id=station_id, username=username, password=password, client_cert=cert,
@@ -165,12 +163,11 @@ def mqtt_section(data, source: Path | None) -> MqttConfig | None:
         keepalive_s=t.whole("keepalive_s", 30, 5, 3600, "a number of seconds"))
 
 
-def coach_section(data, source: Path | None) -> CoachConfig | None:
+def coach_section(data: Mapping[str, object] | None, source: Path | None) -> CoachConfig | None:
     """The ``[coach]`` table, or None when the file has none."""
     if data is None:
         return None
-    c = _c()
-    t = c._Table(data, ("coach",), ("listen", "token", "db", "client_id"))
+    t = Table(data, ("coach",), ("listen", "token", "db", "client_id"))
     listen = t.text("listen", CoachConfig.listen)
     m = re.fullmatch(r"\[?([^\[\]]+?)\]?:(\d{1,5})", listen)
     if not m or not 1 <= int(m.group(2)) <= 65535:
@@ -178,9 +175,9 @@ def coach_section(data, source: Path | None) -> CoachConfig | None:
     host, port = m.group(1), int(m.group(2))
     token = _secret(t, "token")
     if not is_loopback(host) and len(token) < 12:
-        raise c._Problem(("coach", "token"), f"expected a token of 12 or more characters: the board "
-                         f"listens on {host}, not only on this machine; found "
-                         f"{'one too short' if token else 'nothing'}")
+        raise Problem(("coach", "token"), f"expected a token of 12 or more characters: the board "
+                      f"listens on {host}, not only on this machine; found "
+                      f"{'one too short' if token else 'nothing'}")
     client_id = t.text("client_id", CoachConfig.client_id)
     if not _ID.fullmatch(client_id):
         raise t.fail("client_id", "1-64 letters, digits, '-' or '_'")
