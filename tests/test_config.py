@@ -19,6 +19,7 @@ from station.config import (
     find_config_path,
     load_config,
     parse_config,
+    xdg_dir,
 )
 
 SECTIONS = ("pins", "gestures", "sound", "serial", "display", "history", "guardrails")
@@ -241,6 +242,19 @@ def test_default_db_path_follows_xdg_data_home(tmp_path: Path, home: Path) -> No
     assert default_db_path({"HOME": str(home)}) == home / ".local/share/station/history.sqlite3"
     data = tmp_path / "data"
     assert default_db_path({"HOME": str(home), "XDG_DATA_HOME": str(data)}) == data / "station/history.sqlite3"
+
+
+def test_the_coachs_history_follows_the_same_xdg_rule(tmp_path: Path, home: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from station.commands.coach import default_coach_db
+
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert default_coach_db() == tmp_path / "data/station/coach.sqlite3"
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/data")  # the XDG spec: a relative value is ignored
+    assert default_coach_db() == home / ".local/share/station/coach.sqlite3"
+    assert xdg_dir({"HOME": str(home), "XDG_STATE_HOME": "rel"}, "XDG_STATE_HOME", ".local/state") \
+        == home / ".local/state"
 
 
 # -- station config check | example -----------------------------------------------
