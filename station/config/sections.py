@@ -39,13 +39,12 @@ from station.config.model import (
 )
 from station.config.net import coach_section, mqtt_section
 from station.config.paths import home
+from station.core.loads.units import LB_KG as _LB_KG  # one pound, kg
 from station.core.methods import PRESETS, PlanError, compile_plan
 from station.hw.serial_url import serial_url_problem
 
 _SECTIONS = ("units", "pins", "gestures", "sound", "serial", "display", "history", "guardrails",
              "training", "exercises", "presets", "mqtt", "coach")
-#: One pound, kg (as station.core.loads.LB_KG).
-_LB_KG = 0.45359237
 #: Defaults in pounds when ``units = "lb"``: a 45 lb bar, common plates.
 _LB_DEFAULTS: dict[str, Any] = {"bar": 45.0, "plates": (45.0, 45.0, 45.0, 45.0, 35.0, 25.0, 10.0, 5.0, 2.5),
                                 "increment": 10.0}
