@@ -132,7 +132,7 @@ def _record_set(db: Path, reps: int = 3, status_end: bool = True) -> int:
         if status_end:
             h.end_session("completed", reps + 1.0)
         else:
-            h._session = None  # left running, as after a crash mid-set
+            h.abandon()  # left running, as after a crash mid-set
     return sid
 
 

@@ -64,6 +64,21 @@ def record_cluster(h: History, at: float = 100.0, method: str = "cluster",
     return sid
 
 
+def made_connections(mp: pytest.MonkeyPatch) -> list[sqlite3.Connection]:
+    """Every sqlite3 connection opened from now on, the History's first: the
+    test made them (as the storage fault tests wrap theirs), so it may ask
+    or set their per-connection pragmas."""
+    made: list[sqlite3.Connection] = []
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        made.append(real_connect(*args, **kwargs))
+        return made[-1]
+
+    mp.setattr(sqlite3, "connect", connect)
+    return made
+
+
 # ---------------------------------------------------------------- crash safety
 
 CHILD = textwrap.dedent(
@@ -133,9 +148,43 @@ def test_close_with_a_set_still_running_marks_it_interrupted(tmp_path):
         assert h.mark_interrupted() == 0
 
 
-def test_every_event_is_committed_as_it_happens(tmp_path):
+def test_abandon_leaves_a_set_running_on_disk_as_a_crash_does(tmp_path):
+    """abandon() closes the file as a crash would: the set stays running on
+    disk until the next start marks it interrupted at its last instant."""
+    db = tmp_path / "h.sqlite3"
+    with History.open(db, OFFSET_S) as h:
+        h.begin_session("cluster", "squat", 100.0, {}, "", at=100.0)
+        h.apply(BoutChanged(Bout(0, 101.0, rep_times=(101.0, 103.5))))
+        h.abandon()
+        assert h.session_id is None
+        h.apply(Cue("rep", 104.0), actual_at=104.0)  # closed: nothing more is written
+    with History.open(db, OFFSET_S, readonly=True) as h:
+        [s] = h.sessions(1)
+        assert (s["status"], s["ended_at"], s["bouts"][0]["reps"]) == ("running", None, 2)
+    with History.open(db, OFFSET_S) as h:
+        assert h.mark_interrupted() == 1
+        [s] = h.sessions(1)
+        assert (s["status"], s["ended_at"]) == ("interrupted", iso(103.5))
+
+
+def test_readers_of_other_tables_in_the_file_read_through_history_read(tmp_path, capsys):
+    """History.read runs a reader's SELECTs on the open file (the coach's
+    per-station query does); a History that is closed or off says so."""
+    db = tmp_path / "h.sqlite3"
+    with History.open(db, OFFSET_S) as h:
+        record_cluster(h)
+    with History.open(db, OFFSET_S, readonly=True) as h:
+        assert h.read(lambda c: c.execute("SELECT COUNT(*) FROM reps").fetchone()[0]) == 14
+    with pytest.raises(HistoryError, match="history off"):
+        h.read(lambda c: c.execute("SELECT 1").fetchone())
+    assert history_cmd.station_sessions(h, "rack-1", 5) == 2
+    assert capsys.readouterr().err == f"station history: {db}: history off\n"
+
+
+def test_every_event_is_committed_as_it_happens(tmp_path, monkeypatch):
     """Another connection sees each rep and cue as soon as apply returns."""
     db = tmp_path / "h.sqlite3"
+    made = made_connections(monkeypatch)
     with History.open(db, OFFSET_S) as h:
         h.begin_session("cluster", "squat", 100.0, {}, "", at=100.0)
         h.apply(BoutChanged(Bout(0, 101.0, rep_times=(101.0,))))
@@ -146,7 +195,7 @@ def test_every_event_is_committed_as_it_happens(tmp_path):
             assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         other.close()
         # FULL: each commit syncs the WAL, so a power cut loses at most the event in flight.
-        assert h._conn.execute("PRAGMA synchronous").fetchone() == (2,)
+        assert made[0].execute("PRAGMA synchronous").fetchone() == (2,)
 
 
 # ---------------------------------------------------------------- bad files
@@ -271,14 +320,17 @@ def test_a_missing_folder_is_created(tmp_path):
     assert db.exists()
 
 
-def test_a_write_failure_mid_set_turns_history_off_instead_of_stopping_the_set(tmp_path):
+def test_a_write_failure_mid_set_turns_history_off_instead_of_stopping_the_set(tmp_path,
+                                                                               monkeypatch):
     db = tmp_path / "h.sqlite3"
+    made = made_connections(monkeypatch)
     with History.open(db, OFFSET_S) as h:
         h.begin_session("cluster", "squat", 100.0, {}, "", at=100.0)
         h.apply(BoutChanged(Bout(0, 101.0, rep_times=(101.0,))))
         # Simulate a full disk: the file may not grow any more.
-        pages = h._conn.execute("PRAGMA page_count").fetchone()[0]
-        h._conn.execute(f"PRAGMA max_page_count = {pages}")
+        [conn] = made
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
         for n in range(2, 3000):
             h.apply(Cue("warn", 100.0 + n, "x" * 500), actual_at=100.0 + n)
             if h.off_reason:
@@ -507,10 +559,12 @@ def damaged_bytes(tmp_path_factory) -> bytes:
     """A history with many sets, then one interior page (not the header's)
     overwritten with garbage, as a failing card does."""
     db = tmp_path_factory.mktemp("damaged") / "h.sqlite3"
-    with History.open(db, OFFSET_S) as h:
-        h._conn.execute("PRAGMA synchronous = OFF")  # only to build it quickly
-        for k in range(40):
-            record_cluster(h, at=100.0 + 1000 * k)
+    with pytest.MonkeyPatch.context() as mp:
+        made = made_connections(mp)
+        with History.open(db, OFFSET_S) as h:
+            made[0].execute("PRAGMA synchronous = OFF")  # only to build it quickly
+            for k in range(40):
+                record_cluster(h, at=100.0 + 1000 * k)
     data = bytearray(db.read_bytes())
     page = int.from_bytes(data[16:18], "big")
     assert len(data) // page > 10

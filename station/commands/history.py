@@ -114,14 +114,13 @@ def station_sessions(history: History, station: str, limit: int | None,
     saying why not."""
     from station.coach.store import CoachError, read_gym_sessions
 
-    conn = history._conn
-    if conn is None:  # a History that is off reads nothing
-        print(f"station {command}: {history.path}: history off", file=sys.stderr)
-        return 2
     try:
-        return read_gym_sessions(conn, station=station, limit=limit)
+        return history.read(lambda conn: read_gym_sessions(conn, station=station, limit=limit))
     except CoachError as e:
         print(f"station {command}: {history.path}: {e}", file=sys.stderr)
+        return 2
+    except HistoryError as e:  # off (nothing to read), or a page found damaged
+        print(f"station {command}: {e}", file=sys.stderr)
         return 2
 
 

@@ -136,3 +136,10 @@ def read_recent_all(conn: sqlite3.Connection, since: datetime) -> list[PastSessi
         (since.timestamp(),),
     )
     return [PastSession(datetime.fromtimestamp(at, UTC), m, e) for at, m, e in rows]
+
+
+def not_training_count(conn: sqlite3.Connection) -> int:
+    """How many sessions are marked not training (interrupted before their
+    first rep): kept in the file, left out of :func:`read_sessions`."""
+    return conn.execute("SELECT COUNT(DISTINCT session_id) FROM notes WHERE kind = ?",
+                        (NOT_TRAINING,)).fetchone()[0]
