@@ -496,10 +496,10 @@ def test_a_display_fallback_fails_the_display_item_with_the_reason(tmp_path: Pat
 
 
 def test_the_speaker_item_names_the_sound_card(tmp_path: Path) -> None:
-    from station.selftest import _sound_device
+    from station.selftest.sound import sound_device
 
     cards = tmp_path / "cards"
     cards.write_text(" 0 [Intel          ]: HDA-Intel - HDA Intel\n"
                      "                      HDA Intel at 0x10000000 irq 40\n")
-    assert _sound_device(str(cards)).endswith(", ALSA card 0: HDA Intel")
-    assert _sound_device(str(tmp_path / "none")).startswith("SDL audio driver ")
+    assert sound_device(str(cards)).endswith(", ALSA card 0: HDA Intel")
+    assert sound_device(str(tmp_path / "none")).startswith("SDL audio driver ")
