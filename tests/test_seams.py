@@ -67,12 +67,6 @@ PRIVATE_READS_ALLOWED = {
     ("station/cli.py", "p._actions"): "argparse lists a parser's options nowhere public",
     ("station/hw/pins.py", "Device._default_pin_factory"):
         "gpiozero says which pin factory it would pick only through this",
-    # config.parse's helpers, read by its sibling through a late import (a
-    # cycle): the config package's own business, to become public names there.
-    ("station/config/net.py", "c._Table"): "config.parse's table reader",
-    ("station/config/net.py", "c._Problem"): "config.parse's error",
-    ("station/config/net.py", "_c()._Problem"): "config.parse's error",
-    ("station/config/net.py", "c._found"): "config.parse's value shown in errors",
 }
 
 
