@@ -17,12 +17,13 @@ import tracemalloc
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from station.bench.offline import ScriptedClock, cluster_script
+from station.bench.offline import cluster_script
 from station.core.events import Cue
 from station.core.methods import compile_plan
 from station.hw.buttons import ButtonInput
 from station.runtime.loop import MainLoop, Quit
 from station.runtime.recorder import Recorder
+from station.testing.clocks import ScriptedClock
 
 SET_S = 240.0
 PERIOD_S = 4 + 15 + 1.5  # one cluster of the scripted lifter
@@ -63,7 +64,7 @@ def test_eight_hours_of_sets_leave_no_growth(tmp_path):
         assert res.snapshot.done_reason == "cap", res.snapshot
         assert res.snapshot.total_reps >= 55
         clock.set(first + SET_S + 2 * PERIOD_S)
-        clock._script.clear()  # presses of the last cluster after the cap
+        clock.drop_pending()  # presses of the last cluster after the cap
         pin.clear_states()  # a mock pin keeps every state change for tests to inspect
 
     try:
@@ -170,7 +171,7 @@ def test_the_real_appliance_runs_hours_of_sets_in_fast_time_without_growing(tmp_
                 res = st.run_set(plan, "squat", 100.0)
                 assert res.snapshot.done_reason == "cap", res.snapshot
                 clock.set(first + SET_S + 2 * PERIOD_S)
-                clock._script.clear()  # presses of the last cluster after the cap
+                clock.drop_pending()  # presses of the last cluster after the cap
                 for mock_pin in st.pin_choice.factory.pins.values():
                     mock_pin.clear_states()  # button and buzzer: mock pins keep their history
                 if n % max(1, sets // 8) == 0 or n == sets - 1:

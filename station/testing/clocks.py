@@ -101,6 +101,13 @@ class ScriptedClock(FakeClock):
         self._script.append((max(at, self._now), item))
         self._script = deque(sorted(self._script, key=lambda p: p[0]))
 
+    def drop_pending(self) -> int:
+        """Forget every scripted item not yet delivered (e.g. presses planned
+        after a set's cap); returns how many were dropped."""
+        n = len(self._script)
+        self._script.clear()
+        return n
+
     def next_at(self) -> float | None:
         """The instant (s) of the next scripted item, None when none is left."""
         return self._script[0][0] if self._script else None
