@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from types import SimpleNamespace
 
@@ -232,7 +233,7 @@ def test_close_switches_off_mid_pattern_and_joins_the_worker(factory) -> None:
     assert pin.state is True
     buzzer.close()
     assert pin.state is False
-    assert not buzzer._thread.is_alive()
+    assert not [t for t in threading.enumerate() if t.name == "buzzer"]  # its worker joined
     buzzer.close()  # twice is fine
     buzzer.play(Cue("rep", 0.0))  # after close: nothing, no error
     assert pin.state is False

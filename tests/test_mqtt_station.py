@@ -152,6 +152,11 @@ def test_the_example_acl_lets_a_station_write_only_its_own_topics(tmp_path):
         coach.username_pw_set("coach", "pw-coach-secret")
         coach.connect("127.0.0.1", broker.port)
         coach.loop_start()
+        # a device that has rack-1's password (a stolen one): the ACL still binds it to rack-1's topics
+        rogue = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="rogue")
+        rogue.username_pw_set("rack-1", "pw-rack-1-secret")
+        rogue.connect("127.0.0.1", broker.port)
+        rogue.loop_start()
         block = (f'[mqtt]\nbroker = "{broker.url}"\nstation_id = "rack-1"\nusername = "rack-1"\n'
                  f'password = "pw-rack-1-secret"\nhome_assistant = true\n')
         clock = FakeClock()
@@ -162,12 +167,12 @@ def test_the_example_acl_lets_a_station_write_only_its_own_topics(tmp_path):
                 _one_set(station, clock)
                 wait_until(lambda: "station/rack-1/set" in got, what="rack-1's set")
                 # rack-1 pretending to be rack-2, and the coach trying to write: both dropped
-                station.mqtt._client.publish("station/rack-2/state", b"{}", qos=1).wait_for_publish(5)
+                rogue.publish("station/rack-2/state", b"{}", qos=1).wait_for_publish(5)
                 coach.publish("station/rack-1/state", b"{}", qos=1).wait_for_publish(5)
-                station.mqtt._client.publish("station/rack-1/cue", b"{}", qos=1).wait_for_publish(5)
+                rogue.publish("station/rack-1/cue", b"{}", qos=1).wait_for_publish(5)
                 wait_until(lambda: got.count("station/rack-1/cue") >= 4, what="the marker cue")
         finally:
-            for c in (coach, ha):
+            for c in (coach, ha, rogue):
                 c.disconnect()
                 c.loop_stop()
     assert "station/rack-2/state" not in got
