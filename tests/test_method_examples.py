@@ -16,7 +16,7 @@ from scripting import press, run_script
 from station.config import parse_config
 from station.core import advice, engine, examples, loads
 from station.core.events import Fail
-from station.runtime.app import prepare
+from station.core.prepare import prepare
 from station.ui import view
 
 CONFIG = parse_config("""

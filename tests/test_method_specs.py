@@ -32,7 +32,7 @@ from station.core.methods import (
     registered,
     scripts,
 )
-from station.runtime.app import prepare
+from station.core.prepare import prepare
 from station.ui import view
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,5 +1,5 @@
 """What a set is prepared with: loads from the 1RM, drops in real plates, the
-spotter rule, user presets (station.runtime.app.prepare)."""
+spotter rule, user presets (station.core.prepare)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from station.config import parse_config
 from station.core.methods import PlanError
-from station.runtime.app import prepare
+from station.core.prepare import prepare
 
 CONFIG = parse_config("""
 [exercises.squat]

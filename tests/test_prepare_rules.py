@@ -1,9 +1,9 @@
-"""Safety rules applied before a set starts (station.runtime.app.prepare)."""
+"""Safety rules applied before a set starts (station.core.prepare)."""
 
 from __future__ import annotations
 
 from station.config import parse_config
-from station.runtime.app import prepare
+from station.core.prepare import prepare
 
 CONFIG = parse_config("""
 [gestures]

@@ -139,7 +139,7 @@ def test_station_history_shows_loads_in_the_configs_units(tmp_path, capsys):
 
 
 def test_press_again_after_a_drop_set_runs_another_only_when_confirmed(week):
-    from station.runtime.app import prepare
+    from station.core.prepare import prepare
 
     st, screen, _ = station(week, datetime.now().date() - timedelta(weeks=8))
     with st:

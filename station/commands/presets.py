@@ -67,7 +67,7 @@ def format_user_presets(config) -> str:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from station.runtime.app import load_config_or_defaults
+    from station.runtime.options import load_config_or_defaults
 
     config, err = load_config_or_defaults(getattr(args, "config", None))
     if err:

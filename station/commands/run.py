@@ -145,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"station run: {exc}", file=sys.stderr)
         return 2
-    from station.runtime.app import load_config_or_defaults, prepare
+    from station.core.prepare import prepare
+    from station.runtime.options import load_config_or_defaults
 
     config, _ = load_config_or_defaults(getattr(args, "config", None))
     if args.load_kg is not None:  # given in the config's units; kg from here on
