@@ -123,6 +123,11 @@ class _Drops:
     strips: tuple[str, ...]
     percent: float
 
+    @property
+    def loads_kg(self) -> tuple[float, ...]:
+        """The load of each bout, kg."""
+        return tuple(x.total_kg for x in self.chain)
+
 
 #: methods where safety arms stand in for a spotter (a failed rep rests on
 #: them; each spec's ``arms_replace_spotter``); forced negatives need a
@@ -154,18 +159,9 @@ def prepare(setup: Setup, method: str, overrides: Mapping[str, object], load_kg:
     if spec.prepare.no_load_info and load is None:
         info.append(spec.prepare.no_load_info)
     load = _capped(spec, load, one_rm, kit, info)
-    loading = kit.round(load) if load is not None and kit is not None else None
-    drops = _drops(spec, params, load, kit, units) if load is not None and kit is not None else None
-    if drops is not None:
-        loading = drops.chain[0]  # the plates chosen so that each drop is a clean strip
-        info.append("drops: " + " -> ".join(units.show(x.total_kg) for x in drops.chain) + "; "
-                    + "; ".join(drops.strips))
-    if loading is not None:
-        info.insert(len(info) - (1 if drops is not None and drops.strips else 0), loading.describe(units))
-    plates = tuple(x.layout(units) for x in drops.chain) if drops is not None and drops.chain else (
-        (loading.layout(units),) if loading is not None else ())
-    plan, warnings = compile_plan(base, params, load,
-                                  tuple(x.total_kg for x in drops.chain) if drops is not None else None)
+    drops = _drops(spec, params, load, kit, units)
+    plates = _plates(load, kit, drops, units, info)
+    plan, warnings = compile_plan(base, params, load, drops.loads_kg if drops is not None else None)
     if reach_warning:
         warnings.append(reach_warning)
     if drops is not None:
@@ -265,11 +261,12 @@ def _capped(spec: MethodSpec, load_kg: float | None, one_rm: float | None, kit: 
     return capped
 
 
-def _drops(spec: MethodSpec, params: Mapping[str, object], load_kg: float, kit: loads.Kit,
-           units: loads.Units) -> _Drops | None:
+def _drops(spec: MethodSpec, params: Mapping[str, object], load_kg: float | None,
+           kit: loads.Kit | None, units: loads.Units) -> _Drops | None:
     """A drop set's chain on the kit from ``drops`` and ``drop-percent``
-    (None for other methods). Raises PlanError if the kit cannot make it."""
-    if not spec.prepare.drop_chain:
+    (None for other methods, or without a load or a kit). Raises PlanError
+    if the kit cannot make it."""
+    if not spec.prepare.drop_chain or load_kg is None or kit is None:
         return None
     drops = int(cast(int, params.get("drops", spec.param("drops").default)))
     pct = float(cast(float, params.get("drop-percent", spec.param("drop-percent").default)))
@@ -278,6 +275,23 @@ def _drops(spec: MethodSpec, params: Mapping[str, object], load_kg: float, kit: 
     except ValueError as exc:
         raise PlanError(f"{spec.name}: {exc}") from None
     return _Drops(chain, tuple(loads.strip_text(a, b, units) for a, b in zip(chain, chain[1:])), pct)
+
+
+def _plates(load_kg: float | None, kit: loads.Kit | None, drops: _Drops | None, units: loads.Units,
+            info: list[str]) -> tuple[str, ...]:
+    """How to load each bout, for the screen (empty without a load and a
+    kit); ``info`` gets the plates of the first bout and the drops."""
+    if drops is not None:
+        loading: loads.Loading | None = drops.chain[0]  # the plates chosen so that each drop is a clean strip
+        info.append("drops: " + " -> ".join(units.show(x) for x in drops.loads_kg) + "; "
+                    + "; ".join(drops.strips))
+    else:
+        loading = kit.round(load_kg) if load_kg is not None and kit is not None else None
+    if loading is not None:
+        info.insert(len(info) - (1 if drops is not None and drops.strips else 0), loading.describe(units))
+    if drops is not None and drops.chain:
+        return tuple(x.layout(units) for x in drops.chain)
+    return (loading.layout(units),) if loading is not None else ()
 
 
 def _spotter(spec: MethodSpec, plan: Plan, ex: ExerciseLike | None) -> tuple[Plan, str]:
