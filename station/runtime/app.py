@@ -50,6 +50,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 SWITCH_INTERVAL_S = 0.0005
 _PYTHON_DEFAULT_SWITCH_S = 0.005
 
+
 class Station:
     """Every device around one :class:`MainLoop`. Use as a context manager."""
 

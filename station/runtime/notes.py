@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from station.runtime.loop import Note
-from station.runtime.notify import Notifier
+
+if TYPE_CHECKING:
+    from station.runtime.notify import Notifier
 
 #: More time asked of systemd before each start-up step, s: the slowest step
 #: (synthesising and speaking every cue) took 20-30 s on an emulated arm64 VM.
