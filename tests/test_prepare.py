@@ -135,3 +135,20 @@ dumbbells_kg = [10, 12.5, 15, 17.5, 20]
                         " per dumbbell and the kit tops out at 20 kg: out of reach")
     assert "per dumbbell = 3RM of a 30.0 kg dumbbell 1RM" in heavy.info[0]
     assert prepare(cfg, "sport-cluster", {}, None, "curl").warnings == []  # 12-18 kg: on the rack
+
+
+def test_the_core_prepares_a_set_from_any_setup_not_only_the_shells_config():
+    """station.core.prepare reads the configuration through its Setup
+    Protocol: plain objects with the same fields give the same set."""
+    from types import SimpleNamespace
+
+    squat = CONFIG.exercises["squat"]
+    plain = SimpleNamespace(
+        presets={}, units="kg", source=None, gestures=SimpleNamespace(early_start_after=0.5),
+        exercises={"squat": SimpleNamespace(
+            kind="barbell", one_rm_kg=140.0, bar_kg=squat.bar_kg, plates_kg=squat.plates_kg,
+            dumbbells_kg=(), increment_kg=squat.increment_kg, variations=(), spotter="ask")})
+    got, want = prepare(plain, "drop-set", {}, None, "squat"), prepare(CONFIG, "drop-set", {}, None, "squat")
+    assert (got.load_kg, got.info, got.plates, got.strips, got.plan) == (
+        want.load_kg, want.info, want.plates, want.strips, want.plan)
+    assert got.info[0].startswith("starting load 100 kg = 11RM of a 140.0 kg 1RM, configured")

@@ -49,15 +49,15 @@ class Sink:
 class Devices:
     """The station's devices, open (use :meth:`close`).
 
-    ``notes``: where each degradation is said; ``post``: the loop's inbox;
+    ``board``: where each degradation is said; ``post``: the loop's inbox;
     ``next_deadline_at``: the loop's next cue instant, s (for the screen);
     ``add_sink``: adds a cue output found later (a sound card plugged in)."""
 
-    def __init__(self, opts: Options, config: Config, clock: Clock, notes: Notes,
+    def __init__(self, opts: Options, config: Config, clock: Clock, board: Notes,
                  post: Callable[[object], None], *, next_deadline_at: Callable[[], float | None],
                  add_sink: Callable[[Sink], None]) -> None:
-        self.opts, self.config, self.clock, self.notes, self.post = opts, config, clock, notes, post
-        self.say = notes.say
+        self.opts, self.config, self.clock, self.board, self.post = opts, config, clock, board, post
+        self.say = board.say
         self._add_sink = add_sink
         self._stack = ExitStack()
         self.retrier = Retrier()
@@ -66,6 +66,7 @@ class Devices:
         try:
             self._open(next_deadline_at)
         except BaseException:
+            self.retrier.stop()  # no try on a device being closed
             self._stack.close()
             raise
         self._stack.callback(self.retrier.stop)  # closed first: no try after this
@@ -73,24 +74,24 @@ class Devices:
     def _open(self, next_deadline_at: Callable[[], float | None]) -> None:
         from station.hw.pins import choose_pin_factory
 
-        cfg, opts, notes = self.config, self.opts, self.notes
-        notes.starting("pins")
+        cfg, opts, board = self.config, self.opts, self.board
+        board.starting("pins")
         self.pin_choice = pins = choose_pin_factory(opts.pins or cfg.pins.factory)
         if pins.note:
-            notes.note("pins", pins.note)
-        notes.starting("display")
+            board.note("pins", pins.note)
+        board.starting("display")
         wanted = opts.display or cfg.display.mode
         if wanted == "auto":
             wanted = "fullscreen" if pins.name != "mock" else "window"
         width, height = cfg.display.window_size
         screens = Screens((width, height), self.clock.now, self.post, next_deadline_at)
-        screen, self.switching = open_display(wanted, screens, notes, self._stack, self.retrier, self._late)
+        screen, self.switching = open_display(wanted, screens, board, self._stack, self.retrier, self._late)
         self._screen = self._stack.enter_context(screen)
         self._open_inputs(pins.factory)
-        notes.starting("sound")
+        board.starting("sound")
         self.sinks = self._open_sinks(pins.factory)
         self._open_remote()
-        notes.starting("history")
+        board.starting("history")
         self._open_history()
         self._open_mqtt()
         self.ping, self.loop_status = self._open_watchdog()
@@ -115,7 +116,7 @@ class Devices:
                 ButtonInput(pins.button, self.post, self.clock.now, pin_factory=factory))
         except Exception as exc:
             self.button = None
-            self.notes.note("button", f"button on BCM {pins.button} unavailable: {exc}")
+            self.board.note("button", f"button on BCM {pins.button} unavailable: {exc}")
         self.spotter_button: ButtonInput | None = None
         if pins.spotter_button:
             try:
@@ -123,7 +124,7 @@ class Devices:
                     pins.spotter_button, self.post, self.clock.now, source="spotter",
                     pin_factory=factory))
             except Exception as exc:
-                self.notes.note("button", f"spotter button on BCM {pins.spotter_button} unavailable: {exc}")
+                self.board.note("button", f"spotter button on BCM {pins.spotter_button} unavailable: {exc}")
 
     def _speaker(self) -> Speaker:
         from station.hw.speaker import Speaker
@@ -142,7 +143,7 @@ class Devices:
             sinks.append(Sink("buzzer", self.buzzer.play))
         except Exception as exc:
             self.buzzer = None
-            self.notes.note("buzzer", f"no buzzer: {exc}")
+            self.board.note("buzzer", f"no buzzer: {exc}")
         self.speaker: Speaker | None = None
         if self.opts.sound:
             _quiet_alsa()  # before the mixer opens: it underruns while the cues are prepared
@@ -152,7 +153,7 @@ class Devices:
                 self.speaker = speaker
                 sinks.append(Sink("speaker", speaker.play))
             else:
-                self.notes.note("sound", f"no sound: {speaker.reason}; buzzer only")
+                self.board.note("sound", f"no sound: {speaker.reason}; buzzer only")
                 self._retry_sound()
         return sinks
 
@@ -167,10 +168,10 @@ class Devices:
             self._late.append(speaker)
             self.speaker = speaker
             self._add_sink(Sink("speaker", speaker.play))
-            self.notes.fixed("sound", "sound card found: speaker on")
+            self.board.fixed("sound", "sound card found: speaker on")
             return True
 
-        self.retrier.add("sound", attempt, self.notes.retrying("sound", self.notes.problems.get("sound", "no sound")))
+        self.retrier.add("sound", attempt, self.board.retrying("sound", self.board.problems.get("sound", "no sound")))
 
     def _open_remote(self) -> None:
         self.remote: SerialRemote | None = None
@@ -204,7 +205,7 @@ class Devices:
             remote.start()
         except (ValueError, TypeError) as exc:  # a URL pyserial refuses: no remote, said once
             remote.close()
-            self.notes.note("remote", f"remote off: serial url {url!r}: {exc}")
+            self.board.note("remote", f"remote off: serial url {url!r}: {exc}")
             return
         self.remote = remote
         self._stack.callback(remote.close)
@@ -223,7 +224,7 @@ class Devices:
         self.recorder: Recorder = Recorder(path, self.clock.offset_s, on_off=self._history_off)
         self._stack.callback(self._close_recorder)
         if self.recorder.off_reason:
-            self.notes.note("history", self.recorder.off_reason)
+            self.board.note("history", self.recorder.off_reason)
         else:
             n = self.recorder.ask(MarkInterrupted())
             if n:
@@ -232,11 +233,11 @@ class Devices:
     def _history_off(self, reason: str) -> None:
         """A write failed mid-run (recorder thread): say it once on every
         channel; the set goes on."""
-        self.notes.note("history", reason)
+        self.board.note("history", reason)
         if self.remote is not None:
             self.remote.send_note(reason)
         if hasattr(self, "last_status"):  # the loop's STATUS= text is known
-            self.notes.status(self.status_text(self.last_status))
+            self.board.status(self.status_text(self.last_status))
 
     def _close_recorder(self) -> None:
         lost = self.recorder.close()
@@ -263,7 +264,7 @@ class Devices:
                             offset_s=self.clock.offset_s, now=self.clock.now, version=__version__,
                             say=lambda text: self.say(f"station: {text}"))
         except Exception as exc:  # paho missing, a bad certificate file...
-            self.notes.note("mqtt", f"gym network off: {exc}")
+            self.board.note("mqtt", f"gym network off: {exc}")
             return
 
         def close() -> None:  # the last set first reaches the outbox, then out
@@ -279,7 +280,7 @@ class Devices:
     def _open_watchdog(self) -> tuple[Callable[[float], float | None] | None, Callable[[str], None]]:
         """The service manager's watchdog and STATUS line: the loop's
         (``ping``, ``status``) callbacks (``ping`` None without a watchdog)."""
-        pinger = self.notes.notifier.pinger()
+        pinger = self.board.notifier.pinger()
         ping = None
         if pinger.period_s is not None:
             def ping(now: float) -> float | None:
@@ -289,7 +290,7 @@ class Devices:
 
         def status(text: str) -> None:
             self.last_status = text
-            self.notes.status(self.status_text(text))
+            self.board.status(self.status_text(text))
 
         self.last_status = "starting"
         if self.recorder.off_reason:
