@@ -82,12 +82,12 @@ def test_a_drop_set_on_squat_after_leg_drop_sets_warns_for_the_muscle_group_and_
     with st:
         st.loop.wait_gesture = lambda until=None: "press"
         plan, _ = compile_plan("drop-set", {}, 100.0)
-        assert st._guardrails(plan, "squat", []) is True  # informative: a press goes on
+        assert st.warn_before(plan, "squat", []) is True  # informative: a press goes on
     shown = screen.shown[-1]
     assert isinstance(shown, ShowWarning) and shown.title == "WARNING"
     assert shown.lines[0] == "quads muscles: 4 sets in 7 days"  # short lines on the screen
     assert "drop-set: week 2 of 10" in shown.lines
-    full = st._pending_warnings  # recorded in full with the set that follows
+    full = st.pending_warnings  # recorded in full with the set that follows
     assert any(ln.startswith("quads (muscle group): 4 intensification sets in the last 7 days")
                and "drop-set leg-press" in ln and "drop-set lunge" in ln and "cluster squat" in ln
                for ln in full), full
@@ -102,7 +102,7 @@ def test_again_after_a_drop_set_asks_first_and_names_the_set_of_the_day(week):
     with st:
         plan, _ = compile_plan("drop-set", {}, 100.0)
         st.loop.wait_gesture = lambda until=None: "hold"
-        assert st._confirm_again(plan, "squat") is False  # a hold: no, leave
+        assert st.confirm_again(plan, "squat") is False  # a hold: no, leave
         shown = screen.shown[-1]
         assert isinstance(shown, ShowWarning) and shown.title == "AGAIN?"
         assert shown.lines[:2] == ("another drop-set on squat?", "it would be your 2nd today")
@@ -111,10 +111,10 @@ def test_again_after_a_drop_set_asks_first_and_names_the_set_of_the_day(week):
         model = model_of(shown, 0.0, ())
         assert (model.word, model.hint) == ("AGAIN?", "press: yes   hold: leave")
         st.loop.wait_gesture = lambda until=None: "press"
-        assert st._confirm_again(plan, "squat") is True
+        assert st.confirm_again(plan, "squat") is True
         cluster, _ = compile_plan("cluster", {}, 100.0)
         n = len(screen.shown)
-        assert st._confirm_again(cluster, "squat") is True and len(screen.shown) == n  # no question
+        assert st.confirm_again(cluster, "squat") is True and len(screen.shown) == n  # no question
 
 
 def test_station_history_shows_loads_in_the_configs_units(tmp_path, capsys):
@@ -157,7 +157,7 @@ def test_press_again_after_a_drop_set_runs_another_only_when_confirmed(week):
                         "press", "press",   # AGAIN? yes; the warning: go on
                         "press", "hold"])   # the summary: again; AGAIN? no
         st.loop.wait_gesture = lambda until=None: next(answers)
-        assert st._sets(prep) == 0
+        assert st.run_sets(prep) == 0
     assert ran == ["drop-set", "drop-set"]
     asked = [m.lines[1] for m in screen.shown if isinstance(m, ShowWarning) and m.title == "AGAIN?"]
     assert asked == ["it would be your 2nd today", "it would be your 3rd today"]

@@ -67,6 +67,8 @@ class Station:
         if abs(sys.getswitchinterval() - _PYTHON_DEFAULT_SWITCH_S) < 1e-9:
             sys.setswitchinterval(SWITCH_INTERVAL_S)  # unless the embedder chose one (bench)
         self.config, err = load_config_or_defaults(opts.config)
+        #: The warnings shown before the coming set, in full: recorded with it.
+        self.pending_warnings: list[str] = []
         # The loop's queue comes first: the devices post to it, and the loop
         # is built last, from the devices and their callbacks (see _build).
         self.inbox: queue.SimpleQueue = queue.SimpleQueue()
@@ -199,13 +201,13 @@ class Station:
             return 2
         for line in prep.info:
             self.say(f"station: {line}")
-        return self._sets(prep)
+        return self.run_sets(prep)
 
-    def _sets(self, prep: Prepared) -> int:
+    def run_sets(self, prep: Prepared) -> int:
         plan, warnings, exercise = prep.plan, prep.warnings, prep.exercise
         done = 0
         while self.loop.quit is None:
-            if not self._guardrails(plan, exercise, warnings):
+            if not self.warn_before(plan, exercise, warnings):
                 break
             self.run_set(plan, exercise, prep.load_kg, prep)
             done += 1
@@ -214,7 +216,7 @@ class Station:
             choice = self.loop.wait_gesture()  # on the summary: press = again, hold = leave
             if choice in (Between.QUIT, Between.LONG, Between.HOLD):
                 break  # from the menu: back to it; from `station run METHOD`: exit
-            if not self._confirm_again(plan, exercise):
+            if not self.confirm_again(plan, exercise):
                 break
             warnings = []
         return 0
@@ -227,7 +229,7 @@ class Station:
         except Exception:
             return []
 
-    def _guardrails(self, plan: Plan, exercise: str | None, warnings: list[str]) -> bool:
+    def warn_before(self, plan: Plan, exercise: str | None, warnings: list[str]) -> bool:
         """Show range and overuse warnings; a press acknowledges (never
         blocks). They are recorded with the set. False on quit."""
         lines, found = list(warnings), []
@@ -245,7 +247,7 @@ class Station:
                                           block=block):
             lines.append(w.text)
             found.append(w)
-        self._pending_warnings = lines  # recorded with the set, in full
+        self.pending_warnings = lines  # recorded with the set, in full
         if not lines:
             return True
         for line in lines:
@@ -258,7 +260,7 @@ class Station:
     def _warn_cue(self) -> None:
         self.loop.sound(Cue("warn", self.clock.now()))
 
-    def _confirm_again(self, plan: Plan, exercise: str | None) -> bool:
+    def confirm_again(self, plan: Plan, exercise: str | None) -> bool:
         """Drop sets and forced negatives: "press: again" asks first, naming
         the set it would be today (it counts toward the guardrails). True: go."""
         now_utc, offset_s = _now_utc_and_offset()
@@ -284,7 +286,7 @@ class Station:
                            safety=prep.safety if prep else "")
         self.recorder.send(BeginSession(plan.method, exercise, load, dict(plan.params),
                                         plan_summary(plan), self.clock.now()))
-        for w in getattr(self, "_pending_warnings", []):
+        for w in self.pending_warnings:
             self.recorder.send(RecordWarning(w, self.clock.now()))
         mqtt = getattr(self, "mqtt", None)
         if mqtt is not None:
@@ -342,7 +344,7 @@ class Station:
                 except PlanError as exc:
                     self.post(Note("menu", str(exc)))
                     continue
-                self._sets(prep)
+                self.run_sets(prep)
             elif choice in (Between.QUIT, Between.LONG):
                 break
         return 0
