@@ -8,9 +8,7 @@ config with short holds. Every other wait is on a queue with a timeout.
 
 from __future__ import annotations
 
-import os
 import queue
-import select
 import signal
 import threading
 import time
@@ -37,6 +35,7 @@ from station.selftest import (
     SelfTest,
     describe_cue,
 )
+from station.testing import PtyRemote
 from station.ui.messages import ShowMessage
 
 WAIT_S = 5.0  # only reached when something is broken
@@ -361,36 +360,13 @@ def test_mock_pins_on_a_pi_mean_the_gpio_library_is_missing(tmp_path: Path) -> N
 # ---------------------------------------------------------------- serial
 
 
-class PtyRemote:
-    """The remote's end of a pty pair."""
-
-    def __init__(self) -> None:
-        self.master, self.slave = os.openpty()
-        self.path = os.ttyname(self.slave)
-        self.buf = b""
-
-    def line(self, timeout: float = WAIT_S) -> bytes:
-        end = time.monotonic() + timeout
-        while b"\n" not in self.buf:
-            ready, _, _ = select.select([self.master], [], [], max(0.0, end - time.monotonic()))
-            if not ready:
-                raise AssertionError(f"no line from the station in {timeout} s; got {self.buf!r}")
-            self.buf += os.read(self.master, 4096)
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line
-
-    def close(self) -> None:
-        for fd in (self.master, self.slave):
-            os.close(fd)
-
-
 def test_a_remote_on_a_pty_says_hello_and_its_button_is_seen(tmp_path: Path) -> None:
-    remote = PtyRemote()
+    remote = PtyRemote(WAIT_S)
     try:
         with make_station(tmp_path, serial=remote.path) as station:
-            assert remote.line() == f"HELLO station {__version__}".encode()
+            assert remote.raw_line() == f"HELLO station {__version__}".encode()
             person = Person({"press the remote's button":
-                             lambda: os.write(remote.master, b"PRESS\nRELEASE\n")})
+                             lambda: remote.write(b"PRESS\nRELEASE\n")})
             st = SelfTest(station, CheckSettings(timeout_s=WAIT_S), out=person.say)
             try:
                 st.check_remote()

@@ -7,9 +7,7 @@ behind the same name, as a USB device coming back under /dev/serial/by-id.
 
 from __future__ import annotations
 
-import os
 import random
-import select
 import threading
 import time
 from pathlib import Path
@@ -18,59 +16,12 @@ import pytest
 
 from station.core.methods import compile_plan
 from station.runtime.app import Options, Station
-
-
-class Remote:
-    """The test's end of a pty behind the symlink ``link``."""
-
-    def __init__(self, link: Path) -> None:
-        self.link = link
-        self.buf = b""
-        self.lock = threading.Lock()
-        self.plug()
-
-    def plug(self) -> None:
-        self.master, self.slave = os.openpty()
-        tmp = self.link.with_suffix(".new")
-        tmp.unlink(missing_ok=True)
-        tmp.symlink_to(os.ttyname(self.slave))
-        tmp.replace(self.link)
-        self.buf = b""
-
-    def unplug(self) -> None:
-        for fd in (self.master, self.slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.link.unlink(missing_ok=True)
-
-    def write(self, data: bytes) -> None:
-        with self.lock:
-            os.write(self.master, data)
-
-    def lines(self, want: str, timeout: float = 5.0) -> list[str]:
-        """Lines up to and including the first starting with ``want``."""
-        end, seen = time.monotonic() + timeout, []
-        while True:
-            while b"\n" in self.buf:
-                raw, self.buf = self.buf.split(b"\n", 1)
-                seen.append(raw.decode(errors="replace").rstrip("\r"))
-                if seen[-1].startswith(want):
-                    return seen
-            left = end - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no {want!r} within {timeout} s; saw {seen[-8:]}")
-            if select.select([self.master], [], [], left)[0]:
-                try:
-                    self.buf += os.read(self.master, 65536)
-                except OSError:
-                    pass
+from station.testing import PtyRemote
 
 
 @pytest.fixture
 def remote(tmp_path):
-    r = Remote(tmp_path / "remote")
+    r = PtyRemote(5.0, link=tmp_path / "remote")
     yield r
     r.unplug()
 
@@ -105,10 +56,10 @@ def run_set(st: Station, plan):
 def test_garbage_nul_bytes_cr_only_and_overlong_lines_never_stop_the_counting(tmp_path, remote):
     rng = random.Random(3)
     plan, _ = compile_plan("rest-pause")
-    with station(tmp_path, str(remote.link)) as st:
-        remote.lines("HELLO")
+    with station(tmp_path, remote.path) as st:
+        remote.until("HELLO")
         t, out = run_set(st, plan)
-        remote.lines("STATE READY")
+        remote.until("STATE READY")
         junk = [bytes(rng.randrange(256) for _ in range(rng.randint(1, 300))) + b"\n"
                 for _ in range(50)]
         junk += [b"\x00" * 40 + b"\n", b"REP\x00\n", b"X" * 10000 + b"\n", b"REP\rREP\rREP\r\n"]
@@ -116,7 +67,7 @@ def test_garbage_nul_bytes_cr_only_and_overlong_lines_never_stop_the_counting(tm
             remote.write(chunk.replace(b"REP\n", b"XXX\n"))  # no accidental REP line
         for _ in range(3):
             remote.write(b"REP\n")
-        got = remote.lines("STATE WORK - 3")
+        got = remote.until("STATE WORK - 3")
         st.loop.post(__import__("station.runtime.loop", fromlist=["Quit"]).Quit("test"))
         t.join(5)
     assert [ln for ln in got if ln.startswith("CUE ")].count("CUE rep") == 3
@@ -141,16 +92,10 @@ def test_a_flood_of_10000_lines_a_second_keeps_cue_timing_and_counts(tmp_path, r
 
     def reader() -> None:  # keep the pty drained as a remote would
         while not stop.is_set():
-            if select.select([remote.master], [], [], 0.05)[0]:
-                try:
-                    data = os.read(remote.master, 65536)
-                except OSError:
-                    return
-                with remote.lock:
-                    remote.buf = (remote.buf + data)[-200000:]
+            remote.drain(0.05)
 
-    with station(tmp_path, str(remote.link)) as st:
-        remote.lines("HELLO")
+    with station(tmp_path, remote.path) as st:
+        remote.until("HELLO")
         threads = [threading.Thread(target=f, daemon=True) for f in (flood, reader)]
         for th in threads:
             th.start()
@@ -180,20 +125,20 @@ def test_a_flood_of_10000_lines_a_second_keeps_cue_timing_and_counts(tmp_path, r
 @pytest.mark.slow
 def test_unplug_and_replug_during_a_rest_the_rest_still_ends_on_time(tmp_path, remote):
     plan, _ = compile_plan("cluster", {"reps": 2, "rest": 2.0, "duration": 60.0})
-    with station(tmp_path, str(remote.link)) as st:
+    with station(tmp_path, remote.path) as st:
         st.remote._backoff_s = (0.1,)  # reconnect promptly (the default backs off to 5 s)
-        remote.lines("HELLO")
+        remote.until("HELLO")
         t, out = run_set(st, plan)
-        remote.lines("STATE READY")
+        remote.until("STATE READY")
         remote.write(b"REP\nREP\n")
-        remote.lines("CUE rest")
+        remote.until("CUE rest")
         remote.unplug()
         time.sleep(0.5)
         remote.plug()
-        got = remote.lines("STATE WORK", timeout=5)  # HELLO, the rest's state, then the go
+        got = remote.until("STATE WORK", timeout=5)  # HELLO, the rest's state, then the go
         assert got[0].startswith("HELLO")
         remote.write(b"REP\nREP\n")
-        remote.lines("CUE rest")
+        remote.until("CUE rest")
         from station.runtime.loop import Quit
 
         st.loop.post(Quit("test"))
@@ -211,24 +156,22 @@ def test_unplug_and_replug_during_a_rest_the_rest_still_ends_on_time(tmp_path, r
 
 
 @pytest.mark.timeout(30)
-def test_remote_lost_and_back_reach_stderr_once_per_change(tmp_path):
+def test_remote_lost_and_back_reach_stderr_once_per_change(tmp_path, remote):
     """The journal (stderr under systemd) hears each change of the link once,
     not only the screen."""
     from station.runtime.app import Options, Station
     from station.runtime.clock import FakeClock
 
-    master, slave = os.openpty()
     cfg = tmp_path / "station.toml"
     cfg.write_text("")
     said: list[str] = []
     opts = Options(pins="mock", display="none", db=tmp_path / "h.sqlite3", config=cfg,
-                   sound=False, serial=os.ttyname(slave))
+                   sound=False, serial=remote.path)
     with Station(opts, clock=FakeClock(), out=said.append):
-        os.close(master)  # unplugged
+        remote.unplug()
         deadline = time.monotonic() + 10
         while not any("remote lost" in s for s in said) and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(0.7)  # a reopen attempt (after 0.5 s) fails meanwhile: nothing more is said
-    os.close(slave)
     remote_lines = [s for s in said if "remote" in s]
     assert len(remote_lines) == 1 and remote_lines[0].startswith("station: remote lost: "), said

@@ -14,7 +14,8 @@ import subprocess
 import sys
 
 import pytest
-from test_main_loop import PtyRemote
+
+from station.testing import PtyRemote
 
 
 @pytest.mark.timeout(60)

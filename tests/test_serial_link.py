@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import queue
-import select
 import socket
 import threading
 import time
@@ -19,48 +18,17 @@ from station.core.events import End, Fail, Phase, Rep, Undo
 from station.core.gestures import Edge
 from station.core.snapshot import Snapshot
 from station.hw.serial_link import GESTURE_BURST, GESTURES_PER_S, RemoteStatus, SerialRemote
+from station.testing import PtyRemote
 
 WAIT_S = 3.0  # generous: only reached when something is broken
-
-
-class PtyRemote:
-    """The remote's end of a pty pair: write commands, read the station's lines."""
-
-    def __init__(self) -> None:
-        self.master, self._slave = os.openpty()
-        self.path = os.ttyname(self._slave)
-        self._buf = b""
-
-    def send(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.master, view) :]
-
-    def line(self, timeout: float = WAIT_S) -> bytes:
-        """The next line from the station, without its newline."""
-        end = time.monotonic() + timeout
-        while b"\n" not in self._buf:
-            left = end - time.monotonic()
-            ready, _, _ = select.select([self.master], [], [], max(0.0, left))
-            if not ready:
-                raise AssertionError(f"no line from the station in {timeout} s; got {self._buf!r}")
-            self._buf += os.read(self.master, 4096)
-        line, self._buf = self._buf.split(b"\n", 1)
-        return line
-
-    def unplug(self) -> None:
-        for fd in (self.master, self._slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
 
 
 class Plug:
     """An ``open_fn`` whose device comes and goes: a fresh pty on each plug-in."""
 
     def __init__(self, plugged: bool = True) -> None:
-        self.remote: PtyRemote | None = PtyRemote() if plugged else None
+        self.remote: PtyRemote | None = PtyRemote(WAIT_S) if plugged else None
+        self.ports: list = []  # every port it opened, in order
         self._refused = 0
         self._changed = threading.Condition()
 
@@ -70,7 +38,8 @@ class Plug:
                 self._refused += 1
                 self._changed.notify_all()
             raise serial.SerialException(f"could not open port {url}: no such device")
-        return serial.serial_for_url(self.remote.path, **kwargs)
+        self.ports.append(serial.serial_for_url(self.remote.path, **kwargs))
+        return self.ports[-1]
 
     def wait_refused(self, n: int) -> None:
         """Wait until the link has tried (and failed) to open ``n`` times."""
@@ -83,7 +52,7 @@ class Plug:
         self.remote = None
 
     def replug(self) -> PtyRemote:
-        self.remote = PtyRemote()
+        self.remote = PtyRemote(WAIT_S)
         return self.remote
 
     def close(self) -> None:
@@ -135,7 +104,7 @@ def link(plug, events):
 
 
 def test_hello_when_the_link_opens(link, plug):
-    assert plug.remote.line() == b"HELLO station 9.9"
+    assert plug.remote.raw_line() == b"HELLO station 9.9"
     assert link.status == RemoteStatus(True, "remote connected")
 
 
@@ -143,7 +112,7 @@ def test_every_remote_command_reaches_the_main_loop_stamped_by_the_station_clock
     station_now = [100.0]  # the station's clock, moved by hand
     with SerialRemote("/dev/x", events.put_nowait, lambda: station_now[0], open_fn=plug):
         remote = plug.remote
-        assert remote.line().startswith(b"HELLO")
+        assert remote.raw_line().startswith(b"HELLO")
         expected = [
             (b"PRESS\n", Edge(True, 100.0, source="remote")),
             (b"RELEASE\r\n", Edge(False, 100.5, source="remote")),
@@ -153,7 +122,7 @@ def test_every_remote_command_reaches_the_main_loop_stamped_by_the_station_clock
             (b"end\n", End(102.5)),
         ]
         for line, event in expected:
-            remote.send(line)
+            remote.write(line)
             assert get(events) == event
             station_now[0] += 0.5
         assert events.empty()
@@ -161,37 +130,37 @@ def test_every_remote_command_reaches_the_main_loop_stamped_by_the_station_clock
 
 def test_ping_is_answered_by_the_link_and_not_posted(link, plug, events):
     remote = plug.remote
-    assert remote.line().startswith(b"HELLO")
-    remote.send(b"PING\n")
-    assert remote.line() == b"PONG"
-    remote.send(b"REP\n")
+    assert remote.raw_line().startswith(b"HELLO")
+    remote.write(b"PING\n")
+    assert remote.raw_line() == b"PONG"
+    remote.write(b"REP\n")
     assert isinstance(get(events), Rep)  # the first thing posted: PING posted nothing
     assert events.empty()
 
 
 def test_garbage_and_overlong_lines_get_err_and_the_link_carries_on(link, plug, events):
     remote = plug.remote
-    assert remote.line().startswith(b"HELLO")
-    remote.send(b"JUMP\n" + b"x" * 300 + b"PRESS\n" + b"RE\x00P\n\xff\xfe\n" + b"press 2\nREP\n")
-    assert remote.line() == b"ERR unknown command JUMP"
-    assert remote.line() == b"ERR line too long (max 128 bytes)"
-    assert remote.line() == b"ERR non-printable byte 0x00"
-    assert remote.line() == b"ERR non-printable byte 0xff"
-    assert remote.line() == b"ERR PRESS takes no argument"
+    assert remote.raw_line().startswith(b"HELLO")
+    remote.write(b"JUMP\n" + b"x" * 300 + b"PRESS\n" + b"RE\x00P\n\xff\xfe\n" + b"press 2\nREP\n")
+    assert remote.raw_line() == b"ERR unknown command JUMP"
+    assert remote.raw_line() == b"ERR line too long (max 128 bytes)"
+    assert remote.raw_line() == b"ERR non-printable byte 0x00"
+    assert remote.raw_line() == b"ERR non-printable byte 0xff"
+    assert remote.raw_line() == b"ERR PRESS takes no argument"
     assert isinstance(get(events), Rep)  # the only event: nothing was half-parsed
     assert events.empty()
 
 
 def test_cues_and_state_changes_reach_the_remote(link, plug):
     remote = plug.remote
-    assert remote.line().startswith(b"HELLO")
+    assert remote.raw_line().startswith(b"HELLO")
     link.send_cue("go")
-    assert remote.line() == b"CUE go"
+    assert remote.raw_line() == b"CUE go"
     link.send_state(snap())
-    assert remote.line() == b"STATE REST 12.3 5 2"
+    assert remote.raw_line() == b"STATE REST 12.3 5 2"
     link.send_state(snap())  # no change: nothing sent
     link.send_state(snap(Phase.WORK, None, 0))
-    assert remote.line() == b"STATE WORK - 0 2"
+    assert remote.raw_line() == b"STATE WORK - 0 2"
 
 
 def test_unplug_is_reported_once_and_replug_says_hello_and_the_latest_state(plug, events):
@@ -199,9 +168,9 @@ def test_unplug_is_reported_once_and_replug_says_hello_and_the_latest_state(plug
     resting = replace(snap(seconds_left=10.0), phase_ends_at=110.0)  # a rest ending at 110 s
     with SerialRemote("/dev/x", events.put_nowait, lambda: station_now[0], version="9.9",
                       open_fn=plug, backoff_s=(0.02, 0.05)) as link:  # fmt: skip
-        assert plug.remote.line().startswith(b"HELLO")
+        assert plug.remote.raw_line().startswith(b"HELLO")
         link.send_state(resting)
-        assert plug.remote.line() == b"STATE REST 10.0 5 2"
+        assert plug.remote.raw_line() == b"STATE REST 10.0 5 2"
 
         plug.unplug()
         lost = get(events)
@@ -214,11 +183,11 @@ def test_unplug_is_reported_once_and_replug_says_hello_and_the_latest_state(plug
         station_now[0] = 106.0
         remote = plug.replug()
         assert get(events) == RemoteStatus(True, "remote back")  # nothing else posted meanwhile
-        assert remote.line() == b"HELLO station 9.9"
-        assert remote.line() == b"STATE REST 4.0 5 2"  # the rest as it is now; no stale cue
+        assert remote.raw_line() == b"HELLO station 9.9"
+        assert remote.raw_line() == b"STATE REST 4.0 5 2"  # the rest as it is now; no stale cue
         link.send_cue("done")
-        assert remote.line() == b"CUE done"
-        remote.send(b"PRESS\n")
+        assert remote.raw_line() == b"CUE done"
+        remote.write(b"PRESS\n")
         assert get(events) == Edge(True, 106.0, source="remote")
         assert events.empty()  # "remote lost" was posted once, not once per retry
 
@@ -232,7 +201,7 @@ def test_a_remote_missing_at_start_is_reported_and_found_later(events):
         plug.wait_refused(3)
         remote = plug.replug()
         assert get(events) == RemoteStatus(True, "remote connected")
-        assert remote.line().startswith(b"HELLO station ")
+        assert remote.raw_line().startswith(b"HELLO station ")
         assert link.status.connected
     plug.close()
 
@@ -255,7 +224,7 @@ def test_close_is_prompt_while_waiting_to_reconnect(events):
 
 
 def test_close_is_prompt_while_reading(link, plug):
-    assert plug.remote.line().startswith(b"HELLO")
+    assert plug.remote.raw_line().startswith(b"HELLO")
     started = time.monotonic()
     link.close()
     assert time.monotonic() - started < 0.5
@@ -281,11 +250,11 @@ def test_a_flood_of_garbage_is_answered_with_few_errs_and_real_commands_still_co
     plug = Plug()
     with SerialRemote("/dev/x", events.put_nowait, time.monotonic, open_fn=plug):
         remote = plug.remote
-        assert remote.line().startswith(b"HELLO")
+        assert remote.raw_line().startswith(b"HELLO")
         started = time.monotonic()
-        remote.send((b"\x00garbage!\n" * 9 + b"REP\n") * 1000 + b"PING\n")
+        remote.write((b"\x00garbage!\n" * 9 + b"REP\n") * 1000 + b"PING\n")
         errs = 0
-        while (line := remote.line()) != b"PONG":
+        while (line := remote.raw_line()) != b"PONG":
             assert line.startswith(b"ERR ")
             errs += 1
         elapsed = time.monotonic() - started
@@ -399,8 +368,8 @@ def test_the_open_tty_is_exclusive(link, plug):
     import struct
 
     TIOCGEXCL = 0x80045440  # Linux: read the tty's exclusive flag
-    assert plug.remote.line().startswith(b"HELLO")
-    port = link._port
+    assert plug.remote.raw_line().startswith(b"HELLO")
+    port = plug.ports[-1]  # the port the link opened
     flag = fcntl.ioctl(port.fileno(), TIOCGEXCL, struct.pack("i", 0))
     assert struct.unpack("i", flag)[0] == 1  # a second (non-root) open gets EBUSY
 
@@ -461,14 +430,14 @@ def test_a_flood_of_reps_costs_the_main_loop_no_more_than_a_human_could(events):
     plug = Plug()
     with SerialRemote("/dev/x", events.put_nowait, time.monotonic, open_fn=plug):
         remote = plug.remote
-        assert remote.line().startswith(b"HELLO")
+        assert remote.raw_line().startswith(b"HELLO")
         started = time.monotonic()
-        remote.send(b"REP\n" * 7000 + b"PING\n")
-        while remote.line() != b"PONG":
+        remote.write(b"REP\n" * 7000 + b"PING\n")
+        while remote.raw_line() != b"PONG":
             pass
         elapsed = time.monotonic() - started
         time.sleep(1.0 / GESTURES_PER_S * 2)  # a lifter's next rep, at a human pace, counts
-        remote.send(b"REP\n")
+        remote.write(b"REP\n")
         deadline = time.monotonic() + WAIT_S
         while events.qsize() == 0 and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -490,7 +459,6 @@ class CountingPlug(Plug):
     def __init__(self) -> None:
         super().__init__()
         self.reads = 0
-        self.ports: list = []
 
     def __call__(self, url: str, **kwargs):
         port = super().__call__(url, **kwargs)
@@ -501,7 +469,6 @@ class CountingPlug(Plug):
             return read(n)
 
         port.read = counted
-        self.ports.append(port)
         return port
 
 
@@ -510,11 +477,11 @@ def test_a_quiet_remote_does_not_wake_the_reader_and_commands_and_unplug_still_a
     plug = CountingPlug()
     with SerialRemote("/dev/x", events.put_nowait, time.monotonic, open_fn=plug,
                       backoff_s=(0.02,)):  # fmt: skip
-        assert plug.remote.line().startswith(b"HELLO")
+        assert plug.remote.raw_line().startswith(b"HELLO")
         before = plug.reads
         time.sleep(1.0)  # the remote says nothing for a second
         assert plug.reads - before <= 1  # the read in progress, no timeout poll (was 5 a second)
-        plug.remote.send(b"REP\n")
+        plug.remote.write(b"REP\n")
         assert isinstance(get(events), Rep)
         plug.unplug()
         lost = get(events)
@@ -525,7 +492,7 @@ def test_a_write_that_fails_wakes_a_blocked_reader_and_the_link_reconnects(event
     plug = CountingPlug()
     with SerialRemote("/dev/x", events.put_nowait, time.monotonic, open_fn=plug,
                       backoff_s=(0.02,)) as link:  # fmt: skip
-        assert plug.remote.line().startswith(b"HELLO")
+        assert plug.remote.raw_line().startswith(b"HELLO")
         port = plug.ports[-1]
 
         def broken(data: bytes) -> int:

@@ -6,7 +6,8 @@
 - :class:`~station.testing.clocks.CreepingClock`: a scripted clock whose time
   also moves a little on every read, as real time does while the loop works.
 - :class:`~station.testing.sinks.CueLog`: a cue output that notes what it was told.
-- :class:`~station.testing.pty.PtyRemote`: a serial remote on a pty pair, line by line.
+- :class:`~station.testing.pty.PtyRemote`: a serial remote on a pty pair (bytes or
+  lines; unplug and re-plug, optionally behind a stable symlink).
 
 Nothing here reads real time except the short real waits of
 :meth:`FakeClock.get` (it polls for a test thread moving the clock) and
