@@ -48,6 +48,7 @@ def test_no_config_file_means_the_documented_defaults(home: Path, tmp_path: Path
     assert (config.gestures.hold_s, config.gestures.end_hold_s, config.gestures.double_s) == (1.0, 3.0, 0.4)
     assert config.sound.volume == 0.8 and config.sound.buffer_samples == 512
     assert config.serial.url == "" and config.serial.baud == 115200
+    assert config.serial.reconnect_max_s == 5.0
     assert config.display.mode == "auto" and config.display.window_size == (800, 480)
     assert config.history.db_path({"HOME": str(home)}) == home / ".local/share/station/history.sqlite3"
     assert (config.guardrails.overuse_sessions, config.guardrails.overuse_days) == (2, 7)
@@ -175,6 +176,7 @@ BAD = [
     ("[pins]\nbutton = 18\n", 2, "pins.button", ["other than buzzer's (18)", "found 18"]),
     ("[pins]\nspotter_button = 17\n", 2, "pins.spotter_button", ["other than button's (17)"]),
     ('[sound]\nquiet = "yes"\n', 2, "sound.quiet", ["true or false"]),
+    ("[serial]\nreconnect_max_s = 0\n", 2, "serial.reconnect_max_s", ["from 0.1 to 60 s"]),
     ("pins = 3\n", 1, "pins", ["expected a table [pins]", "found 3"]),
     ('presets.x.method = "cluster"\npresets.x.rest = 0\n', 2, "presets.x.rest", ["more than 0 s"]),
     ('[presets."my squat"]\nmethod = "cluster"\n', 1, 'presets."my squat"', ["no spaces"]),

@@ -31,7 +31,7 @@ KEYS = {
     "pins": ["factory", "button", "spotter_button", "buzzer", "buzzer_kind", "buzzer_active_high"],
     "gestures": ["debounce_s", "hold_s", "end_hold_s", "double_s"],
     "sound": ["volume", "quiet", "speech", "buffer_samples"],
-    "serial": ["url", "baud"],
+    "serial": ["url", "baud", "reconnect_max_s"],
     "display": ["mode", "window_size"],
     "history": ["db"],
     "guardrails": ["overuse_sessions", "overuse_days", "warn_consecutive_days"],

@@ -26,9 +26,9 @@ def remote(tmp_path):
     r.unplug()
 
 
-def station(tmp_path: Path, serial: str) -> Station:
+def station(tmp_path: Path, serial: str, config: str = "") -> Station:
     cfg = tmp_path / "station.toml"
-    cfg.write_text("")
+    cfg.write_text(config)
     return Station(Options(pins="mock", serial=serial, display="none", sound=False,
                            db=tmp_path / "h.sqlite3", config=cfg), out=lambda t: None)
 
@@ -125,8 +125,9 @@ def test_a_flood_of_10000_lines_a_second_keeps_cue_timing_and_counts(tmp_path, r
 @pytest.mark.slow
 def test_unplug_and_replug_during_a_rest_the_rest_still_ends_on_time(tmp_path, remote):
     plan, _ = compile_plan("cluster", {"reps": 2, "rest": 2.0, "duration": 60.0})
-    with station(tmp_path, remote.path) as st:
-        st.remote._backoff_s = (0.1,)  # reconnect promptly (the default backs off to 5 s)
+    # reconnect promptly (the default backs off to 5 s)
+    with station(tmp_path, remote.path, "[serial]\nreconnect_max_s = 0.1\n") as st:
+        assert not st.notes, st.notes  # the config was taken as it is
         remote.until("HELLO")
         t, out = run_set(st, plan)
         remote.until("STATE READY")

@@ -213,6 +213,24 @@ def test_a_malformed_url_is_a_configuration_error(events):
     link.close()
 
 
+def test_reconnect_max_s_caps_every_wait_between_reopen_attempts(events):
+    plug = Plug(plugged=False)
+    with SerialRemote("/dev/x", events.put_nowait, time.monotonic, open_fn=plug,
+                      backoff_s=(30.0,), reconnect_max_s=0.1):  # fmt: skip
+        assert not get(events).connected
+        plug.wait_refused(3)  # within WAIT_S: not 30 s apart
+        remote = plug.replug()
+        assert get(events) == RemoteStatus(True, "remote connected")
+        assert remote.raw_line().startswith(b"HELLO station ")
+    plug.close()
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan")])
+def test_a_reconnect_max_s_that_is_not_positive_is_refused(events, bad):
+    with pytest.raises(ValueError, match="reconnect_max_s"):
+        SerialRemote("/dev/x", events.put_nowait, time.monotonic, reconnect_max_s=bad)
+
+
 def test_close_is_prompt_while_waiting_to_reconnect(events):
     plug = Plug(plugged=False)
     link = SerialRemote("/dev/x", events.put_nowait, time.monotonic, open_fn=plug, backoff_s=(30.0,))

@@ -50,6 +50,8 @@ buffer_samples = 512      # mixer buffer, a power of two 64-4096 (12 ms; 256 hal
 url = ""                  # remote accessory: a device path (/dev/serial/by-id/...) or a
                           # pyserial URL (loop://, socket://host:port); "" = none
 baud = 115200             # 50-4000000
+reconnect_max_s = 5.0     # 0.1-60: the longest wait between tries to reopen a remote that went
+                          # away; a re-plugged remote is found within this
 
 [display]
 mode = "auto"             # "auto" | "fullscreen" | "window" | "terminal" | "none"

@@ -73,10 +73,13 @@ class SoundConfig:
 
 @dataclass(frozen=True)
 class SerialConfig:
-    """Remote accessory: ``url`` a device path or pyserial URL ("" = none)."""
+    """Remote accessory: ``url`` a device path or pyserial URL ("" = none);
+    ``reconnect_max_s``: the longest wait between attempts to reopen a
+    remote that went away, s (a re-plugged remote is found within it)."""
 
     url: str = ""
     baud: int = 115200
+    reconnect_max_s: float = 5.0
 
 
 @dataclass(frozen=True)

@@ -110,14 +110,15 @@ def _sound(data: Mapping[str, object], ps: list[Problem]) -> SoundConfig:
 
 
 def _serial(data: Mapping[str, object], ps: list[Problem]) -> SerialConfig:
-    t = Table(data, ("serial",), ("url", "baud"), ps)
+    t = Table(data, ("serial",), ("url", "baud", "reconnect_max_s"), ps)
     d = SerialConfig()
     url = t.text("url", d.url)
     problem = serial_url_problem(url) if url else None
     if problem is not None:
         ps.append(Problem(("serial", "url"), problem))
         url = d.url
-    return SerialConfig(url=url, baud=t.whole("baud", d.baud, 50, 4_000_000))
+    return SerialConfig(url=url, baud=t.whole("baud", d.baud, 50, 4_000_000),
+                        reconnect_max_s=t.number("reconnect_max_s", d.reconnect_max_s, 0.1, 60.0, " s"))
 
 
 def _display(data: Mapping[str, object], ps: list[Problem]) -> DisplayConfig:

@@ -81,7 +81,9 @@ class SerialRemote:
     :class:`~station.core.gestures.Edge`, a Rep/Fail/Undo/End event or a
     :class:`RemoteStatus`; it must not block. ``clock()``: the station's
     monotonic clock, s. ``version``: sent in ``HELLO``. ``backoff_s``: the
-    waits between reopen attempts, s; the last one repeats.
+    waits between reopen attempts, s; the last one repeats. ``reconnect_max_s``:
+    the longest of those waits, s (``[serial] reconnect_max_s``): a
+    re-plugged remote is found within it.
     ``err_per_s``: the most ``ERR`` replies per second to a flood of garbage.
 
     :meth:`start` (or entering the context) opens the port and starts the
@@ -99,17 +101,20 @@ class SerialRemote:
         version: str = __version__,
         open_fn: Callable[..., Any] = serial.serial_for_url,
         backoff_s: Sequence[float] = (0.5, 1.0, 2.0, 5.0),
+        reconnect_max_s: float = 5.0,
         err_per_s: float = 20.0,
     ) -> None:
         if not backoff_s or any(b < 0 for b in backoff_s):
             raise ValueError(f"backoff_s must be non-empty and non-negative, got {backoff_s!r}")
+        if not reconnect_max_s > 0:
+            raise ValueError(f"reconnect_max_s must be over 0 s, got {reconnect_max_s!r}")
         self.url = url
         self.baud = baud
         self._post = post
         self._clock = clock
         self._hello = protocol.hello(version)
         self._open_fn = open_fn
-        self._backoff_s = tuple(backoff_s)
+        self._backoff_s = tuple(min(b, reconnect_max_s) for b in backoff_s)
         self._errs = protocol.RateLimiter(err_per_s, burst=5)
         self._gestures = protocol.RateLimiter(GESTURES_PER_S, burst=GESTURE_BURST)
         self._flood_noted_at: float | None = None

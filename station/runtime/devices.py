@@ -200,7 +200,7 @@ class Devices:
                 post(item)
 
         remote = SerialRemote(url, relay, self.clock.now, baud=self.config.serial.baud,
-                              version=__version__)
+                              version=__version__, reconnect_max_s=self.config.serial.reconnect_max_s)
         try:
             remote.start()
         except (ValueError, TypeError) as exc:  # a URL pyserial refuses: no remote, said once
