@@ -11,13 +11,12 @@ list append.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from station.core.events import Cue, Phase
-from station.core.snapshot import Snapshot
+from station.core.events import Cue
+from station.testing.lifter import SimulatedLifter
 from station.ui.messages import ShowMessage
 
 #: The lifter's press rhythm, s: longer than the double-press window (0.4 s
@@ -50,58 +49,21 @@ class LiveLog:
     woke: tuple[float, float] | None = None
 
 
-class SyntheticLifter:
-    """Presses ``press()`` (a callable making one press edge, e.g. a mock
-    pin's ``drive_low``) every :data:`CADENCE_S` s while the set is in READY
-    or WORK, releasing it :data:`DOWN_S` s later with ``release()``.
-    ``now``: the station clock. Feed it snapshots with :meth:`see`."""
+class SyntheticLifter(SimulatedLifter):
+    """The bench's lifter: presses ``press()`` (a callable making one press
+    edge, e.g. a mock pin's ``drive_low``) every :data:`CADENCE_S` s while the
+    set is in READY or WORK, releasing it :data:`DOWN_S` s later with
+    ``release()``; each press is noted in ``log.presses`` with ``now()`` (the
+    station clock) just before it. Feed it snapshots with :meth:`see`."""
 
     def __init__(self, press, release, now, log: LiveLog) -> None:
-        self._press, self._release, self._now, self.log = press, release, now, log
-        self._snap: Snapshot | None = None
-        self._cv = threading.Condition()
-        self._stop = threading.Event()
-        self._count = 0
-        self._thread = threading.Thread(target=self._run, name="bench-lifter", daemon=True)
-        self._thread.start()
+        self.log = log
 
-    def see(self, snap: Snapshot) -> None:
-        with self._cv:
-            self._snap = snap
-            self._cv.notify()
+        def noted() -> None:
+            log.presses.append((now(), len(log.presses) + 1))
 
-    def close(self) -> None:
-        self._stop.set()
-        with self._cv:
-            self._cv.notify()
-        self._thread.join(timeout=3)
-
-    def __enter__(self) -> SyntheticLifter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _ready(self) -> bool:
-        s = self._snap
-        return s is not None and s.phase in (Phase.READY, Phase.WORK)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            with self._cv:
-                if not self._ready():
-                    self._cv.wait(0.05)
-                    continue
-            if self._stop.wait(CADENCE_S - DOWN_S):
-                return
-            with self._cv:
-                if not self._ready():
-                    continue
-            self._count += 1
-            self.log.presses.append((self._now(), self._count))
-            self._press()
-            self._stop.wait(DOWN_S)
-            self._release()
+        super().__init__(press, release, rep_every_s=CADENCE_S - DOWN_S, down_s=DOWN_S,
+                         on_rep=noted, name="bench-lifter")
 
 
 class _TimedSink:

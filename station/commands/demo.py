@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import threading
 from pathlib import Path
 
-from station.core.events import Phase
 from station.core.methods import compile_plan
-from station.core.snapshot import Snapshot
+from station.testing.lifter import SimulatedLifter
 
 #: (method, overrides, reps per bout until failure, title shown)
 DEMO_SETS: tuple[tuple[str, dict[str, object], tuple[int, ...] | None, str], ...] = (
@@ -42,67 +40,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
-class DemoLifter:
-    """Presses the mock button like a lifter: a rep every ``cadence_s`` s,
-    slowing with fatigue; holds it for failure after the planned reps.
-
-    ``press(down_s)``: press and release the pin (blocking for ``down_s``).
-    Watches snapshots given to :meth:`see`; acts on its own thread.
-    """
-
-    def __init__(self, pin, failure_reps: tuple[int, ...] | None, cadence_s: float = 1.1) -> None:
-        self.pin = pin
-        self.failure_reps = failure_reps
-        self.cadence_s = cadence_s
-        self._snap: Snapshot | None = None
-        self._cv = threading.Condition()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="demo-lifter", daemon=True)
-        self._thread.start()
-
-    def see(self, snap: Snapshot) -> None:
-        with self._cv:
-            self._snap = snap
-            self._cv.notify()
-
-    def stop(self) -> None:
-        self._stop.set()
-        with self._cv:
-            self._cv.notify()
-        self._thread.join(timeout=3)
-
-    def _press(self, down_s: float) -> None:
-        self.pin.drive_low()
-        self._stop.wait(down_s)
-        self.pin.drive_high()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            with self._cv:
-                self._cv.wait(timeout=0.1)
-                snap = self._snap
-            if snap is None or snap.phase not in (Phase.READY, Phase.WORK, Phase.CONFIRM):
-                continue
-            if snap.phase is Phase.CONFIRM:
-                self._stop.wait(1.5)
-                self._press(0.15)
-                continue
-            fatigue = 1 + 0.08 * snap.reps_in_bout + 0.1 * snap.bout_index
-            self._stop.wait(self.cadence_s * fatigue)
-            with self._cv:
-                now_snap = self._snap
-            if now_snap is None or now_snap.phase not in (Phase.READY, Phase.WORK):
-                continue
-            goal = None
-            if self.failure_reps is not None:
-                goal = self.failure_reps[min(now_snap.bout_index, len(self.failure_reps) - 1)]
-                if now_snap.phase is Phase.READY:
-                    goal = self.failure_reps[0]
-            if goal is not None and now_snap.reps_in_bout >= goal:
-                self._press(1.3)  # held past 1 s: failure
-                self._stop.wait(0.5)
-            else:
-                self._press(0.18)
+def demo_lifter(pin, failure_reps: tuple[int, ...] | None) -> SimulatedLifter:
+    """A lifter on the mock button ``pin``: a rep about every 1.1 s, slowing
+    with fatigue; fails (holds the button) after ``failure_reps`` per bout;
+    confirms a spotter after 1.5 s."""
+    return SimulatedLifter(pin.drive_low, pin.drive_high, rep_every_s=1.1, down_s=0.18,
+                           fatigue_per_rep=0.08, fatigue_per_bout=0.1, failure_reps=failure_reps,
+                           fail_hold_s=1.3, after_fail_s=0.5, confirm_after_s=1.5, confirm_down_s=0.15,
+                           look_s=0.1, name="demo-lifter")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -125,13 +70,13 @@ def _run(args: argparse.Namespace, db: Path) -> int:
         station.say("station demo: a simulated lifter presses the button; Esc, q or Ctrl-C ends it")
         for method, overrides, failure_reps, title in DEMO_SETS:
             plan, _ = compile_plan(method, overrides)
-            lifter = DemoLifter(station.button.pin, failure_reps)
+            lifter = demo_lifter(station.button.pin, failure_reps)
             unwatch = station.loop.watch_state(lifter.see)
             station.say(f"station demo: {title}")
             try:
                 station.run_set(plan, None, None)
             finally:
-                lifter.stop()
+                lifter.close()
                 unwatch()
             if station.loop.quit is not None:
                 break
