@@ -403,11 +403,11 @@ def test_a_remote_that_cannot_open_is_named_with_its_url(tmp_path: Path) -> None
 
 
 def test_serial_ports_are_listed(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("station.hw.serial_link.list_ports", lambda: ["/dev/ttyACM0", "/dev/ttyUSB0"])
+    monkeypatch.setattr("station.hw.serial_port.list_ports", lambda: ["/dev/ttyACM0", "/dev/ttyUSB0"])
     with make_station(tmp_path) as station:
         st = SelfTest(station, out=lambda t: None)
         st.check_ports()
-        monkeypatch.setattr("station.hw.serial_link.list_ports", list)
+        monkeypatch.setattr("station.hw.serial_port.list_ports", list)
         st.check_ports()
     assert st.report.items[0].detail == "/dev/ttyACM0, /dev/ttyUSB0"
     assert st.report.items[1].status == SKIPPED

@@ -1,8 +1,10 @@
 """The serial remote over pyserial: a reader thread, a writer thread, reconnect.
 
 The protocol itself (framing, parsing, formatting) is the pure
-:mod:`station.core.protocol`; this module only moves bytes and keeps the
-port alive. See ``hardware/protocol.md`` for the contract a remote follows.
+:mod:`station.core.protocol`; opening, waking and closing a port is
+:mod:`station.hw.serial_port`; this module moves bytes between them on two
+threads, limits what a remote may cost, and reopens a port that went away.
+See ``hardware/protocol.md`` for the contract a remote follows.
 
 Threads never touch the engine: the reader stamps each framed line with the
 station clock and hands the mapped event to ``post`` (a non-blocking queue
@@ -14,7 +16,6 @@ writer thread drains, so a stalled or unplugged remote never blocks it.
 from __future__ import annotations
 
 import collections
-import errno
 import queue
 import threading
 from collections.abc import Callable, Sequence
@@ -26,14 +27,8 @@ import serial
 from station import __version__
 from station.core import protocol
 from station.core.snapshot import Snapshot
+from station.hw.serial_port import WRITE_TIMEOUT_S, cancel_read, close_port, open_port
 
-#: Read timeout, s, on a port without ``cancel_read`` (socket://, loop://):
-#: bounds how long its reader takes to notice close() or a failed write. A
-#: port with it (a device on POSIX) blocks in read() and is woken by
-#: ``cancel_read()``, so nothing wakes the reader while the remote is quiet.
-_READ_TIMEOUT_S = 0.2
-#: Write timeout, s: a remote that stops reading costs at most this per line.
-_WRITE_TIMEOUT_S = 0.25
 #: Most bytes taken from the port per read.
 _READ_CHUNK = 4096
 #: Lines waiting for the writer; beyond this new lines are dropped (the
@@ -57,13 +52,6 @@ class RemoteStatus:
 
     connected: bool
     detail: str
-
-
-def list_ports() -> list[str]:
-    """Serial device paths present now (for a self-test listing), sorted."""
-    from serial.tools import list_ports as lp
-
-    return sorted(p.device for p in lp.comports())
 
 
 def _aged(snapshot: Snapshot, now: float) -> Snapshot:
@@ -172,9 +160,9 @@ class SerialRemote:
         if port is not None:
             # Wake a reader blocked in read() at once; only the reader closes
             # the port, under _io_lock, so it is still open if is_open says so.
-            if self._io_lock.acquire(timeout=_WRITE_TIMEOUT_S * 2):
+            if self._io_lock.acquire(timeout=WRITE_TIMEOUT_S * 2):
                 try:
-                    _cancel_read(port)
+                    cancel_read(port)
                 finally:
                     self._io_lock.release()
         for t in self._threads:
@@ -230,19 +218,7 @@ class SerialRemote:
     # ------------------------------------------------------------ reader thread
 
     def _open(self) -> Any:
-        """Open the port; a device exclusively: a second program on the same
-        tty would silently take some of the remote's bytes."""
-        extra = {} if "://" in self.url else {"exclusive": True}  # flock(LOCK_EX | LOCK_NB)
-        try:
-            port = self._open_fn(self.url, baudrate=self.baud, timeout=_READ_TIMEOUT_S,
-                                 write_timeout=_WRITE_TIMEOUT_S, **extra)
-        except (serial.SerialException, OSError) as e:
-            raise serial.SerialException(_why_not_open(self.url, e)) from None
-        if extra:
-            _claim_tty(port)
-        if callable(getattr(port, "cancel_read", None)):
-            port.timeout = None  # block until bytes come; close() and a failed write cancel it
-        return port
+        return open_port(self.url, self.baud, self._open_fn)
 
     def _read_loop(self, port: Any) -> None:
         attempt = 0
@@ -348,15 +324,7 @@ class SerialRemote:
         self._deliver(lost)
 
     def _close_port(self, port: Any) -> None:
-        try:
-            port.cancel_write()
-        except (AttributeError, serial.SerialException, OSError, ValueError):
-            pass
-        with self._io_lock:
-            try:
-                port.close()
-            except (serial.SerialException, OSError):
-                pass  # it is gone either way
+        close_port(port, self._io_lock)
 
     def _set_status(self, status: RemoteStatus) -> None:
         with self._lock:
@@ -402,43 +370,4 @@ class SerialRemote:
                         if wake:
                             self._write_error = f"write failed: {e}"
                     if wake:
-                        _cancel_read(port)  # the reader may be blocked in read(): it reports it
-
-
-def _cancel_read(port: Any) -> None:
-    """Wake a reader blocked in ``port.read()`` (a pending cancel also ends
-    the next read at once, so none is lost). A port without ``cancel_read``
-    ends its read at the read timeout anyway. Call with ``_io_lock`` held
-    (the port is not closed under it)."""
-    cancel = getattr(port, "cancel_read", None)
-    try:
-        if cancel is not None and port.is_open:
-            cancel()
-    except (serial.SerialException, OSError, ValueError):
-        pass
-
-
-def _why_not_open(url: str, e: BaseException) -> str:
-    """Why ``url`` did not open, in words: another program holding it is named."""
-    text = str(e) or type(e).__name__
-    held = "exclusively lock" in text or getattr(e, "errno", None) == errno.EBUSY or "Errno 16" in text
-    if held:
-        return (f"another program holds {url} (a serial terminal, ModemManager, a second "
-                f"station?): close it; retrying")
-    return text
-
-
-def _claim_tty(port: Any) -> None:
-    """Make the open tty exclusive (TIOCEXCL): a later open by another
-    (non-root) program fails with EBUSY instead of sharing the bytes."""
-    try:
-        fd = port.fileno()
-    except (AttributeError, OSError, ValueError, serial.SerialException):
-        return
-    try:
-        import fcntl
-        import termios
-
-        fcntl.ioctl(fd, termios.TIOCEXCL)
-    except (ImportError, OSError, AttributeError):
-        pass  # not a tty (a pipe, a test double): the flock still holds
+                        cancel_read(port)  # the reader may be blocked in read(): it reports it

@@ -17,7 +17,7 @@ class RemoteSteps(Walk):
     """The serial ports and remote steps."""
 
     def check_ports(self) -> None:
-        from station.hw.serial_link import list_ports
+        from station.hw.serial_port import list_ports
 
         try:
             ports = list_ports()
