@@ -24,7 +24,6 @@ from station.core.events import CUE_NAMES, Cue
 from station.core.gestures import Edge
 from station.hw.pins import PinChoice
 from station.runtime.app import Options, Station
-from station.runtime.clock import FakeClock
 from station.runtime.loop import Quit
 from station.selftest import (
     FAILED,
@@ -35,7 +34,7 @@ from station.selftest import (
     SelfTest,
     describe_cue,
 )
-from station.testing import PtyRemote
+from station.testing import CueLog, PtyRemote, ScreenLog, ScriptedClock
 from station.ui.messages import ShowMessage
 
 WAIT_S = 5.0  # only reached when something is broken
@@ -111,14 +110,6 @@ def double_press(pin, apart_s: float = 0.06) -> None:
     press(pin, 0.03)
     time.sleep(apart_s - 0.03)
     press(pin, 0.03)
-
-
-class ScreenLog:
-    def __init__(self) -> None:
-        self.shown: list[object] = []
-
-    def present(self, message: object) -> None:
-        self.shown.append(message)
 
 
 # ---------------------------------------------------------------- buttons
@@ -273,39 +264,17 @@ def test_quitting_stops_the_check_and_exits_1(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- cues and pins
 
 
-class AutoJumpClock(FakeClock):
-    """Virtual time that jumps to the end of any wait with nothing queued."""
-
-    def get(self, q, timeout):
-        try:
-            return q.get_nowait()
-        except queue.Empty:
-            if timeout is None:
-                raise
-            self.advance(timeout)
-            raise
-
-
-class SinkLog:
-    def __init__(self, name: str, clock: FakeClock) -> None:
-        self.name, self.clock = name, clock
-        self.played: list[tuple[str, float]] = []
-
-    def play(self, cue: Cue) -> None:
-        self.played.append((cue.name, self.clock.now()))
-
-
 def test_every_cue_plays_whole_on_buzzer_and_speaker_with_its_name(tmp_path: Path) -> None:
-    clock = AutoJumpClock()
+    clock = ScriptedClock()  # jumps to the end of every wait
     lines: list[str] = []
     with make_station(tmp_path, clock=clock) as station:
-        sinks = [SinkLog("buzzer", clock), SinkLog("speaker", clock)]
+        sinks = [CueLog(clock.now, "buzzer"), CueLog(clock.now, "speaker")]
         station.loop.sinks = sinks
         st = SelfTest(station, CheckSettings(gap_s=1.0), out=lines.append)
         st.check_cues()
     for sink in sinks:
-        assert [name for name, _ in sink.played] == list(CUE_NAMES)
-        starts = [at for _, at in sink.played]
+        assert [name for name, _, _ in sink.heard] == list(CUE_NAMES)
+        starts = [at for _, _, at in sink.heard]
         for name, at, nxt in zip(CUE_NAMES, starts, starts[1:]):
             # never cut short by the next cue: its whole pattern, then the gap
             assert nxt - at == pytest.approx(pattern_duration_s(pattern_for(Cue(name, 0))) + 1.0)
@@ -319,7 +288,7 @@ def test_every_cue_plays_whole_on_buzzer_and_speaker_with_its_name(tmp_path: Pat
 
 
 def test_a_broken_output_fails_its_item_without_stopping_the_check(tmp_path: Path) -> None:
-    clock = AutoJumpClock()
+    clock = ScriptedClock()  # jumps to the end of every wait
 
     class Broken:
         name = "speaker"
@@ -328,7 +297,7 @@ def test_a_broken_output_fails_its_item_without_stopping_the_check(tmp_path: Pat
             raise OSError("ALSA: device unplugged")
 
     with make_station(tmp_path, clock=clock) as station:
-        station.loop.sinks = [SinkLog("buzzer", clock), Broken()]
+        station.loop.sinks = [CueLog(clock.now, "buzzer"), Broken()]
         st = SelfTest(station, CheckSettings(gap_s=0.0, cues=("rep", "go")), out=lambda t: None)
         st.check_cues()
     assert st.report.item("buzzer").status == OK

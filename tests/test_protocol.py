@@ -28,6 +28,7 @@ from station.core.protocol import (
     to_event,
 )
 from station.core.snapshot import Snapshot
+from station.testing import snapshot
 
 
 def frame(data: bytes) -> list[Line | Dropped]:
@@ -196,14 +197,8 @@ def test_commands_map_to_what_the_main_loop_receives():
 
 
 def snap(phase=Phase.REST, seconds_left=12.34, reps=5, bout_index=1, bouts=()) -> Snapshot:
-    return Snapshot(
-        method="cluster", phase=phase, bout_index=bout_index, bouts_planned=None,
-        reps_in_bout=reps, target_reps=5, bouts=bouts, total_reps=10,
-        phase_started_at=0.0, phase_ends_at=None, seconds_left=seconds_left,
-        set_started_at=0.0, cap_at=None, cap_left_s=None, cap_reached=False,
-        load_kg=None, variation=None, next_load_kg=None, next_variation=None,
-        lowering_s=None, done_reason=None, spotter_required=False, spotter_confirmed=False,
-    )  # fmt: skip
+    return snapshot(phase=phase, bout_index=bout_index, reps_in_bout=reps, target_reps=5, bouts=bouts,
+                    total_reps=10, phase_started_at=0.0, seconds_left=seconds_left, set_started_at=0.0)
 
 
 def test_station_lines():

@@ -15,28 +15,14 @@ import random
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from station.bench.offline import ScriptedClock
-from station.core.events import Cue, Phase
+from station.core.events import Phase
 from station.core.gestures import Edge
 from station.core.methods import compile_plan
 from station.hw.buttons import ButtonInput
 from station.runtime.loop import MainLoop, Quit
+from station.testing import CueLog, ScriptedClock
 
 T0 = 1000.0
-
-
-class Sink:
-    name = "buzzer"
-
-    def __init__(self, clock) -> None:
-        self.clock = clock
-        self.cues: list[tuple[str, float, float]] = []  # (name, due, sounded)
-
-    def play(self, cue: Cue) -> None:
-        self.cues.append((cue.name, cue.at, self.clock.now()))
-
-    def named(self, name: str) -> list[tuple[str, float, float]]:
-        return [c for c in self.cues if c[0] == name]
 
 
 class Rig:
@@ -44,7 +30,7 @@ class Rig:
 
     def __init__(self, step_s: float = 0.0) -> None:
         self.clock = ScriptedClock(start=T0, on_empty=lambda: Quit("script ended"), step_s=step_s)
-        self.sink = Sink(self.clock)
+        self.sink = CueLog(self.clock.now)  # heard: (name, due, sounded)
         self.loop = MainLoop(self.clock, sinks=[self.sink])
         self.factory = MockFactory()
         self.button = ButtonInput(17, self.loop.post, self.clock.now, pin_factory=self.factory)
@@ -148,7 +134,7 @@ def test_a_button_stuck_down_in_a_rest_ends_the_set_and_keeps_the_reps(rig):
     rig.up(T0 + 14)
     rig.press(T0 + 15)
     res = rig.run(cluster(reps=3), until=T0 + 16)
-    names = [(c[0], c[1] - T0) for c in rig.sink.cues]
+    names = [(c[0], c[1] - T0) for c in rig.sink.heard]
     # the press in the first half of the rest starts nothing (warn), at 1 s
     # the hold is a failure in a rest (warn), at 3 s the long hold ends the set
     assert [n for n, _ in names[-3:]] == ["warn", "warn", "done"]
@@ -186,8 +172,8 @@ def test_presses_in_the_count_in_start_the_next_cluster_and_the_cap_still_ends_t
     assert res.snapshot.reps_per_bout == (3, 3)
     # the early cluster's go says "last one" (no rest could end before the
     # cap at T0+15), and the set is done when it ends
-    assert [c[0] for c in rig.sink.cues][-6:] == ["go", "rep", "cap", "rep", "rep", "done"]
-    assert [c[1] - T0 for c in rig.sink.cues][-6:] == near([10.5, 10.5, 10.5, 11.5, 12.5, 12.5])
+    assert [c[0] for c in rig.sink.heard][-6:] == ["go", "rep", "cap", "rep", "rep", "done"]
+    assert [c[1] - T0 for c in rig.sink.heard][-6:] == near([10.5, 10.5, 10.5, 11.5, 12.5, 12.5])
 
 
 @pytest.mark.parametrize("method", ["cluster", "rest-pause", "myo-reps", "drop-set",
@@ -212,7 +198,7 @@ def test_random_pin_sequences_through_the_loop_never_crash_or_go_negative(method
         snap = res.snapshot
         assert snap.total_reps >= 0 and all(n >= 0 for n in snap.reps_per_bout)
         assert snap.total_reps == sum(snap.reps_per_bout)
-        sounded = [c[2] for c in r.sink.cues]
+        sounded = [c[2] for c in r.sink.heard]
         assert sounded == sorted(sounded)  # cues in time order
     assert edges > 300
 

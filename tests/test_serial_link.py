@@ -18,7 +18,7 @@ from station.core.events import End, Fail, Phase, Rep, Undo
 from station.core.gestures import Edge
 from station.core.snapshot import Snapshot
 from station.hw.serial_link import GESTURE_BURST, GESTURES_PER_S, RemoteStatus, SerialRemote
-from station.testing import PtyRemote
+from station.testing import PtyRemote, snapshot
 
 WAIT_S = 3.0  # generous: only reached when something is broken
 
@@ -68,14 +68,8 @@ def get(q: queue.Queue, timeout: float = WAIT_S):
 
 
 def snap(phase: Phase = Phase.REST, seconds_left: float | None = 12.34, reps: int = 5) -> Snapshot:
-    return Snapshot(
-        method="cluster", phase=phase, bout_index=1, bouts_planned=None,
-        reps_in_bout=reps, target_reps=5, bouts=(), total_reps=10,
-        phase_started_at=0.0, phase_ends_at=None, seconds_left=seconds_left,
-        set_started_at=0.0, cap_at=None, cap_left_s=None, cap_reached=False,
-        load_kg=None, variation=None, next_load_kg=None, next_variation=None,
-        lowering_s=None, done_reason=None, spotter_required=False, spotter_confirmed=False,
-    )  # fmt: skip
+    return snapshot(phase=phase, bout_index=1, reps_in_bout=reps, target_reps=5, total_reps=10,
+                    phase_started_at=0.0, seconds_left=seconds_left, set_started_at=0.0)
 
 
 @pytest.fixture

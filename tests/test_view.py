@@ -11,6 +11,7 @@ from station.commands.gallery import method_scenes
 from station.core.events import Bout, Phase
 from station.core.methods import PRESETS
 from station.core.snapshot import Snapshot
+from station.testing import snapshot
 from station.ui import view
 from station.ui.view import (
     ConfirmModel,
@@ -23,17 +24,7 @@ from station.ui.view import (
     summary_model,
 )
 
-
-def snap(method: str = "cluster", phase: Phase = Phase.WORK, **kw) -> Snapshot:
-    fields = {
-        "method": method, "phase": phase, "bout_index": 0, "bouts_planned": None, "reps_in_bout": 0,
-        "target_reps": None, "bouts": (), "total_reps": 0, "phase_started_at": None, "phase_ends_at": None,
-        "seconds_left": None, "set_started_at": None, "cap_at": None, "cap_left_s": None, "cap_reached": False,
-        "load_kg": None, "variation": None, "next_load_kg": None, "next_variation": None, "lowering_s": None,
-        "done_reason": None, "spotter_required": False, "spotter_confirmed": False,
-    }
-    fields.update(kw)
-    return Snapshot(**fields)
+snap = snapshot  # a snapshot of cluster, WORK, bout 0, nothing yet; fields by name
 
 
 def bout(i: int, times: tuple[float, ...], ended: float | None = None, rest: float | None = None,

@@ -15,6 +15,7 @@ from station.core.methods import compile_plan
 from station.history.store import History
 from station.runtime.app import Options, Station
 from station.runtime.clock import FakeClock
+from station.testing import ScreenLog
 from station.ui.messages import ShowWarning, model_of
 
 CONFIG = """
@@ -35,14 +36,6 @@ muscles = ["quads", "glutes"]
 """
 
 
-class Screen:
-    def __init__(self) -> None:
-        self.shown: list[object] = []
-
-    def present(self, message: object) -> None:
-        self.shown.append(message)
-
-
 def record(h: History, days_ago: float, method: str, exercise: str) -> None:
     at = -days_ago * 86400.0  # history offset: wall = time.time() + at
     h.begin_session(method, exercise, 100.0, {}, "", at=at)
@@ -53,13 +46,13 @@ def record(h: History, days_ago: float, method: str, exercise: str) -> None:
     h.end_session()
 
 
-def station(tmp_path: Path, block_start: date) -> tuple[Station, Screen, list[str]]:
+def station(tmp_path: Path, block_start: date) -> tuple[Station, ScreenLog, list[str]]:
     cfg = tmp_path / "station.toml"
     cfg.write_text(CONFIG.format(start=block_start.isoformat()))
     said: list[str] = []
     opts = Options(pins="mock", display="none", db=tmp_path / "h.sqlite3", config=cfg, sound=False)
     st = Station(opts, clock=FakeClock(), out=said.append)
-    screen = Screen()
+    screen = ScreenLog()
     st.loop.screen = screen
     return st, screen, said
 

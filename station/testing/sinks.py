@@ -26,3 +26,12 @@ class CueLog:
     def cues(self) -> list[tuple[str, float, object]]:
         """``(name, due instant s, value)`` of every cue played, in order."""
         return [(c.name, c.at, c.value) for c, _ in self.calls]
+
+    @property
+    def heard(self) -> list[tuple[str, float, float]]:
+        """``(name, due instant s, called instant s)`` of every cue played, in order."""
+        return [(c.name, c.at, called_at) for c, called_at in self.calls]
+
+    def named(self, name: str) -> list[tuple[str, float, float]]:
+        """:attr:`heard`, for the cues called ``name`` only."""
+        return [h for h in self.heard if h[0] == name]
