@@ -137,7 +137,7 @@ class NaggingClock(CreepingClock):
 
     def _due(self) -> float | None:
         d = self.loop.next_deadline_at if self.loop is not None else None
-        if d is None or d >= self.until or d in self.nagged or d - LEAD_S <= self._now:
+        if d is None or d >= self.until or d in self.nagged or d - LEAD_S <= self.at:
             return None
         nxt = self.next_at()
         return None if nxt is not None and nxt <= d - LEAD_S else d
@@ -148,7 +148,7 @@ class NaggingClock(CreepingClock):
         if d is not None and self.kinds % 2:
             self.nagged.add(d)
             self.kinds += 1
-            return d - LEAD_S - self._now
+            return d - LEAD_S - self.at
         return None
 
     def get(self, q, timeout):
@@ -165,13 +165,13 @@ class _Phases:
 
     def __init__(self, clock, start_phase: Phase) -> None:
         self.clock = clock
-        self.phases: list[tuple[float, Phase]] = [(clock._now, start_phase)]
+        self.phases: list[tuple[float, Phase]] = [(clock.at, start_phase)]
 
     def present(self, message: object) -> None:
         if isinstance(message, ShowSet):
             phase = message.snapshot.phase
             if phase is not self.phases[-1][1]:
-                self.phases.append((self.clock._now, phase))
+                self.phases.append((self.clock.at, phase))
 
 
 def run_loop(
