@@ -96,7 +96,7 @@ def test_run_with_an_exercise_not_in_the_config_says_so_and_records_it(tmp_path)
     from station.core.events import End, Rep
     from station.history.store import History
     from station.runtime.app import Options, Station
-    from station.runtime.clock import FakeClock
+    from station.testing import FakeClock
 
     cfg = tmp_path / "station.toml"
     cfg.write_text('[exercises.squat]\nkind = "barbell"\n')

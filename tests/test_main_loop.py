@@ -18,9 +18,8 @@ from station.core.events import Rep
 from station.core.methods import compile_plan
 from station.history.store import History
 from station.runtime.app import Options, Station
-from station.runtime.clock import FakeClock
 from station.runtime.loop import Quit
-from station.testing import PtyRemote
+from station.testing import FakeClock, PtyRemote
 
 #: The threaded tests run on a clock that stands still while the loop works
 #: and on ones that move this much (s) on every read, as a Pi's does.

@@ -16,7 +16,7 @@ from station.core.events import End, Rep
 from station.core.methods import compile_plan
 from station.net.broker import Broker, make_tls
 from station.runtime.app import Options, Station
-from station.runtime.clock import FakeClock
+from station.testing import FakeClock
 
 pytestmark = pytest.mark.slow
 

@@ -161,7 +161,7 @@ def test_remote_lost_and_back_reach_stderr_once_per_change(tmp_path, remote):
     """The journal (stderr under systemd) hears each change of the link once,
     not only the screen."""
     from station.runtime.app import Options, Station
-    from station.runtime.clock import FakeClock
+    from station.testing import FakeClock
 
     cfg = tmp_path / "station.toml"
     cfg.write_text("")

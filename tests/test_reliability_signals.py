@@ -16,8 +16,8 @@ from test_reliability_config import read_until
 
 from station.history.store import History
 from station.runtime.app import STOP_SIGNALS, Options, Station
-from station.runtime.clock import FakeClock
 from station.runtime.loop import Quit
+from station.testing import FakeClock
 
 
 def test_sighup_is_a_clean_stop_like_sigterm(tmp_path):

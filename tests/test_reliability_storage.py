@@ -31,9 +31,8 @@ from station.core.events import SetStatus
 from station.core.methods import compile_plan
 from station.history.store import History
 from station.runtime.app import Options, Station
-from station.runtime.clock import FakeClock
 from station.runtime.recorder import BeginSession, EndSession, Recorder, Sessions
-from station.testing import PtyRemote
+from station.testing import FakeClock, PtyRemote
 
 REPO = Path(station.__file__).resolve().parent.parent
 

@@ -14,8 +14,7 @@ from station.core.events import Bout, BoutChanged, SetChanged
 from station.core.methods import compile_plan
 from station.history.store import History
 from station.runtime.app import Options, Station
-from station.runtime.clock import FakeClock
-from station.testing import ScreenLog
+from station.testing import FakeClock, ScreenLog
 from station.ui.messages import ShowWarning, model_of
 
 CONFIG = """
