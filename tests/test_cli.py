@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from station.cli import COMMANDS, build_parser, main
@@ -9,9 +11,10 @@ from station.core.methods import PRESETS
 
 
 def subcommands() -> list[str]:
-    parser = build_parser()
-    action = next(a for a in parser._actions if a.dest == "command")
-    return list(action.choices)
+    """The commands ``station --help`` lists, as a user reads them."""
+    text = build_parser().format_help()
+    block = text.split("  COMMAND\n", 1)[1].split("\n\n")[0]  # after "positional arguments: COMMAND"
+    return re.findall(r"^ {4}([a-z][a-z-]*)(?: |$)", block, flags=re.M)
 
 
 def test_every_command_is_listed_and_has_a_help_that_prints(capsys):
