@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -53,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # a command not built yet
             raise
         p = mod.add_parser(sub)
-        # --config may also come after the subcommand
-        if not any("--config" in a.option_strings for a in p._actions):
+        # --config may also come after the subcommand (unless it has its own)
+        with contextlib.suppress(argparse.ArgumentError):
             p.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="PATH",
                            help="config file (see 'station --help')")
     return parser

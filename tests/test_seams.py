@@ -64,7 +64,6 @@ def _private_reads(path: Path, root: Path = ROOT) -> list[tuple[str, str]]:
 #: Reads of private names that have no public equal, each with why: (file,
 #: the expression) -> reason. Anything else found is a missing seam.
 PRIVATE_READS_ALLOWED = {
-    ("station/cli.py", "p._actions"): "argparse lists a parser's options nowhere public",
     ("station/hw/pins.py", "Device._default_pin_factory"):
         "gpiozero says which pin factory it would pick only through this",
 }
