@@ -26,7 +26,7 @@ from station.core.gestures import Edge, GestureConfig
 from station.core.methods import Plan
 from station.runtime.loop import MainLoop, Note
 from station.testing import CreepingClock, CueLog
-from station.ui.messages import ShowSet
+from station.ui.view.messages import ShowSet
 
 Item = tuple[float, Edge | Event]
 

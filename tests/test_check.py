@@ -35,7 +35,7 @@ from station.selftest import (
     describe_cue,
 )
 from station.testing import CueLog, PtyRemote, ScreenLog, ScriptedClock
-from station.ui.messages import ShowMessage
+from station.ui.view.messages import ShowMessage
 
 WAIT_S = 5.0  # only reached when something is broken
 

@@ -78,7 +78,7 @@ def test_the_gallery_shows_each_methods_real_summary(method):
     name, snap, now, ctx = gallery.method_scenes(method)[-1]
     assert name == "done"
     m = view.model_for(snap, now, ctx)
-    known = set(view._REASONS.values())
+    known = set(view.DONE_REASONS.values())
     assert snap.done_reason not in m.lines  # a reason in words, never a code
     if snap.done_reason == "complete":  # the normal end says nothing new: not shown
         assert not any(line in known for line in m.lines), m.lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from station.core.methods import PRESETS
-from station.ui.menu import Menu, MenuItem, build_menu, to_model
+from station.ui.view.menu import Menu, MenuItem, build_menu, to_model
 
 
 def test_builtin_presets_come_first_then_user_presets_by_name():

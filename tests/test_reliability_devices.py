@@ -45,7 +45,7 @@ def test_no_video_and_no_audio_driver_at_start_falls_back_with_notes(tmp_path):
 
 @pytest.mark.timeout(30)
 def test_the_display_failing_mid_set_leaves_the_set_running_and_notes_it(tmp_path, monkeypatch):
-    from station.ui import display
+    from station.ui.pygame import display
 
     shown = []
     real_show = display.PygameDisplay.show

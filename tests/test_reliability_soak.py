@@ -198,6 +198,6 @@ def test_the_real_appliance_runs_hours_of_sets_in_fast_time_without_growing(tmp_
     (_, rss_early, heap_early, _), (_, rss_end, heap_end, _) = report[1], report[-1]
     assert heap_end - heap_early < 256 * 1024, report
     # the process may grow while the renderer's surface caches fill, up to their bound
-    from station.ui.render import BIG_CACHE_BYTES, TEXT_CACHE_BYTES
+    from station.ui.pygame.render import BIG_CACHE_BYTES, TEXT_CACHE_BYTES
 
     assert rss_end - rss_early < (TEXT_CACHE_BYTES + BIG_CACHE_BYTES) // 1024 + 8 * 1024, report

@@ -10,12 +10,15 @@ import pytest
 from station.commands import gallery
 from station.core.events import End, Fail, Undo
 from station.core.gestures import Edge
-from station.ui import layout, render, view
-from station.ui.display import DisplayError, PygameDisplay, Quit, needs_animation
-from station.ui.keys import KEY_LEGEND
-from station.ui.render import DrawnText, Renderer
-from station.ui.screen_thread import COUNT_IN_FPS, FPS, IDLE_POLL_S, frame_wait_s
-from station.ui.view import MessageModel, ScreenModel, SummaryModel
+from station.ui import view
+from station.ui.pygame import render
+from station.ui.pygame.cache import LRU
+from station.ui.pygame.display import DisplayError, PygameDisplay, Quit, needs_animation
+from station.ui.pygame.render import DrawnText, Renderer
+from station.ui.pygame.screen_thread import COUNT_IN_FPS, FPS, IDLE_POLL_S, frame_wait_s
+from station.ui.pygame.text import digits_ink
+from station.ui.view import MessageModel, ScreenModel, SummaryModel, layout
+from station.ui.view.keys import KEY_LEGEND
 
 SIZES = [(800, 480), (1024, 600), (1280, 720), (720, 1280), (1920, 1080)]
 SCENES = gallery.scenes()
@@ -460,7 +463,7 @@ def test_after_warming_a_new_number_opens_no_font(renderer):
 
 
 def test_the_byte_bounded_lru_evicts_the_oldest_and_keeps_the_newest():
-    lru = render.LRU(10, max_bytes=100, weigh=len)
+    lru = LRU(10, max_bytes=100, weigh=len)
     lru.put("a", "x" * 40)
     lru.put("b", "x" * 40)
     assert lru.get("a") is not None  # "b" is now the oldest
@@ -469,7 +472,7 @@ def test_the_byte_bounded_lru_evicts_the_oldest_and_keeps_the_newest():
     lru.put("huge", "x" * 500)  # alone above the bound: kept, everything else goes
     assert len(lru) == 1 and lru.get("huge") and lru.bytes == 500
     with pytest.raises(ValueError, match="max_bytes"):
-        render.LRU(10, max_bytes=100)
+        LRU(10, max_bytes=100)
 
 
 def test_a_draining_bar_animates_slower_than_the_count_in():
@@ -488,13 +491,13 @@ def test_the_ink_box_of_digits_from_metrics_is_the_pixels_bounding_box(size):
     font = pygame.font.Font(None, size)
     for text in [str(k) for k in range(0, 120)] + ["188", "300"]:
         s = font.render(text, True, (255, 255, 255))
-        assert render._digits_ink(font, text, s.get_size()) == s.get_bounding_rect(), text
-    assert render._digits_ink(font, "1.5", (500, 500)) is None  # not only digits: scan the pixels
+        assert digits_ink(font, text, s.get_size()) == s.get_bounding_rect(), text
+    assert digits_ink(font, "1.5", (500, 500)) is None  # not only digits: scan the pixels
 
 
 def test_the_screen_sleeps_until_the_picture_would_change():
-    from station.ui.messages import ShowMenu, ShowSet
-    from station.ui.screen_thread import BAR_STEPS, TICK_AFTER_S, keyboard_poll_s, next_change_s, wait_s
+    from station.ui.pygame.screen_thread import BAR_STEPS, TICK_AFTER_S, keyboard_poll_s, next_change_s, wait_s
+    from station.ui.view.messages import ShowMenu, ShowSet
 
     # a rest started at 0 whose bar moves every 0.9 s, 30.4 s in: the digit turns at 31.0
     s = _rest_snapshot(started=0.0, ends=0.9 * BAR_STEPS)

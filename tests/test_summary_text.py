@@ -10,7 +10,7 @@ import pytest
 from station.commands import gallery
 from station.core.methods import PRESETS
 from station.ui import view
-from station.ui.render import Renderer
+from station.ui.pygame.render import Renderer
 
 LEGEND = "press: again   hold: leave"
 
@@ -51,7 +51,7 @@ def test_every_summary_line_is_at_least_a_14th_of_the_screen_and_keeps_advice_an
 
 # ---------------------------------------------------------------- the column, without pygame
 
-from station.ui.column import fit_column, wrap  # noqa: E402
+from station.ui.view.column import fit_column, wrap  # noqa: E402
 
 
 def mono(text: str, size: int) -> int:

@@ -348,8 +348,8 @@ def test_a_terminal_log_prints_each_new_note_whole_on_its_own_line():
     import io
     import time
 
-    from station.ui.messages import ShowNotes, ShowSet
     from station.ui.terminal import TerminalScreen
+    from station.ui.view.messages import ShowNotes, ShowSet
 
     out = io.StringIO()
     s = snap("cluster", Phase.READY)

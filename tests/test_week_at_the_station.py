@@ -15,7 +15,7 @@ from station.core.methods import compile_plan
 from station.history.store import History
 from station.runtime.app import Options, Station
 from station.testing import FakeClock, ScreenLog
-from station.ui.messages import ShowWarning, model_of
+from station.ui.view.messages import ShowWarning, model_of
 
 CONFIG = """
 [guardrails]

@@ -19,7 +19,7 @@ FIRST_FRAME = "bench: first frame at "
 
 
 def _install_first_frame_hook() -> None:
-    from station.ui import screen_thread
+    from station.ui.pygame import screen_thread
 
     original = screen_thread.ScreenThread.__init__
 

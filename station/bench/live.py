@@ -17,7 +17,7 @@ from pathlib import Path
 
 from station.core.events import Cue
 from station.testing.lifter import SimulatedLifter
-from station.ui.messages import ShowMessage
+from station.ui.view.messages import ShowMessage
 
 #: The lifter's press rhythm, s: longer than the double-press window (0.4 s
 #: by default), or two presses would be an undo.

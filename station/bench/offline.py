@@ -105,7 +105,7 @@ def frame_cost(size: tuple[int, int], frames: int = 300, warm: int = 30) -> list
     from station.core.events import Rep
     from station.core.methods import compile_plan
     from station.ui import view
-    from station.ui.render import Renderer
+    from station.ui.pygame.render import Renderer
 
     pygame.font.init()
     plan, _ = compile_plan("cluster", {"reps": 5, "rest": 15.0})

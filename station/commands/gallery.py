@@ -20,9 +20,9 @@ from station.core import engine, examples
 from station.core.events import Bout, Phase
 from station.core.methods import PRESETS, Gallery, compile_plan
 from station.core.snapshot import Snapshot
-from station.ui import menu as menu_mod
 from station.ui import view
 from station.ui.view import Context, Model
+from station.ui.view import menu as menu_mod
 
 DEFAULT_SIZES = ((800, 480), (1024, 600), (1280, 720), (720, 1280), (1920, 1080))
 
@@ -190,7 +190,7 @@ def write_gallery(outdir: Path, sizes: tuple[tuple[int, int], ...] = DEFAULT_SIZ
     """Draw every scene at every size into ``outdir``; return the files written."""
     import pygame
 
-    from station.ui.render import Renderer
+    from station.ui.pygame.render import Renderer
 
     renderer = Renderer()
     written = []

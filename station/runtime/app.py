@@ -37,7 +37,7 @@ from station.runtime.notes import Notes
 from station.runtime.options import Options, load_config_or_defaults
 from station.runtime.recorder import BeginSession, EndSession, RecentAll, RecordWarning, Sessions
 from station.ui import view
-from station.ui.messages import ShowMenu, ShowSummary, ShowWarning
+from station.ui.view.messages import ShowMenu, ShowSummary, ShowWarning
 
 #: The signals that end the station cleanly (see Station.install_signals).
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -326,7 +326,7 @@ class Station:
         return "\n".join(a.lines)  # the summary shows what to do, then why, a line each
 
     def _menu_loop(self) -> int:
-        from station.ui.menu import build_menu
+        from station.ui.view.menu import build_menu
 
         menu = build_menu({n: f"{p.method}" + (f" - {p.exercise}" if p.exercise else "")
                            for n, p in self.config.presets.items()})

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from station.runtime.loop import Note
 from station.runtime.notes import Notes
 from station.runtime.retry import Retrier
-from station.ui.messages import Message
+from station.ui.view.messages import Message
 
 if TYPE_CHECKING:
     from station.ui.switching import SwitchingScreen
@@ -60,7 +60,7 @@ class Screens:
             return None, (f"{mode} display unavailable: no screen here (no $DISPLAY, "
                           "$WAYLAND_DISPLAY or /dev/dri)")
         try:
-            from station.ui.screen_thread import ScreenThread
+            from station.ui.pygame.screen_thread import ScreenThread
 
             return ScreenThread(mode, self.window_size, self.now, self.post,
                                 next_deadline=self.next_deadline_at), ""

@@ -27,8 +27,8 @@ from station.core.gestures import Edge, GestureConfig
 from station.core.methods import Plan
 from station.core.snapshot import Snapshot
 from station.runtime.clock import Clock
-from station.ui.messages import Message, ShowNotes, ShowSet
 from station.ui.view import Context
+from station.ui.view.messages import Message, ShowNotes, ShowSet
 
 #: Count-ins and tempo ticks this late (s) are not sounded any more: a pile
 #: of stale pips after a stall would only confuse. They are still recorded.
@@ -62,7 +62,7 @@ class CueSink(Protocol):
 
 
 class Screen(Protocol):
-    """Shows one :mod:`station.ui.messages` message; never blocks."""
+    """Shows one :mod:`station.ui.view.messages` message; never blocks."""
 
     def present(self, message: Message) -> None: ...
 
@@ -206,7 +206,7 @@ class MainLoop:
         return lambda: self._watchers.remove(fn)
 
     def present(self, message: Message) -> None:
-        """Show ``message`` (a :mod:`station.ui.messages` value) on the screen, if any."""
+        """Show ``message`` (a :mod:`station.ui.view.messages` value) on the screen, if any."""
         if self.screen is not None:
             self.screen.present(message)
 

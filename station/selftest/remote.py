@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from station.selftest.report import FAILED, OK, SKIPPED
 from station.selftest.walk import Walk
-from station.ui.messages import ShowMessage
+from station.ui.view.messages import ShowMessage
 
 #: How long a remote gets to open when it was not open at the start, at most, s.
 REMOTE_OPEN_MAX_S = 5.0

@@ -9,7 +9,7 @@ from station.core.cues import pattern_duration_s, pattern_for, rhythm
 from station.core.events import Cue
 from station.selftest.report import FAILED, OK, SKIPPED
 from station.selftest.walk import Walk
-from station.ui.messages import ShowMessage
+from station.ui.view.messages import ShowMessage
 
 #: A value for the cues that take one, so they sound as in a set.
 _CUE_VALUES = {"count": 3, "tempo": 1}

@@ -19,7 +19,7 @@ from station.core.events import CUE_NAMES, End, Fail, Rep, Undo
 from station.core.gestures import Edge
 from station.runtime.loop import Note, Quit
 from station.selftest.report import Item, Report
-from station.ui.messages import Message, ShowMessage, ShowNotes
+from station.ui.view.messages import Message, ShowMessage, ShowNotes
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from station.ui.messages import Message, Shown, ShowNotes
+from station.ui.view.messages import Message, Shown, ShowNotes
 
 
 class Presented:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
-from station.ui.messages import Message, Shown, ShowNotes
+from station.ui.view.messages import Message, Shown, ShowNotes
 
 
 class ClosableScreen(Protocol):

@@ -23,9 +23,9 @@ from typing import TextIO
 from station.core.events import End, Fail, Phase, Undo
 from station.core.snapshot import Snapshot
 from station.ui import view
-from station.ui.keys import KEY_LEGEND, SpaceDecoder
-from station.ui.messages import Shown, ShowSet, model_of
 from station.ui.presented import Presented
+from station.ui.view.keys import KEY_LEGEND, SpaceDecoder
+from station.ui.view.messages import Shown, ShowSet, model_of
 
 _FONT = {  # 3x5 block digits
     "0": ["███", "█ █", "█ █", "█ █", "███"],

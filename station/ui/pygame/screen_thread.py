@@ -24,8 +24,8 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from station.ui import view
-from station.ui.messages import Shown, ShowSet, model_of
 from station.ui.presented import Presented
+from station.ui.view.messages import Shown, ShowSet, model_of
 
 IDLE_POLL_S = 0.02  # how often a keyboard is read, s
 NO_KEYBOARD_POLL_S = 2.0  # on the console with no keyboard: how often one is looked for, s
@@ -162,8 +162,8 @@ class ScreenThread(Presented):
 
     def _run(self, mode: str, size: tuple[int, int], opened: Future) -> None:
         from station.runtime.loop import Quit
-        from station.ui.display import DisplayError, PygameDisplay
-        from station.ui.display import Quit as DisplayQuit
+        from station.ui.pygame.display import DisplayError, PygameDisplay
+        from station.ui.pygame.display import Quit as DisplayQuit
 
         try:
             display = PygameDisplay(mode, size, clock=self.now)

@@ -28,9 +28,9 @@ import pygame
 from station.core.events import End, Fail, Undo
 from station.core.gestures import Edge
 from station.ui import view
-from station.ui.keys import KEY_LEGEND
-from station.ui.render import DrawnText, Renderer
+from station.ui.pygame.render import DrawnText, Renderer
 from station.ui.view import Model, ScreenModel
+from station.ui.view.keys import KEY_LEGEND
 
 BUTTON_KEYS = (pygame.K_SPACE, pygame.K_RETURN, pygame.K_KP_ENTER)
 #: Keys that are one event each, as in the terminal display (see KEY_LEGEND).

@@ -1,0 +1,320 @@
+"""Text on a pygame Surface, shrunk to fit its box and never clipped, and the
+big numbers measured on their ink; fonts and rendered text are cached.
+
+Rendered text is kept in LRU caches keyed by text, size and colour, so a frame
+that only moves a progress bar re-renders no glyphs. Memory is bounded in
+bytes, not only in entries: the text and big-number surface caches hold at most
+:data:`TEXT_CACHE_BYTES` and :data:`BIG_CACHE_BYTES`, and at most
+:data:`MAX_FONTS` text fonts are open.
+
+Big numbers use one font size per box height (:meth:`Typesetter.digit_size`),
+found from the font's digit metrics without rasterising; each big font stays
+open (:data:`MAX_BIG_FONTS`) so SDL_ttf's glyph cache keeps its ten digits and
+a new number costs one render, not a search over sizes. The count-in pulse
+scales the cached unpulsed surface instead of rendering another size.
+:meth:`Typesetter.warm` renders the digits once when the screen opens.
+
+Fonts: pygame's bundled default font (``pygame.font.Font(None, size)``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pygame
+
+from station.ui.pygame.cache import LRU, surface_bytes
+from station.ui.view import layout as lay
+from station.ui.view.colours import RGB
+from station.ui.view.column import fit_column
+from station.ui.view.layout import Box
+
+MIN_SQUEEZE = 0.78  # the big number may be narrowed to this share of its width
+LINE_RATIO = 0.75  # rendered line height / font size, for the default font
+DIGIT_INK_RATIO = 0.51  # ink height of a digit / font size, for the default font
+DIGITS = "0123456789"
+MEASURE_SIZE = 100  # text widths are measured once at this font size and scaled
+
+MAX_FONTS = 8  # text fonts kept open (each holds FreeType's glyph cache)
+MAX_BIG_FONTS = 3  # big-number fonts kept open: the phase screen, the summary, one spare
+TEXT_CACHE_BYTES = 8 * 1024 * 1024  # rendered text surfaces, bytes
+#: Big-number surfaces, bytes: the number shown and the one before (a 1080p one is
+#: ~1.8 MB; the count-in pulse scales the current one 30 times a second). More
+#: buys little: with the digits' glyphs warm a new number renders in ~0.4 ms at
+#: 1080p (0.1 ms at 800x480), once a second, while each kept one is resident.
+BIG_CACHE_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DrawnText:
+    """Where a text was drawn: ``rect`` is (x, y, w, h) in surface pixels."""
+
+    role: str
+    text: str
+    rect: tuple[int, int, int, int]
+
+
+class Typesetter:
+    """Draws text and big numbers; holds the font and text caches (no other state)."""
+
+    def __init__(self, max_texts: int = 512, text_bytes: int = TEXT_CACHE_BYTES,
+                 big_bytes: int = BIG_CACHE_BYTES) -> None:
+        if not pygame.font.get_init():
+            pygame.font.init()
+        self.fonts: LRU[pygame.font.Font] = LRU(MAX_FONTS)
+        self.big_fonts: LRU[pygame.font.Font] = LRU(MAX_BIG_FONTS)
+        self.texts: LRU[pygame.Surface] = LRU(max_texts, text_bytes, surface_bytes)
+        self._fits: LRU[int] = LRU(max_texts * 4)
+        self.bigs: LRU[pygame.Surface] = LRU(64, big_bytes, surface_bytes)
+
+    def cache_bytes(self) -> int:
+        """Bytes of rendered surfaces held by the caches (fonts not counted)."""
+        return self.texts.bytes + self.bigs.bytes
+
+    def warm(self, size: tuple[int, int]) -> None:
+        """Open the big-number font of a phase screen of ``size`` px and
+        render the ten digits once, so that the first frame showing a new
+        number finds its glyphs in SDL_ttf's cache. Call when the screen
+        opens (about 10 ms at 1920x1080)."""
+        font = self._big_font(self.digit_size(lay.phase_boxes(size).big[3]))
+        font.render(DIGITS, True, (255, 255, 255))
+
+
+    def _font(self, size: int) -> pygame.font.Font:
+        f = self.fonts.get(size)
+        return f if f is not None else self.fonts.put(size, pygame.font.Font(None, size))
+
+    def _big_font(self, size: int) -> pygame.font.Font:
+        f = self.big_fonts.get(size)
+        return f if f is not None else self.big_fonts.put(size, pygame.font.Font(None, size))
+
+    def fit_size(self, text: str, w: int, h: int) -> int:
+        """The largest font size at which ``text`` fits in ``w`` x ``h`` px."""
+        key = (text, w, h)
+        n = self._fits.get(key)
+        if n is not None:
+            return n
+        n = max(1, int(h / LINE_RATIO) + 2)  # the ratio is not exact: start above, step down
+        tw = self._font(n).size(text)[0]
+        if tw > w:
+            n = max(1, int(n * w / tw))
+        while n > 1:
+            f = self._font(n)
+            tw, _ = f.size(text)
+            if tw <= w and f.get_linesize() <= h:
+                break
+            n -= 1
+        return self._fits.put(key, n)
+
+    def _surface(self, text: str, size: int, colour: RGB) -> pygame.Surface:
+        key = (text, size, colour)
+        s = self.texts.get(key)
+        if s is None:
+            s = self.texts.put(key, self._font(size).render(text, True, colour))
+        return s
+
+    def text(self, surface: pygame.Surface, text: str, box: Box, colour: RGB,
+             role: str, align: str = "left", size: int | None = None) -> DrawnText | None:
+        """Draw ``text`` shrunk to fit ``box`` (or at ``size`` if that fits),
+        vertically centred; ``align``: "left", "center" or "right"."""
+        if not text:
+            return None
+        x, y, w, h = box
+        fit = self.fit_size(text, w, h)
+        n = fit if size is None else min(size, fit)
+        s = self._surface(text, n, colour)
+        sw, sh = s.get_size()
+        sw, sh = min(sw, w), min(sh, h)
+        if align == "center":
+            tx = x + (w - sw) // 2
+        elif align == "right":
+            tx = x + w - sw
+        else:
+            tx = x
+        ty = y + (h - sh) // 2
+        surface.blit(s, (tx, ty), (0, 0, sw, sh))
+        return DrawnText(role, text, (tx, ty, sw, sh))
+
+    def _uniform(self, texts: tuple[str, ...], boxes: tuple[Box, ...]) -> int:
+        """One font size for a column of lines: the smallest any line needs."""
+        sizes = [self.fit_size(t, b[2], b[3]) for t, b in zip(texts, boxes) if t]
+        return min(sizes) if sizes else 1
+
+    def big(self, surface: pygame.Surface, text: str, box: Box, colour: RGB,
+            role: str = "big", align: str = "center", scale: float = 1.0) -> DrawnText | None:
+        """Draw ``text`` (digits) as large as ``box`` allows, measured on its
+        ink, narrowing it down to :data:`MIN_SQUEEZE` before shrinking it.
+        ``scale`` (0..1) draws it that much smaller about the same centre
+        (the count-in pulse), scaled from the cached full-size surface."""
+        if not text:
+            return None
+        x, y, w, h = box
+        s = self._big_cached(text, w, h, colour)
+        if scale < 1.0:
+            sw, sh = s.get_size()
+            s = pygame.transform.smoothscale(s, (max(1, round(sw * scale)), max(1, round(sh * scale))))
+        sw, sh = s.get_size()
+        tx = x + w - sw if align == "right" else x + (w - sw) // 2
+        ty = y + (h - sh) // 2
+        surface.blit(s, (tx, ty))
+        return DrawnText(role, text, (tx, ty, sw, sh))
+
+    def _big_cached(self, text: str, w: int, h: int, colour: RGB) -> pygame.Surface:
+        key = (text, w, h, colour)
+        s = self.bigs.get(key)
+        return s if s is not None else self.bigs.put(key, self._big_surface(text, w, h, colour))
+
+    def digit_size(self, h: int) -> int:
+        """The font size whose digits' ink (from the font's metrics: no
+        rasterising) is at most ``h`` px tall."""
+        key = ("digits", h)
+        n = self._fits.get(key)
+        if n is not None:
+            return n
+
+        def ink(size: int) -> int:
+            m = [g for g in pygame.font.Font(None, size).metrics(DIGITS) if g]
+            return max(1, max(g[3] for g in m) - min(g[2] for g in m))
+
+        n = max(2, int(h / DIGIT_INK_RATIO))
+        n = max(2, int(n * h / ink(n)))
+        while n > 2 and ink(n) > h:
+            n -= 1
+        return self._fits.put(key, n)
+
+    def _big_surface(self, text: str, w: int, h: int, colour: RGB) -> pygame.Surface:
+        """One render at :meth:`digit_size`, cropped to its ink, then at most
+        one smoothscale: narrowed to ``w`` (down to :data:`MIN_SQUEEZE`),
+        shrunk further when even that is too wide or the ink is taller than
+        ``h`` (characters other than digits)."""
+        font = self._big_font(self.digit_size(h))
+        s = font.render(text, True, colour)
+        r = digits_ink(font, text, s.get_size()) or s.get_bounding_rect()
+        if r.w and r.h:
+            s = s.subsurface(r).copy()
+        sw, sh = s.get_size()
+        k = min(1.0, h / sh, w / (sw * MIN_SQUEEZE))
+        tw, th = min(w, max(1, round(sw * k))), max(1, round(sh * k))
+        if (tw, th) != (sw, sh):
+            s = pygame.transform.smoothscale(s, (tw, th))
+        return s
+
+    def _lines(self, surface: pygame.Surface, lines: tuple[str, ...], box: Box, colour: RGB,
+               min_rows: int, role: str = "line") -> list[DrawnText]:
+        boxes = lay.rows(box, len(lines), min_rows)
+        size = self._uniform(lines, boxes)
+        out = []
+        for line, b in zip(lines, boxes):
+            d = self.text(surface, line, b, colour, role, size=size)
+            if d:
+                out.append(d)
+        return out
+
+    def _line_h(self, size: int) -> int:
+        """The rendered height of one line at font ``size``, px."""
+        key = ("line_h", size)
+        n = self._fits.get(key)
+        return n if n is not None else self._fits.put(key, self._font(size).get_linesize())
+
+    def _size_for_line_h(self, px: float, at_least: bool) -> int:
+        """The smallest font size whose lines are at least ``px`` tall
+        (``at_least``), or the largest whose lines are at most ``px`` tall."""
+        n = max(1, int(px / LINE_RATIO) - 2)
+        if at_least:
+            while self._line_h(n) < px:
+                n += 1
+            return n
+        while n > 1 and self._line_h(n) > px:
+            n -= 1
+        while self._line_h(n + 1) <= px:
+            n += 1
+        return n
+
+    def _text_w(self, text: str, size: int) -> int:
+        """``text``'s width at font ``size``, px, scaled from one measure at
+        :data:`MEASURE_SIZE` (2 % to spare, so no fitted row is shrunk)."""
+        key = ("w", text)
+        ref = self._fits.get(key)
+        if ref is None:
+            ref = self._fits.put(key, self._font(MEASURE_SIZE).size(text)[0])
+        return math.ceil(ref * size / MEASURE_SIZE * 1.02)
+
+    def _column(self, surface: pygame.Surface, lines: tuple[str, ...], ranks: tuple[int, ...],
+                box: Box, colour: RGB, min_rows: int, floor_px: int) -> list[DrawnText]:
+        """A text column: lines wrapped, as large as fits up to ``box``'s
+        height / ``min_rows`` per row and never under ``floor_px`` tall,
+        dropping lines by rank when even that does not fit
+        (:func:`station.ui.view.column.fit_column`)."""
+        x, y, w, h = box
+        gap = 0.12
+        floor = self._size_for_line_h(floor_px, at_least=True)
+        ceiling = self._size_for_line_h(h / min_rows * (1 - gap), at_least=False)
+        col = fit_column(lines, ranks, (w, h), floor, ceiling, self._text_w, self._line_h, gap)
+        if len(col.rows) * col.row_h > h + 0.5:  # the lines kept always do not fit: shrink, never cut
+            return self._lines(surface, col.rows, box, colour, min_rows)
+        out = []
+        row_h = max(1, math.floor(col.row_h * (1 - gap) + 0.5))
+        for i, row in enumerate(col.rows):
+            d = self.text(surface, row, (x, math.floor(y + i * col.row_h), w, row_h), colour, "line",
+                          size=col.size)
+            if d:
+                out.append(d)
+        return out
+
+
+    def _wrapped(self, surface: pygame.Surface, text: str, box: Box, colour: RGB,
+                 role: str, max_lines: int = 3) -> list[DrawnText]:
+        """``text`` broken into the 1..``max_lines`` lines that give the largest type."""
+        words = text.split()
+        if not words:
+            return []
+        best: tuple[int, tuple[str, ...]] = (0, ())
+        for k in range(1, min(max_lines, len(words)) + 1):
+            chunk = _split_even(words, k)
+            boxes = lay.rows(box, k, 1, gap_frac=0.05)
+            size = self._uniform(chunk, boxes)
+            if size > best[0]:
+                best = (size, chunk)
+        chunk = best[1]
+        boxes = lay.rows(box, len(chunk), 1, gap_frac=0.05)
+        out = []
+        for line, bx in zip(chunk, boxes):
+            d = self.text(surface, line, bx, colour, role, size=best[0])
+            if d:
+                out.append(d)
+        return out
+
+
+
+def _split_even(words: list[str], k: int) -> tuple[str, ...]:
+    """``words`` in ``k`` lines of about equal length (greedy on characters)."""
+    total = sum(len(w) + 1 for w in words)
+    target = total / k
+    lines: list[list[str]] = [[]]
+    used = 0
+    for w in words:
+        if lines[-1] and used + len(w) / 2 > target * len(lines) and len(lines) < k:
+            lines.append([])
+        lines[-1].append(w)
+        used += len(w) + 1
+    return tuple(" ".join(line) for line in lines if line)
+
+
+
+def digits_ink(font: pygame.font.Font, text: str, size: tuple[int, int]) -> pygame.Rect | None:
+    """The ink box of ``text`` rendered by ``font`` into a surface of ``size``
+    px, from the glyph metrics (the same box as ``get_bounding_rect``, for
+    digits, without scanning a megabyte of pixels), or None for other text."""
+    if not text or text.strip(DIGITS):
+        return None
+    metrics = font.metrics(text)
+    m = [g for g in metrics if g is not None]
+    if len(m) != len(metrics):
+        return None
+    ascent = font.get_ascent()
+    top, bottom = ascent - max(g[3] for g in m), ascent - min(g[2] for g in m)
+    left, right = m[0][0], size[0] - (m[-1][4] - m[-1][1])
+    r = pygame.Rect(left, top, right - left, bottom - top)
+    return r if r.w > 0 and r.h > 0 and pygame.Rect((0, 0), size).contains(r) else None
+
