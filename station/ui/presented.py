@@ -28,4 +28,8 @@ class Presented:
             else:
                 self._data = message
             self._dirty = True
-            self._cv.notify()
+            self._wake()
+
+    def _wake(self) -> None:
+        """Wake the drawing thread (called with ``_cv`` held)."""
+        self._cv.notify()

@@ -2,17 +2,17 @@
 
 The thread owns all of pygame's video (init, drawing, flipping, the event
 pump). The main loop only calls :meth:`ScreenThread.present`, which stores the
-latest message and returns: models are built from it at draw time with the
-thread's own ``now``, so a countdown moves without the engine's help. The
-thread sleeps until the picture would change by itself (:func:`wait_s`): the
-next whole second shown (a countdown digit, a cap clock), the bar moving a
+latest message and wakes the thread: models are built from it at draw time
+with the thread's own ``now``, so a countdown moves without the engine's help.
+The thread sleeps until the picture would change by itself (:func:`wait_s`):
+the next whole second shown (a countdown digit, a cap clock), the bar moving a
 visible step (1/:data:`BAR_STEPS` of its length, at most ``fps`` frames a
-second), the count-in's pulse (``count_in_fps``), or new data; in the menu and
-on a summary, until new data. The keyboard is read when it wakes and, where
-SDL can deliver keys, every :data:`IDLE_POLL_S` (pygame's own event wait
-polls every ms, so it is no help); SDL's dummy and offscreen drivers have no
-keyboard, and on the console (kmsdrm) with no keyboard plugged in it is
-looked for every :data:`NO_KEYBOARD_POLL_S`.
+second), the count-in's pulse (``count_in_fps``); in the menu and on a
+summary, not at all. New data or a key ends the sleep
+(:mod:`station.ui.pygame.wake` picks how for SDL's driver: a window waits in
+SDL, the console in ``select()`` on the keyboards, the dummy driver has no
+keys). When the picture has settled, memory the drawing freed is given back
+to the system (:func:`station.ui.pygame.memory.give_back`).
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ from pathlib import Path
 
 from station.ui import view
 from station.ui.presented import Presented
+from station.ui.pygame.memory import give_back
+from station.ui.pygame.wake import POLL_S, DataSleeper, Sleeper, sleeper_for
 from station.ui.view.messages import Shown, ShowSet, model_of
 
-IDLE_POLL_S = 0.02  # how often a keyboard is read, s
-NO_KEYBOARD_POLL_S = 2.0  # on the console with no keyboard: how often one is looked for, s
+IDLE_POLL_S = POLL_S  # how often input is read where nothing can wait for it, s
+SETTLED_S = 1.0  # a sleep this long (or endless) after a frame: give freed memory back first, s
 FPS = 10.0  # most frames a second while a bar moves (calm rest: no cue to keep pace with)
 BAR_STEPS = 60  # a bar is redrawn when it has moved this fraction of its length (13 px at 800 wide)
 TICK_AFTER_S = 0.002  # wake this long after a shown second turns, s (its ceil has changed)
@@ -72,39 +74,13 @@ def next_change_s(message: Shown | None, now: float, fps: float = FPS,
 
 
 def wait_s(message: Shown | None, model: view.Model | None, now: float,
-           fps: float, count_in_fps: float, poll_s: float | None) -> float | None:
-    """How long the screen thread sleeps (unless new data comes), s, or None
-    for until then: the count-in at ``count_in_fps``, else the next change
-    of the picture (:func:`next_change_s`), no later than the next keyboard
-    read (``poll_s``, None: no keyboard to read)."""
+           fps: float, count_in_fps: float) -> float | None:
+    """How long the screen thread sleeps unless new data or input comes, s,
+    or None for until then: the count-in at ``count_in_fps``, else the next
+    change of the picture (:func:`next_change_s`)."""
     if isinstance(model, view.ScreenModel) and model.emphasised and model.progress is not None:
         return 1 / count_in_fps
-    change = next_change_s(message, now, fps)
-    waits = [w for w in (change, poll_s) if w is not None]
-    return min(waits) if waits else None
-
-
-def keyboard_poll_s(driver: str, devices: str | None) -> float | None:
-    """How often the screen thread reads SDL's events when nothing else
-    wakes it, s, or None for never: ``driver`` is SDL's video driver,
-    ``devices`` the text of /proc/bus/input/devices (None: unreadable).
-    Dummy and offscreen windows get no keys; on the console (kmsdrm) SDL reads
-    the keyboards itself, so with none plugged in only a new one is looked
-    for; a desktop window (x11, wayland) may get a key or be closed at any
-    time."""
-    if driver in ("dummy", "offscreen"):
-        return None
-    if driver == "kmsdrm" and devices is not None and "kbd" not in devices:
-        return NO_KEYBOARD_POLL_S
-    return IDLE_POLL_S
-
-
-def _input_devices() -> str | None:
-    try:
-        with open("/proc/bus/input/devices") as f:
-            return f.read()
-    except OSError:
-        return None
+    return next_change_s(message, now, fps)
 
 
 class ScreenThread(Presented):
@@ -133,6 +109,8 @@ class ScreenThread(Presented):
         self._saves: list[tuple[Path, Future]] = []
         self.first_frame = threading.Event()
         self.frames = 0
+        self.wakeups = 0  # times the thread woke from a sleep (new data, input, a change due)
+        self._sleeper: Sleeper = DataSleeper()  # until the display is open and its driver known
         opened: Future = Future()
         self._thread = threading.Thread(target=self._run, args=(mode, size, opened),
                                         name="screen", daemon=True)
@@ -145,14 +123,18 @@ class ScreenThread(Presented):
         with self._cv:
             self._saves.append((Path(path), fut))
             self._dirty = True
-            self._cv.notify()
+            self._wake()
         fut.result(timeout=timeout)
 
     def close(self) -> None:
         with self._cv:
             self._stop = True
-            self._cv.notify()
+            self._wake()
         self._thread.join(timeout=3)
+
+    def _wake(self) -> None:
+        self._cv.notify()
+        self._sleeper.wake()
 
     def __enter__(self) -> ScreenThread:
         return self
@@ -175,18 +157,24 @@ class ScreenThread(Presented):
             opened.set_exception(DisplayError(
                 "SDL found no screen and fell back to its invisible 'offscreen' driver"))
             return
-        opened.set_result(True)
         import pygame
 
-        driver = pygame.display.get_driver()
+        self._sleeper = sleeper_for(pygame.display.get_driver())
+        opened.set_result(True)
         model = data = None
+        settled = True  # no frame since memory was last given back
         try:
             while True:
                 with self._cv:
-                    if not self._dirty and not self._stop:
-                        poll_s = keyboard_poll_s(driver, _input_devices() if driver == "kmsdrm" else "")
-                        self._cv.wait(wait_s(data, model, self.now(), self.fps,
-                                             self.count_in_fps, poll_s))
+                    idle = not self._dirty and not self._stop
+                    timeout = wait_s(data, model, self.now(), self.fps, self.count_in_fps) if idle else 0
+                if idle:
+                    if not settled and (timeout is None or timeout >= SETTLED_S):
+                        give_back()
+                        settled = True
+                    self._sleeper.sleep(timeout)
+                    self.wakeups += 1
+                with self._cv:
                     if self._stop:
                         break
                     self._dirty = False
@@ -201,6 +189,7 @@ class ScreenThread(Presented):
                     continue
                 model = model_of(data, self.now(), notes)
                 if display.show(model):
+                    settled = False
                     self.frames += 1
                     if self.on_frame is not None:
                         self.on_frame(model, self.now())
@@ -214,6 +203,7 @@ class ScreenThread(Presented):
         except Exception as exc:  # the display vanished mid-set: the set goes on
             self.post_note(f"display lost: {exc}")
         finally:
+            self._sleeper.close()
             display.close()
 
     def _stand_clear(self) -> bool:

@@ -37,8 +37,13 @@ DIGITS = "0123456789"
 MEASURE_SIZE = 100  # text widths are measured once at this font size and scaled
 
 MAX_FONTS = 8  # text fonts kept open (each holds FreeType's glyph cache)
-MAX_BIG_FONTS = 3  # big-number fonts kept open: the phase screen, the summary, one spare
-TEXT_CACHE_BYTES = 8 * 1024 * 1024  # rendered text surfaces, bytes
+#: Big-number fonts kept open: the phase screen's and the summary's (each holds
+#: its digits' glyphs, ~3 MB at 1080p; a third size never comes up).
+MAX_BIG_FONTS = 2
+#: Rendered text surfaces, bytes: the texts of the busiest screen at 1920x1080
+#: (3.1 MB, a warning) fit, so a partial repaint of a region re-blits its other
+#: lines from the cache; a text of a screen left behind is seldom shown again.
+TEXT_CACHE_BYTES = 4 * 1024 * 1024
 #: Big-number surfaces, bytes: the number shown and the one before (a 1080p one is
 #: ~1.8 MB; the count-in pulse scales the current one 30 times a second). More
 #: buys little: with the digits' glyphs warm a new number renders in ~0.4 ms at
@@ -76,9 +81,12 @@ class Typesetter:
         """Open the big-number font of a phase screen of ``size`` px and
         render the ten digits once, so that the first frame showing a new
         number finds its glyphs in SDL_ttf's cache. Call when the screen
-        opens (about 10 ms at 1920x1080)."""
+        opens (about 10 ms at 1920x1080). One digit at a time: the ten in
+        one line would be a 13 MB surface at 1080p, freed at once but raising
+        the C allocator's threshold for giving memory back to the system."""
         font = self._big_font(self.digit_size(lay.phase_boxes(size).big[3]))
-        font.render(DIGITS, True, (255, 255, 255))
+        for digit in DIGITS:
+            font.render(digit, True, (255, 255, 255))
 
 
     def _font(self, size: int) -> pygame.font.Font:
