@@ -174,3 +174,27 @@ def test_a_window_in_the_menu_sleeps_until_a_key_or_new_data(xvfb):
             subprocess.run(["xdotool", "key", "space"], env=dict(os.environ, DISPLAY=xvfb), check=True)
             assert keyed.wait(10), posted  # a key wakes it
             assert [e.pressed for e in posted if isinstance(e, Edge)][:1] == [True]
+
+
+@pytest.mark.slow
+def test_a_terminal_in_the_menu_draws_only_when_told():
+    import io
+
+    from station.ui.terminal import TerminalScreen
+
+    class Out(io.StringIO):
+        flushes = 0
+
+        def flush(self):
+            Out.flushes += 1
+
+    out = Out()
+    with TerminalScreen(time.monotonic, lambda item: None, out=out, keyboard=False) as screen:
+        screen.present(ShowMenu(("cluster", "rest-pause")))
+        for _ in range(100):
+            if Out.flushes:
+                break
+            time.sleep(0.02)
+        drawn = Out.flushes
+        time.sleep(1.5)
+        assert Out.flushes == drawn  # before: redrawn every second

@@ -119,11 +119,19 @@ class TerminalScreen(Presented):
         snap = self._data.snapshot
         return snap.phase_ends_at is not None or snap.cap_at is not None
 
+    def _wait_s(self) -> float | None:
+        """s until the text would change by itself: a countdown or a cap
+        at ``fps``, a phase screen each second (a strip counts up), and the
+        menu, a summary or a message never (only new data redraws them)."""
+        if self._animating():
+            return 1 / self.fps
+        return 1.0 if isinstance(self._data, ShowSet) else None
+
     def _draw_loop(self) -> None:
         while not self._stop.is_set():
             with self._cv:
                 if not self._dirty:
-                    self._cv.wait(timeout=1 / self.fps if self._animating() else 1.0)
+                    self._cv.wait(timeout=self._wait_s())
                 self._dirty = False
                 data, notes = self._data, self._notes
             if data is not None and not self._stop.is_set():
