@@ -30,7 +30,10 @@ from station.ui.pygame.wake import POLL_S, DataSleeper, Sleeper, sleeper_for
 from station.ui.view.messages import Shown, ShowSet, model_of
 
 IDLE_POLL_S = POLL_S  # how often input is read where nothing can wait for it, s
-SETTLED_S = 1.0  # a sleep this long (or endless) after a frame: give freed memory back first, s
+#: Before an endless sleep after a frame, or one of at least SETTLED_S when
+#: GIVE_BACK_EVERY_S have passed since the last time, freed memory is given back, s.
+SETTLED_S = 0.5
+GIVE_BACK_EVERY_S = 5.0
 FPS = 10.0  # most frames a second while a bar moves (calm rest: no cue to keep pace with)
 BAR_STEPS = 60  # a bar is redrawn when it has moved this fraction of its length (13 px at 800 wide)
 TICK_AFTER_S = 0.002  # wake this long after a shown second turns, s (its ceil has changed)
@@ -163,15 +166,17 @@ class ScreenThread(Presented):
         opened.set_result(True)
         model = data = None
         settled = True  # no frame since memory was last given back
+        given_back_at = time.monotonic()
         try:
             while True:
                 with self._cv:
                     idle = not self._dirty and not self._stop
                     timeout = wait_s(data, model, self.now(), self.fps, self.count_in_fps) if idle else 0
+                if idle and not settled and (timeout is None or (
+                        timeout >= SETTLED_S and time.monotonic() >= given_back_at + GIVE_BACK_EVERY_S)):
+                    give_back()
+                    settled, given_back_at = True, time.monotonic()
                 if idle:
-                    if not settled and (timeout is None or timeout >= SETTLED_S):
-                        give_back()
-                        settled = True
                     self._sleeper.sleep(timeout)
                     self.wakeups += 1
                 with self._cv:

@@ -44,11 +44,12 @@ MAX_BIG_FONTS = 2
 #: (3.1 MB, a warning) fit, so a partial repaint of a region re-blits its other
 #: lines from the cache; a text of a screen left behind is seldom shown again.
 TEXT_CACHE_BYTES = 4 * 1024 * 1024
-#: Big-number surfaces, bytes: the number shown and the one before (a 1080p one is
-#: ~1.8 MB; the count-in pulse scales the current one 30 times a second). More
-#: buys little: with the digits' glyphs warm a new number renders in ~0.4 ms at
-#: 1080p (0.1 ms at 800x480), once a second, while each kept one is resident.
-BIG_CACHE_BYTES = 4 * 1024 * 1024
+#: Big-number surfaces, bytes: the number shown (a 1080p one is up to ~1.8 MB;
+#: the count-in pulse scales it 30 times a second). A number gone by is not
+#: shown again soon (a countdown): with the digits' glyphs warm a new number
+#: renders in ~0.4 ms at 1080p (0.1 ms at 800x480), once a second, while each
+#: kept one is resident.
+BIG_CACHE_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
