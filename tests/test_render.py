@@ -15,7 +15,7 @@ from station.ui.pygame import render
 from station.ui.pygame.cache import LRU
 from station.ui.pygame.display import DisplayError, PygameDisplay, Quit, needs_animation
 from station.ui.pygame.render import DrawnText, Renderer
-from station.ui.pygame.screen_thread import COUNT_IN_FPS, FPS, IDLE_POLL_S, frame_wait_s
+from station.ui.pygame.screen_thread import COUNT_IN_FPS, FPS, wait_s
 from station.ui.pygame.text import digits_ink
 from station.ui.view import MessageModel, ScreenModel, SummaryModel, layout
 from station.ui.view.keys import KEY_LEGEND
@@ -476,11 +476,15 @@ def test_the_byte_bounded_lru_evicts_the_oldest_and_keeps_the_newest():
 
 
 def test_a_draining_bar_animates_slower_than_the_count_in():
-    assert frame_wait_s(scene("cluster-rest"), FPS, COUNT_IN_FPS) == pytest.approx(1 / FPS)
-    assert frame_wait_s(scene("cluster-rest-countin"), FPS, COUNT_IN_FPS) == pytest.approx(1 / 30)
+    from station.ui.view.messages import ShowSet
+
+    short = ShowSet(_rest_snapshot(started=0.0, ends=1.0))  # the bar would step every 17 ms
+    assert wait_s(short, scene("cluster-rest"), 0.5, FPS, COUNT_IN_FPS) == pytest.approx(1 / FPS)
+    assert wait_s(short, scene("cluster-rest-countin"), 0.5, FPS, COUNT_IN_FPS) == pytest.approx(1 / 30)
     assert FPS < COUNT_IN_FPS
-    assert frame_wait_s(scene("cluster-work"), FPS, COUNT_IN_FPS) == IDLE_POLL_S
-    assert frame_wait_s(None, FPS, COUNT_IN_FPS) == IDLE_POLL_S
+    work = ShowSet(replace(_rest_snapshot(), phase_started_at=None, phase_ends_at=None))
+    assert wait_s(work, scene("cluster-work"), 0.5, FPS, COUNT_IN_FPS) is None  # nothing counts
+    assert wait_s(None, None, 0.5, FPS, COUNT_IN_FPS) is None
     # At that rate a 15 s rest's bar moves at most a few px a frame on the Pi's screen.
     bar_w = layout.phase_boxes((800, 480)).bar[2]
     assert bar_w / 15 / FPS <= 4

@@ -26,10 +26,9 @@ from pathlib import Path
 from station.ui import view
 from station.ui.presented import Presented
 from station.ui.pygame.memory import give_back
-from station.ui.pygame.wake import POLL_S, DataSleeper, Sleeper, sleeper_for
+from station.ui.pygame.wake import DataSleeper, Sleeper, sleeper_for
 from station.ui.view.messages import Shown, ShowSet, model_of
 
-IDLE_POLL_S = POLL_S  # how often input is read where nothing can wait for it, s
 #: Before an endless sleep after a frame, or one of at least SETTLED_S when
 #: GIVE_BACK_EVERY_S have passed since the last time, freed memory is given back, s.
 SETTLED_S = 0.5
@@ -39,17 +38,6 @@ BAR_STEPS = 60  # a bar is redrawn when it has moved this fraction of its length
 TICK_AFTER_S = 0.002  # wake this long after a shown second turns, s (its ceil has changed)
 COUNT_IN_FPS = 30.0  # frames a second during the count-in (emphasised models)
 DRAW_GUARD_S = 0.01  # no frame starts this close before a cue (the worst 1080p frame: ~8 ms)
-
-
-def frame_wait_s(model: view.Model | None, fps: float, count_in_fps: float) -> float:
-    """How long the screen thread waits for new data before it builds the
-    next frame, s: ``1 / count_in_fps`` in the count-in, ``1 / fps`` while a
-    bar moves, :data:`IDLE_POLL_S` (reading the keyboard) otherwise."""
-    if model is None or not view.needs_animation(model):
-        return IDLE_POLL_S
-    if isinstance(model, view.ScreenModel) and model.emphasised:
-        return 1 / count_in_fps
-    return 1 / fps
 
 
 def next_change_s(message: Shown | None, now: float, fps: float = FPS,
