@@ -116,9 +116,9 @@ def test_a_keyboard_that_cannot_be_opened_is_polled_for(tmp_path):
 
 
 def test_memory_is_given_back_on_glibc():
-    assert give_back() in (True, False)
-    if os.path.exists("/lib/x86_64-linux-gnu/libc.so.6") or os.path.exists("/lib/aarch64-linux-gnu/libc.so.6"):
-        assert give_back() is True
+    import platform
+
+    assert give_back() is (platform.libc_ver()[0] == "glibc")
 
 
 @pytest.fixture
@@ -144,6 +144,7 @@ def xvfb(monkeypatch):
         proc.wait(5)
 
 
+@pytest.mark.slow
 def test_a_window_in_the_menu_sleeps_until_a_key_or_new_data(xvfb):
     from station.core.gestures import Edge
     from station.ui.pygame.screen_thread import ScreenThread
