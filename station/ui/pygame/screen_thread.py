@@ -29,10 +29,13 @@ from station.ui.pygame.memory import give_back
 from station.ui.pygame.wake import DataSleeper, Sleeper, sleeper_for
 from station.ui.view.messages import Shown, ShowSet, model_of
 
-#: Before an endless sleep after a frame, or one of at least SETTLED_S when
-#: GIVE_BACK_EVERY_S have passed since the last time, freed memory is given back, s.
+#: Freed memory is given back before a sleep after a frame: an endless one
+#: outside a set (menu, summary, a message), else one of at least SETTLED_S
+#: (or endless) when GIVE_BACK_EVERY_S have passed since the last time (a set's
+#: presses come every second or two), s.
 SETTLED_S = 0.5
 GIVE_BACK_EVERY_S = 5.0
+GIVE_BACK_CLEAR_S = 0.25  # and only when no cue is due sooner than this, s
 FPS = 10.0  # most frames a second while a bar moves (calm rest: no cue to keep pace with)
 BAR_STEPS = 60  # a bar is redrawn when it has moved this fraction of its length (13 px at 800 wide)
 TICK_AFTER_S = 0.002  # wake this long after a shown second turns, s (its ceil has changed)
@@ -160,8 +163,10 @@ class ScreenThread(Presented):
                 with self._cv:
                     idle = not self._dirty and not self._stop
                     timeout = wait_s(data, model, self.now(), self.fps, self.count_in_fps) if idle else 0
-                if idle and not settled and (timeout is None or (
-                        timeout >= SETTLED_S and time.monotonic() >= given_back_at + GIVE_BACK_EVERY_S)):
+                if idle and not settled and self._clear_of_cues() and (
+                        (timeout is None and not isinstance(data, ShowSet))
+                        or ((timeout is None or timeout >= SETTLED_S)
+                            and time.monotonic() >= given_back_at + GIVE_BACK_EVERY_S)):
                     give_back()
                     settled, given_back_at = True, time.monotonic()
                 if idle:
@@ -198,6 +203,13 @@ class ScreenThread(Presented):
         finally:
             self._sleeper.close()
             display.close()
+
+    def _clear_of_cues(self) -> bool:
+        """No cue is due within :data:`GIVE_BACK_CLEAR_S`: giving memory back
+        holds the allocator's locks for up to a millisecond, which the main
+        loop would wait on while it sounds the cue."""
+        due = self.next_deadline() if self.next_deadline is not None else None
+        return due is None or due - self.now() >= GIVE_BACK_CLEAR_S
 
     def _stand_clear(self) -> bool:
         """Do not start a frame just before a cue is due: drawing holds the
