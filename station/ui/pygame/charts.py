@@ -25,7 +25,7 @@ def bar_chart(ts: Typesetter, surface: pygame.Surface, title: str, box: Box, val
     label_h = max(4, round(h * 0.2))
     bar_area = h - label_h
     slots = lay.columns(plot, len(values), 0.25)
-    size = ts._uniform(labels, tuple((sx, y, sw, label_h) for sx, _, sw, _ in slots))
+    size = ts.uniform_size(labels, tuple((sx, y, sw, label_h) for sx, _, sw, _ in slots))
     for v, lab, (sx, _, sw, _) in zip(values, labels, slots):
         bh = round(bar_area * v / top)
         if bh > 0:

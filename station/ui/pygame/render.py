@@ -101,7 +101,7 @@ class Renderer(Typesetter):
         for k in range(1, min(2, len(notes)) + 1):
             per = -(-len(notes) // k)
             groups = tuple("   ·   ".join(notes[i:i + per]) for i in range(0, len(notes), per))
-            size = self._uniform(groups, lay.rows(inner, len(groups), 1, gap_frac=0.05))
+            size = self.uniform_size(groups, lay.rows(inner, len(groups), 1, gap_frac=0.05))
             if size > best[0]:
                 best = (size, groups)
         out = []
@@ -236,7 +236,7 @@ class Renderer(Typesetter):
         boxes = lay.rows(b.items, len(shown), visible, gap_frac=0.1)
         pad_x = max(4, b.items[2] // 60)
         inner = tuple((x + pad_x, y, w - 2 * pad_x, h) for x, y, w, h in boxes)
-        size = self._uniform(tuple(m.items[i] for i in shown), inner)
+        size = self.uniform_size(tuple(m.items[i] for i in shown), inner)
         for i, box, ibox in zip(shown, boxes, inner):
             colour = m.foreground
             if i == m.selected:

@@ -145,7 +145,7 @@ class Typesetter:
         surface.blit(s, (tx, ty), (0, 0, sw, sh))
         return DrawnText(role, text, (tx, ty, sw, sh))
 
-    def _uniform(self, texts: tuple[str, ...], boxes: tuple[Box, ...]) -> int:
+    def uniform_size(self, texts: tuple[str, ...], boxes: tuple[Box, ...]) -> int:
         """One font size for a column of lines: the smallest any line needs."""
         sizes = [self.fit_size(t, b[2], b[3]) for t, b in zip(texts, boxes) if t]
         return min(sizes) if sizes else 1
@@ -212,7 +212,7 @@ class Typesetter:
     def _lines(self, surface: pygame.Surface, lines: tuple[str, ...], box: Box, colour: RGB,
                min_rows: int, role: str = "line") -> list[DrawnText]:
         boxes = lay.rows(box, len(lines), min_rows)
-        size = self._uniform(lines, boxes)
+        size = self.uniform_size(lines, boxes)
         out = []
         for line, b in zip(lines, boxes):
             d = self.text(surface, line, b, colour, role, size=size)
@@ -282,7 +282,7 @@ class Typesetter:
         for k in range(1, min(max_lines, len(words)) + 1):
             chunk = _split_even(words, k)
             boxes = lay.rows(box, k, 1, gap_frac=0.05)
-            size = self._uniform(chunk, boxes)
+            size = self.uniform_size(chunk, boxes)
             if size > best[0]:
                 best = (size, chunk)
         chunk = best[1]
