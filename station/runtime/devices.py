@@ -1,6 +1,6 @@
 """Every device the station drives, opened from the config and the command
 line, each degrading gracefully with a note: the pins (mock when no GPIO),
-the display (station.runtime.display), the buttons, the cue outputs (buzzer,
+the display (station.runtime.display_choice), the buttons, the cue outputs (buzzer,
 speaker; no sound card: buzzer only, and the card is tried again with
 backoff), the serial remote, the history (its recorder thread), the gym
 network (MQTT) and the service manager's watchdog.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from station import __version__
 from station.core.events import Cue
 from station.runtime.clock import Clock
-from station.runtime.display import Screens, open_display
+from station.runtime.display_choice import Screens, open_display
 from station.runtime.loop import Note
 from station.runtime.notes import Notes
 from station.runtime.recorder import MarkInterrupted
