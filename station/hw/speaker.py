@@ -19,20 +19,25 @@ sounding waits for it, as on the buzzer: a worker thread starts the next
 cues of one instant (``fail`` then ``rest``) are each heard in full, in
 order; only a stale count-in or tempo tick is skipped.
 
+Standby: SDL's audio thread wakes 90 times a second while the device is
+open, silent or not (:mod:`station.hw.mixer`). The main loop tells the
+speaker how long no timed cue is due (:meth:`Speaker.expect`); when that is
+long, the device is closed :data:`IDLE_CLOSE_S` after the last sound and
+reopened :meth:`Speaker.lead_s` before the next due instant (a margin of
+several times the measured open time), so a timed cue always finds it open.
+A cue that comes while it is closed (a press nobody expected) reopens it at
+once on the worker thread; that wait is recorded (``cold_starts``).
+Synthesis is in :mod:`station.hw.tones`, speech rendering in
+:mod:`station.hw.speech`.
+
 No mixer (no audio device, no pygame) is not an error: ``available`` is False,
 ``reason`` says why, and ``play()`` does nothing.
 """
 
 from __future__ import annotations
 
-import array
-import contextlib
 import logging
 import math
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 from collections import deque
@@ -52,105 +57,38 @@ from station.core.cues import (
     speaker_tone,
 )
 from station.core.events import CUE_NAMES, Cue
+from station.hw import speech
+from station.hw.mixer import MixerDevice
+from station.hw.tones import SAMPLE_RATE_HZ, TONE_AMPLITUDE, synthesize
+
+__all__ = ["IDLE_CLOSE_S", "MIN_QUIET_S", "QUIET_VOLUME", "SAMPLE_RATE_HZ", "Speaker",
+           "TONE_AMPLITUDE", "synthesize"]
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE_HZ = 44100
 QUIET_VOLUME = 0.2
 """Quiet mode caps the volume at this (0..1)."""
 
-TONE_AMPLITUDE = 0.6
-"""Peak of a synthesised tone, as a fraction of full scale (before volume)."""
-
-FADE_S = 0.004
-"""Fade in and out of each pulse, s: long enough to avoid a click."""
-
 POLL_S = 0.003
 """How often the chaining worker looks whether the channel fell silent, s
-(pygame has no blocking wait on a channel)."""
+(pygame has no blocking wait on a channel); only while cues wait."""
 
-ESPEAK = "espeak-ng"
-ESPEAK_TIMEOUT_S = 10.0
+IDLE_CLOSE_S = 1.0
+"""Standby: the device closes this long after the last sound ended, s ..."""
 
-# mixer format (pygame.mixer.get_init()[1]) -> (array typecode, full scale, zero level)
-_FORMATS = MappingProxyType(
-    {
-        -8: ("b", 127, 0),
-        8: ("B", 127, 128),
-        -16: ("h", 32767, 0),
-        16: ("H", 32767, 32768),
-        -32: ("i", 2147483647, 0),
-        32: ("f", 1.0, 0),
-    }
-)
+MIN_QUIET_S = 2.0
+"""... if no timed cue is due for at least this long after that, s, plus the
+reopen lead. A shorter hint keeps the device open (a rest of 15 s closes it
+for about 10 s; a set's work phase never)."""
 
+REOPEN_LEAD_MIN_S = 0.25
+REOPEN_LEAD_FACTOR = 4.0
+"""The device reopens max(REOPEN_LEAD_MIN_S, REOPEN_LEAD_FACTOR x the
+longest open measured) before a due instant: 0.25 s here, where an open
+takes 0.1-1 ms with SDL's dummy driver (ALSA: tens of ms)."""
 
-LOOP_PHASE_ERROR = 5e-4
-"""A steady tone is built by repeating a block of samples that holds a whole
-number of cycles within this many cycles (an inaudible phase step): the
-array repeats in C, so start-up stays short on a small Pi."""
-
-
-def synthesize(
-    pattern: Pattern, rate_hz: int, fmt: int, channels: int, amplitude: float = TONE_AMPLITUDE
-) -> bytes:
-    """Raw PCM of ``pattern`` in the mixer format ``(rate_hz, fmt, channels)``
-    of ``pygame.mixer.get_init()``: each step's tone for ``on_s`` then
-    silence for ``off_s`` (the last step's silence included). The tone is a
-    sine with a soft third harmonic, which carries better on small speakers;
-    each pulse fades in and out over :data:`FADE_S`. Raises ValueError for a
-    sample format it does not know."""
-    if fmt not in _FORMATS:
-        raise ValueError(f"mixer sample format {fmt} not supported; known: {sorted(_FORMATS)}")
-    typecode, full_scale, zero = _FORMATS[fmt]
-    mono = array.array(typecode)
-    for on_s, off_s, tone_hz in pattern:
-        mono += _pulse(
-            round(on_s * rate_hz), tone_hz, rate_hz, amplitude * full_scale, typecode, zero
-        )
-        mono += array.array(typecode, [zero]) * round(off_s * rate_hz)
-    if channels == 1:
-        return mono.tobytes()
-    out = array.array(typecode, [zero]) * (len(mono) * channels)
-    for channel in range(channels):
-        out[channel::channels] = mono
-    return out.tobytes()
-
-
-def _pulse(
-    n: int, tone_hz: float, rate_hz: int, peak: float, typecode: str, zero: int
-) -> array.array:
-    """``n`` samples of tone with faded ends, as an array of ``typecode``."""
-    step = 2 * math.pi * tone_hz / rate_hz
-    third = 3 * tone_hz < rate_hz / 2  # the harmonic only below Nyquist
-    # sin(x) + sin(3x)/4 peaks at sqrt(7/12) * 7/6 (where sin(x)**2 = 7/12): scale to ``peak``
-    scale = peak / (math.sqrt(7 / 12) * 7 / 6 if third else 1.0)
-    sin = math.sin
-
-    def level(i: int, envelope: float = 1.0) -> float | int:
-        v = scale * envelope * (sin(step * i) + (0.25 * sin(3 * step * i) if third else 0.0))
-        return v if typecode == "f" else zero + round(v)
-
-    loop = _loop_length(tone_hz, rate_hz, n)
-    block = array.array(typecode, [level(i) for i in range(loop)])
-    reps, rest = divmod(n, loop)
-    out = block * reps + block[:rest]
-    n_fade = max(1, min(round(FADE_S * rate_hz), n // 2))
-    for i in (*range(n_fade), *range(n - n_fade, n)):
-        # i % loop: the same phase as the repeated block, so no step at the seam
-        out[i] = level(i % loop, min(1.0, (i + 0.5) / n_fade, (n - i - 0.5) / n_fade))
-    return out
-
-
-def _loop_length(tone_hz: float, rate_hz: int, n: int) -> int:
-    """The shortest block length (samples, <= 4096) holding a whole number of
-    cycles within :data:`LOOP_PHASE_ERROR`; ``n`` (no repeat) when none does."""
-    cycles_per_sample = tone_hz / rate_hz
-    for length in range(1, min(n, 4096) + 1):
-        cycles = cycles_per_sample * length
-        if cycles >= 1 and abs(cycles - round(cycles)) < LOOP_PHASE_ERROR:
-            return length
-    return max(n, 1)
+_AWAKE = -math.inf  # quiet until: a cue may come at any moment
+_NOTHING_DUE = math.inf  # quiet until: no timed cue known
 
 
 class Speaker:
@@ -161,15 +99,21 @@ class Speaker:
     installed. ``buffer_samples``: mixer buffer, a power of two 64..4096
     (smaller = lower latency; 512 at 44.1 kHz is 12 ms, and half the idle CPU of 256).
 
-    Attributes: ``available`` (a mixer is open), ``reason`` (why not, "" when
-    available), ``speech_available`` and ``speech_reason`` likewise for
-    speech, ``speech_files`` (phrase -> pre-rendered WAV path, while open),
-    ``startup_s`` (how long the constructor took, s).
+    Attributes: ``available`` (a mixer is open, or in standby), ``reason``
+    (why not, "" when available), ``speech_available`` and ``speech_reason``
+    likewise for speech, ``speech_files`` (phrase -> pre-rendered WAV path,
+    while open), ``startup_s`` (how long the constructor took, s),
+    ``cold_starts`` (the latest (cue, s from play() to its start) of cues
+    that found the device closed), ``standbys`` (how many times it closed),
+    ``device``: the :class:`~station.hw.mixer.MixerDevice` (``is_open``,
+    ``open_s``).
 
     Create it before ``pygame.init()``: that call would open the mixer with
     pygame's default, larger buffer. A mixer someone else opened is used as
-    it is and left open by ``close()``.
+    it is, never put in standby, and left open by ``close()``.
     """
+
+    name = "speaker"
 
     def __init__(
         self,
@@ -193,8 +137,8 @@ class Speaker:
         self.speech_reason = ""
         self.speech_files: Mapping[str, Path] = MappingProxyType({})
         self.startup_s = 0.0
+        self.device = MixerDevice(buffer_samples)
         self._pygame: Any = None
-        self._owns_mixer = False
         self._channel: Any = None
         self._tones: dict[Pattern, Any] = {}
         self._phrases: dict[str, Any] = {}
@@ -203,10 +147,18 @@ class Speaker:
         self._cond = threading.Condition()
         self._waiting: deque[tuple[Cue, float]] = deque()  # (cue, queued at, monotonic s)
         self._worker: threading.Thread | None = None
+        self._open = False  # the device is open and the channel usable (False while it changes)
+        self._quiet_until = _AWAKE  # monotonic s; see expect()
+        self._sounding_until = 0.0  # when the last started cue ends, monotonic s
+        self.standbys = 0
+        self.cold_starts: deque[tuple[Cue, float]] = deque(maxlen=64)
         self.skipped: deque[Cue] = deque(maxlen=64)  # the latest cues not played (stale, overflow)
         try:
-            self._open_mixer(buffer_samples)
-            if self.available:
+            self.reason = self.device.open()
+            if not self.reason:
+                self._pygame = self.device.pygame
+                self._channel = self.device.channel()
+                self._open = self.available = True
                 self._prepare(speech and not quiet)
                 self._worker = threading.Thread(target=self._chain, name="speaker", daemon=True)
                 self._worker.start()
@@ -225,18 +177,20 @@ class Speaker:
 
     def play(self, cue: Cue) -> None:
         """Sound ``cue``: at once when the speaker is silent, else after the
-        cues before it (each in full). Returns at once. No-op when not
-        available or closed; never raises for an audio problem (it is logged)."""
+        cues before it (each in full); in standby, as soon as the device is
+        open again. Returns at once. No-op when not available or closed;
+        never raises for an audio problem (it is logged)."""
         if not self.available or self._closed:
             return
         with self._cond:
-            try:
-                if not self._waiting and not self._channel.get_busy():
-                    self._start(cue)
+            if self._open and not self._waiting:
+                try:
+                    if not self._channel.get_busy():
+                        self._start(cue)
+                        return
+                except self._pygame.error as exc:  # e.g. the mixer was closed under us
+                    log.warning("speaker: cannot play cue %r: %s", cue.name, exc)
                     return
-            except self._pygame.error as exc:  # e.g. the mixer was closed under us
-                log.warning("speaker: cannot play cue %r: %s", cue.name, exc)
-                return
             self._waiting.append((cue, time.monotonic()))
             drop = queue_overflow([c for c, _ in self._waiting])
             if drop is not None:  # bounded: a stale tick goes first (see queue_overflow)
@@ -244,23 +198,61 @@ class Speaker:
                 del self._waiting[drop]
             self._cond.notify_all()
 
+    def expect(self, quiet_for_s: float | None) -> None:
+        """The main loop's hint: no timed cue is due for ``quiet_for_s`` s
+        (``None``: none is known; 0 or little: one may come at any moment,
+        e.g. the lifter is at work). Cheap, never blocks for long; wakes the
+        worker only when the plan changes."""
+        if quiet_for_s is None:
+            until = _NOTHING_DUE
+        elif quiet_for_s < MIN_QUIET_S:
+            until = _AWAKE
+        else:
+            until = time.monotonic() + quiet_for_s
+        with self._cond:
+            old = self._quiet_until
+            self._quiet_until = until
+            same = (abs(until - old) < 0.005 if math.isfinite(until) and math.isfinite(old)
+                    else until == old)
+            if not same:
+                self._cond.notify_all()
+
+    def lead_s(self) -> float:
+        """How long before a due instant the device reopens from standby, s."""
+        return max(REOPEN_LEAD_MIN_S, REOPEN_LEAD_FACTOR * self.device.worst_open_s)
+
+    @property
+    def standing_by(self) -> bool:
+        """True while the device is closed to save the audio thread's wake-ups."""
+        return self.available and not self._closed and not self.device.is_open
+
     def _start(self, cue: Cue) -> None:
         """Put ``cue``'s tone (and phrase) on the channel. Lock held."""
         tone = self._tone(speaker_tone(cue, speech=self.speech_available))
         self._channel.play(tone)
+        length_s = tone.get_length()
         phrase = phrase_for(cue) if self.speech_available else None
         if phrase is not None and phrase in self._phrases:
             self._channel.queue(self._phrases[phrase])
+            length_s += self._phrases[phrase].get_length()
+        self._sounding_until = max(self._sounding_until, time.monotonic() + length_s)
 
     def _chain(self) -> None:
         """Worker: start each waiting cue once the channel has been silent
-        for CHAIN_GAP_S, skipping stale count-ins and ticks."""
+        for CHAIN_GAP_S, skipping stale count-ins and ticks; open and close
+        the device for standby (see :meth:`_standby`)."""
         silent_since: float | None = None
         with self._cond:
             while not self._closed:
                 if not self._waiting:
                     silent_since = None
-                    self._cond.wait()
+                    self._standby()
+                    continue
+                if not self._open:
+                    self._set_open(True)
+                    if not self._open:  # could not reopen: nothing can play
+                        self.skipped.extend(c for c, _ in self._waiting)
+                        self._waiting.clear()
                     continue
                 try:
                     busy = self._channel.get_busy()
@@ -269,9 +261,9 @@ class Speaker:
                     self._waiting.clear()
                     continue
                 now = time.monotonic()
-                if busy:
+                if busy:  # sleep to the end it was started for, then poll
                     silent_since = None
-                    self._cond.wait(POLL_S)
+                    self._cond.wait(max(POLL_S, self._sounding_until - now))
                     continue
                 silent_since = now if silent_since is None else silent_since
                 if now < silent_since + CHAIN_GAP_S:
@@ -287,13 +279,64 @@ class Speaker:
                     log.warning("speaker: cannot play cue %r: %s", cue.name, exc)
                 silent_since = None
 
+    def _standby(self) -> None:
+        """Nothing waits: close the device when no timed cue is due for long
+        (IDLE_CLOSE_S after the last sound), reopen it lead_s() before the
+        next due instant; else sleep until the plan changes. Lock held."""
+        now = time.monotonic()
+        if self._open:
+            close_at = self._sounding_until + IDLE_CLOSE_S
+            quiet_s = self._quiet_until - max(now, close_at)
+            if not self.device.can_close or quiet_s < MIN_QUIET_S + self.lead_s():
+                self._cond.wait()  # expect() or play() notifies
+            elif now < close_at:
+                self._cond.wait(close_at - now)
+            elif self._channel.get_busy():  # longer than its length said
+                self._cond.wait(0.05)
+            else:
+                self._set_open(False)
+            return
+        reopen_at = self._quiet_until - self.lead_s()
+        if now >= reopen_at:
+            self._set_open(True)
+        else:
+            self._cond.wait(None if math.isinf(reopen_at) else reopen_at - now)
+
+    def _set_open(self, value: bool) -> None:
+        """Close or reopen the device with the lock released (a close takes
+        20-35 ms); play() meanwhile queues its cue. Lock held on entry and exit."""
+        self._open = False
+        self._cond.release()
+        try:
+            if value:
+                reason = self.device.open()
+                channel = None if reason else self.device.channel()
+            else:
+                self.device.close()
+        except Exception as exc:  # an audio problem must not end the worker
+            log.warning("speaker: cannot %s the audio device: %s", "open" if value else "close", exc)
+            reason, channel = str(exc), None
+        finally:
+            self._cond.acquire()
+        if not value:
+            self.standbys += 1
+            self._channel = None
+            return
+        if reason:
+            log.warning("speaker: cannot reopen the audio device: %s", reason)
+            return
+        self._channel, self._open = channel, True
+        now = time.monotonic()
+        for cue, queued_at in self._waiting:  # they waited for the device
+            self.cold_starts.append((cue, now - queued_at))
+
     @property
     def busy(self) -> bool:
         """True while a cue (tone or phrase) is sounding or waiting its turn."""
         if not self.available or self._closed:
             return False
         with self._cond:
-            return bool(self._waiting) or bool(self._channel.get_busy())
+            return bool(self._waiting) or (self._open and bool(self._channel.get_busy()))
 
     def wait_idle(self, timeout_s: float) -> bool:
         """Wait up to ``timeout_s`` for the cue in progress to finish (e.g.
@@ -317,18 +360,19 @@ class Speaker:
             self._cond.notify_all()
         if self._worker is not None:
             self._worker.join(timeout=2.0)
-        if self._channel is not None:
-            with contextlib.suppress(self._pygame.error):  # the mixer may already be gone
+        if self._channel is not None and self._pygame is not None:
+            try:
                 self._channel.stop()
+            except self._pygame.error:  # the mixer may already be gone
+                pass
         self._tones.clear()
         self._phrases.clear()
         self._channel = None
-        if self._owns_mixer:
-            self._pygame.mixer.quit()
+        self._open = False
+        self.device.close()
         self.available = False
-        if self._speech_dir is not None:
-            shutil.rmtree(self._speech_dir, ignore_errors=True)
-            self._speech_dir = None
+        speech.remove(self._speech_dir)
+        self._speech_dir = None
         self.speech_files = MappingProxyType({})
 
     def __enter__(self) -> Self:
@@ -343,46 +387,14 @@ class Speaker:
 
     # ------------------------------------------------------------ start-up
 
-    def _open_mixer(self, buffer_samples: int) -> None:
-        try:
-            import pygame
-        except ImportError as exc:
-            self.reason = f"pygame not installed: {exc}"
-            return
-        self._pygame = pygame
-        if pygame.mixer.get_init() is None:
-            # pre_init before init: the small buffer is what keeps latency low.
-            pygame.mixer.pre_init(SAMPLE_RATE_HZ, -16, 2, buffer_samples)
-            try:
-                with _quiet_stderr():  # libasound prints a page per missing card
-                    pygame.mixer.init()
-            except pygame.error as exc:
-                self.reason = f"no audio device: {exc}"
-                return
-            self._owns_mixer = True
-        init = pygame.mixer.get_init()
-        if init is None:
-            self.reason = "no audio device: the mixer did not open"
-            return
-        if init[1] not in _FORMATS:
-            self.reason = f"mixer sample format {init[1]} not supported; known: {sorted(_FORMATS)}"
-            if self._owns_mixer:
-                pygame.mixer.quit()
-                self._owns_mixer = False
-            return
-        pygame.mixer.set_num_channels(max(pygame.mixer.get_num_channels(), 2))
-        pygame.mixer.set_reserved(1)  # channel 0 is ours; Sound.play() elsewhere never takes it
-        self._channel = pygame.mixer.Channel(0)
-        self.available = True
-
-    def _prepare(self, speech: bool) -> None:
-        renders: dict[str, tuple[Path, subprocess.Popen[bytes]]] = {}
-        if not speech:
+    def _prepare(self, want_speech: bool) -> None:
+        renders: speech.Renders = {}
+        if not want_speech:
             self.speech_reason = "quiet mode" if self.quiet else "speech off"
-        elif shutil.which(ESPEAK) is None:
-            self.speech_reason = f"{ESPEAK} not found on PATH"
+        elif missing := speech.espeak_missing():
+            self.speech_reason = missing
         else:
-            renders = self._start_speech()
+            self._speech_dir, renders = speech.start(all_phrases())
         # Synthesise while espeak-ng runs.
         cue_variants = [Cue(n, 0.0, v) for n in CUE_NAMES for v in (None, 1, 2, 3, "variation")]
         patterns = set(all_patterns())
@@ -395,73 +407,22 @@ class Speaker:
     def _tone(self, pattern: Pattern) -> Any:
         sound = self._tones.get(pattern)
         if sound is None:
-            rate_hz, fmt, channels = self._pygame.mixer.get_init()
+            rate_hz, fmt, channels = self.device.format or self._pygame.mixer.get_init()
             sound = self._pygame.mixer.Sound(buffer=synthesize(pattern, rate_hz, fmt, channels))
             sound.set_volume(self.volume)
             self._tones[pattern] = sound
         return sound
 
-    def _start_speech(self) -> dict[str, tuple[Path, subprocess.Popen[bytes]]]:
-        self._speech_dir = Path(tempfile.mkdtemp(prefix="station-speech-"))
-        renders = {}
-        for i, phrase in enumerate(all_phrases()):
-            path = self._speech_dir / f"phrase-{i}.wav"
-            # -z: no pause after the phrase, so the next cue is never queued behind silence.
-            cmd = [ESPEAK, "-z", "-w", str(path), phrase]
-            renders[phrase] = (
-                path,
-                subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE),
-            )
-        return renders
+    def _finish_speech(self, renders: speech.Renders) -> None:
+        def load(path: Path) -> Any:
+            sound = self._pygame.mixer.Sound(file=str(path))
+            sound.set_volume(self.volume)
+            return sound
 
-    def _finish_speech(self, renders: dict[str, tuple[Path, subprocess.Popen[bytes]]]) -> None:
-        deadline = time.monotonic() + ESPEAK_TIMEOUT_S
-        problem = ""
-        for phrase, (path, proc) in renders.items():
-            try:
-                _, stderr = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.communicate()
-                problem = (
-                    problem or f"{ESPEAK} took longer than {ESPEAK_TIMEOUT_S} s for {phrase!r}"
-                )
-                continue
-            if proc.returncode != 0 or not path.is_file():
-                detail = stderr.decode(errors="replace").strip() or f"exit status {proc.returncode}"
-                problem = problem or f"{ESPEAK} failed for {phrase!r}: {detail}"
-                continue
-            if not problem:
-                try:
-                    sound = self._pygame.mixer.Sound(file=str(path))
-                except self._pygame.error as exc:
-                    problem = f"cannot load {ESPEAK} output {path.name} for {phrase!r}: {exc}"
-                    continue
-                sound.set_volume(self.volume)
-                self._phrases[phrase] = sound
+        self._phrases, problem = speech.finish(renders, load, self._pygame.error)
         if problem:
-            self._phrases.clear()
             self.speech_reason = problem
             log.warning("speaker: no speech: %s", problem)
             return
         self.speech_available = True
         self.speech_files = MappingProxyType({p: path for p, (path, _) in renders.items()})
-
-
-@contextlib.contextmanager
-def _quiet_stderr():
-    """Silence file descriptor 2 for C libraries that write to it directly
-    (ALSA's "cannot find card" lines); SDL's own error still comes back as
-    the exception message we show."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)

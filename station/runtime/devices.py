@@ -39,11 +39,15 @@ if TYPE_CHECKING:
 
 
 class Sink:
-    """A cue output for the loop: its ``name`` and how it plays a cue."""
+    """A cue output for the loop: its ``name``, how it plays a cue, and
+    ``expect(quiet_for_s)`` if it can rest while no timed cue is due (the
+    speaker's standby: :class:`station.runtime.loop.CueSink`)."""
 
-    def __init__(self, name: str, play: Callable[[Cue], None]) -> None:
+    def __init__(self, name: str, play: Callable[[Cue], None],
+                 expect: Callable[[float | None], None] | None = None) -> None:
         self.name = name
         self.play = play
+        self.expect = expect
 
 
 class Devices:
@@ -151,7 +155,7 @@ class Devices:
             self._stack.callback(speaker.close)
             if speaker.available:
                 self.speaker = speaker
-                sinks.append(Sink("speaker", speaker.play))
+                sinks.append(Sink("speaker", speaker.play, speaker.expect))
             else:
                 self.board.note("sound", f"no sound: {speaker.reason}; buzzer only")
                 self._retry_sound()
@@ -167,7 +171,7 @@ class Devices:
                 return False
             self._late.append(speaker)
             self.speaker = speaker
-            self._add_sink(Sink("speaker", speaker.play))
+            self._add_sink(Sink("speaker", speaker.play, speaker.expect))
             self.board.fixed("sound", "sound card found: speaker on")
             return True
 

@@ -6,7 +6,12 @@ Each pass: wait on the queue until the next deadline (no busy waiting),
 drain it, tick the session once, and carry out every effect of the items
 and of that tick: sound cues first (they are what must be on time), then
 hand records to the recorder thread and the new state to the screen, and
-ping the systemd watchdog. No effect is ever dropped: time moves while the
+ping the systemd watchdog. Before it waits for a deadline the loop already
+ticks a copy of the session at that instant (the session is pure): if the
+wait ends at the deadline with nothing queued, the cues found are played
+first thing, so a slow CPU adds nothing between the wake-up and the sound;
+the rest of the pass follows as before. Outputs with an ``expect(quiet_for_s)``
+method (the speaker) are told before each wait how long no timed cue is due. No effect is ever dropped: time moves while the
 loop works, so a deadline may fall due between two reads of the clock, and
 its cues are carried out in the same pass as the items before it.
 """
@@ -37,6 +42,20 @@ STALE_S = 1.0
 _SKIPPABLE = SKIPPABLE_WHEN_LATE
 #: The longest the loop blocks without looking up (s): signals, see _wait.
 MAX_WAIT_S = 0.5
+#: Phases in which the lifter is not expected to press: the outputs may rest
+#: until the next deadline (see ``expect`` in :class:`CueSink`).
+_QUIET_PHASES = frozenset({Phase.REST})
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """The session ticked in advance at ``at`` (s), before the wait for it:
+    ``sess`` and its effects ``fx``; ``cues`` among them, to sound on waking."""
+
+    at: float
+    sess: session.Session
+    fx: list
+    cues: list
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,11 @@ class Note:
 
 
 class CueSink(Protocol):
+    """A cue output. It may also have ``expect(quiet_for_s)``: before each
+    wait the loop says how long (s) no timed cue is due (``None``: none is
+    known, between sets; 0: the lifter is at work, a cue may come any
+    moment), so a device can rest meanwhile (:class:`station.hw.speaker.Speaker`)."""
+
     name: str
 
     def play(self, cue: Cue) -> None: ...
@@ -155,12 +179,15 @@ class MainLoop:
         """Thread-safe and non-blocking; safe from a signal handler too."""
         self.queue.put(item)
 
-    def _wait(self, deadline: float | None) -> list[object]:
-        """Block until an item arrives or ``deadline`` (s) passes, then drain."""
+    def _wait(self, deadline: float | None, quiet: bool = True) -> list[object]:
+        """Block until an item arrives or ``deadline`` (s) passes, then drain.
+        ``quiet``: no press is expected (a rest, between sets): the outputs
+        hear how long until ``deadline``, else that a cue may come at once."""
         items, self._backlog = self._backlog, []
         self.next_deadline_at = deadline
         if items:
             return self._drain(items)
+        self._tell_outputs(deadline, quiet)
         # Never block for ever: a SIGTERM delivered to another thread only runs
         # its Python handler once this thread runs bytecode again.
         timeout = MAX_WAIT_S if deadline is None else min(deadline - self.now(), MAX_WAIT_S)
@@ -173,6 +200,14 @@ class MainLoop:
         except queue.Empty:
             return items
         return self._drain(items)
+
+    def _tell_outputs(self, deadline: float | None, quiet: bool) -> None:
+        """``expect(quiet_for_s)`` on each output that has it."""
+        quiet_for_s = 0.0 if not quiet else None if deadline is None else max(0.0, deadline - self.now())
+        for sink in self.sinks:
+            expect = getattr(sink, "expect", None)
+            if expect is not None:
+                expect(quiet_for_s)
 
     def _drain(self, items: list[object]) -> list[object]:
         """``items`` and then whatever else is queued now, without waiting."""
@@ -222,6 +257,7 @@ class MainLoop:
         result = SetResult(sess, snapshot(sess.set, self.now()))
         last_key = None
         items: list[object] = []
+        ahead: _Ahead | None = None
         while True:
             # One tick a pass. First everything that came in up to this
             # instant, the items of the wait and those queued while the loop
@@ -230,16 +266,24 @@ class MainLoop:
             # is carried out: none is thrown away, none goes before the press
             # that came first.
             now = self.now()
-            items.extend(self._ready())
             fx: list = []
+            sounded: dict[int, float] = {}
+            if ahead is not None and not items and now >= ahead.at:
+                # woke at the deadline with nothing queued: its cues, computed
+                # before the wait, go out before anything else is done
+                sounded = self._sound(ahead.cues, result)
+                sess, fx = ahead.sess, list(ahead.fx)
+            items.extend(self._ready())
             for item in items:
                 sess = self._feed(sess, item, now, fx)
             sess = session.tick(sess, now, fx)
-            self._carry_out(fx, result)
+            self._carry_out(fx, result, sounded)
             last_key = self._publish(sess, now, context, last_key)
             if sess.set.phase is Phase.DONE or (until is not None and now >= until):
                 break
-            items = self._wait(_min(session.next_deadline(sess), until))
+            deadline = _min(session.next_deadline(sess), until)
+            ahead = _tick_ahead(sess, deadline)
+            items = self._wait(deadline, quiet=sess.set.phase in _QUIET_PHASES)
         result.session = sess
         result.snapshot = snapshot(sess.set, self.now())
         result.quit = self.quit
@@ -275,24 +319,38 @@ class MainLoop:
             except queue.Empty:
                 return out
 
-    def _carry_out(self, effects: list, result: SetResult) -> None:
-        cues = [e for e in effects if isinstance(e, Cue)]
-        told: list[Cue] = []
-        # Cues of one instant (rep + rest at the fifth rep, fail + done) all
-        # go out in order: each output plays them one after the other, each
-        # in full (see station.core.cues.skip_queued for the only skips).
+    def _sound(self, cues: list[Cue], result: SetResult) -> dict[int, float]:
+        """Play ``cues`` on every output, in order; returns id(cue) -> the
+        instant (s) the first output was called, for each cue sounded.
+        Cues of one instant (rep + rest at the fifth rep, fail + done) all
+        go out in order: each output plays them one after the other, each
+        in full (see station.core.cues.skip_queued for the only skips)."""
+        out: dict[int, float] = {}
         for cue in cues:
             if self.now() - cue.at > STALE_S and cue.name in _SKIPPABLE:
-                self._rec(cue, None)  # after a stall: a pile of stale pips would confuse
-                continue
+                continue  # after a stall: a pile of stale pips would confuse
             actual = None
             for sink in self.sinks:
                 t = self.now()
                 sink.play(cue)
                 result.lateness.setdefault(sink.name, []).append(t - cue.at)
                 actual = t if actual is None else actual
-            self._rec(cue, actual if actual is not None else self.now())
-            told.append(cue)
+            out[id(cue)] = actual if actual is not None else self.now()
+        return out
+
+    def _carry_out(self, effects: list, result: SetResult,
+                   sounded: dict[int, float] | None = None) -> None:
+        """Every effect: the cues not in ``sounded`` (already played, by
+        id) are played now; all are recorded, then the records, then ``on_cue``."""
+        cues = [e for e in effects if isinstance(e, Cue)]
+        sounded = dict(sounded or {})
+        sounded.update(self._sound([c for c in cues if id(c) not in sounded], result))
+        told: list[Cue] = []
+        for cue in cues:
+            actual = sounded.get(id(cue))
+            self._rec(cue, actual)  # None: not sounded (stale)
+            if actual is not None:
+                told.append(cue)
         for e in effects:
             if isinstance(e, (BoutChanged, BoutRemoved, SetChanged)):
                 self._rec(e, None)
@@ -374,6 +432,16 @@ class MainLoop:
                 return answer
             if until is not None and now >= until:
                 return Between.TIMEOUT
+
+
+def _tick_ahead(sess: session.Session, deadline: float | None) -> _Ahead | None:
+    """The session ticked at ``deadline`` (pure: nothing happens until the
+    loop carries the effects out), or None without a deadline."""
+    if deadline is None:
+        return None
+    fx: list = []
+    later = session.tick(sess, deadline, fx)
+    return _Ahead(deadline, later, fx, [e for e in fx if isinstance(e, Cue)])
 
 
 def _min(a: float | None, b: float | None) -> float | None:
