@@ -36,7 +36,9 @@ def _one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; ``only``: register just that command (its
+    module alone is imported: ``station run`` starts without the others)."""
     parser = _Parser(
         prog="station", description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -46,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="config file (default: $XDG_CONFIG_HOME/station/station.toml, "
                              "then /etc/station/station.toml; none is fine)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         try:
             mod = importlib.import_module(f".commands.{name}", __package__)
         except ModuleNotFoundError as exc:
@@ -61,6 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_named(argv: list[str]) -> str | None:
+    """The command ``argv`` names (its first word that is one, after the
+    global options), or None (help, a typo: the full parser answers)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--config":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -69,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = build_parser()
+    parser = build_parser(_command_named(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
