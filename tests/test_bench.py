@@ -107,7 +107,7 @@ def test_the_peer_fires_a_cue_at_the_first_frame_past_its_instant_and_says_when_
 
 
 def test_the_peer_carries_the_overshoot_the_common_reset_slips_a_part_of_a_frame_per_cluster():
-    from station.bench.peer import replay_drift
+    from station.bench.peer_run import replay_drift
 
     dts = [16, 17, 17, 18, 16, 17]  # ms, what Clock.tick(60) returns
     keep = replay_drift(dts)

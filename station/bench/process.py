@@ -265,7 +265,8 @@ def _named(window: dict, names: dict[int, str]) -> list[dict]:
 
 def measure_peer(*, idle_s: float, size: tuple[int, int], env: dict[str, str] | None = None,
                  say=lambda text: None) -> dict:
-    """Idle CPU of the peer design (:mod:`station.bench.peer`) resting and in
+    """Idle CPU of the peer design (:mod:`station.bench.peer`, run by
+    :mod:`station.bench.peer_run`) resting and in
     its menu, measured as :func:`measure_app` measures the station.
     Returns ``{"rest_cpu_pct", "menu_cpu_pct", "rest_threads", "menu_threads",
     "startup_s": [..]}``."""
@@ -273,7 +274,7 @@ def measure_peer(*, idle_s: float, size: tuple[int, int], env: dict[str, str] | 
     full = dict(env or {}, STATION_BENCH_PEER_SIZE=f"{size[0]}x{size[1]}")
     for kind in ("rest", "menu"):
         say(f"bench: the peer design ({kind}), {idle_s:g} s of CPU")
-        with StationProcess([kind], full, module="station.bench.peer") as p:
+        with StationProcess([kind], full, module="station.bench.peer_run") as p:
             out["startup_s"].append(p.wait_first_frame())
             time.sleep(0.5)  # past the first frames' font rendering
             w = idle_window(p.pid, idle_s)

@@ -72,7 +72,7 @@ def live_figures(log, *, lateness_targets=(), suffix: str = "") -> list[Figure]:
 
 def _peer_set(opts, say, seconds: float):
     from station.bench import live as bl
-    from station.bench.peer import run_live
+    from station.bench.peer_run import run_live
 
     say(f"bench: the peer design, {seconds:g} s of the same set (Clock.tick({60}), "
         f"button polled at 100 Hz)")
@@ -82,7 +82,7 @@ def _peer_set(opts, say, seconds: float):
 
 def peer_frames(opts, say) -> list[Figure]:
     """The peer's render-only frame cost at both sizes."""
-    from station.bench.peer import frame_cost
+    from station.bench.peer_run import frame_cost
 
     n = 60 if opts.quick else 300
     out = []
@@ -96,7 +96,7 @@ def peer_frames(opts, say) -> list[Figure]:
 def peer_live(opts, say, facts: dict) -> list[Figure]:
     """The peer's real-time run and its 240 s drift (replayed)."""
     from station.bench import live as bl
-    from station.bench.peer import replay_drift
+    from station.bench.peer_run import replay_drift
 
     log, dts = _peer_set(opts, say, opts.seconds)
     facts["peer_live"] = {"presses": len(log.presses), "reps": log.total_reps,

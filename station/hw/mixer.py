@@ -69,7 +69,8 @@ class MixerDevice:
             self.reason = f"mixer sample format {init[1]} not supported; known: {sorted(FORMATS)}"
             self.close()
             return self.reason
-        self.format = tuple(init)
+        rate_hz, fmt, channels = init
+        self.format = (rate_hz, fmt, channels)
         pygame.mixer.set_num_channels(max(pygame.mixer.get_num_channels(), 2))
         pygame.mixer.set_reserved(1)  # channel 0 is ours; Sound.play() elsewhere never takes it
         self.open_s.append(time.monotonic() - started)

@@ -98,6 +98,8 @@ class Speaker:
     :data:`QUIET_VOLUME`. ``speech``: spoken phrases when espeak-ng is
     installed. ``buffer_samples``: mixer buffer, a power of two 64..4096
     (smaller = lower latency; 512 at 44.1 kHz is 12 ms, and half the idle CPU of 256).
+    ``idle_close_s``: standby closes the device this long after the last
+    sound (:data:`IDLE_CLOSE_S`), when :meth:`expect` allows.
 
     Attributes: ``available`` (a mixer is open, or in standby), ``reason``
     (why not, "" when available), ``speech_available`` and ``speech_reason``
@@ -121,6 +123,7 @@ class Speaker:
         quiet: bool = False,
         speech: bool = True,
         buffer_samples: int = 512,
+        idle_close_s: float = IDLE_CLOSE_S,
     ) -> None:
         if not 0.0 <= volume <= 1.0:
             raise ValueError(f"sound volume must be within 0.0 .. 1.0, got {volume!r}")
@@ -150,6 +153,7 @@ class Speaker:
         self._open = False  # the device is open and the channel usable (False while it changes)
         self._quiet_until = _AWAKE  # monotonic s; see expect()
         self._sounding_until = 0.0  # when the last started cue ends, monotonic s
+        self.idle_close_s = idle_close_s
         self.standbys = 0
         self.cold_starts: deque[tuple[Cue, float]] = deque(maxlen=64)
         self.skipped: deque[Cue] = deque(maxlen=64)  # the latest cues not played (stale, overflow)
@@ -185,7 +189,7 @@ class Speaker:
         with self._cond:
             if self._open and not self._waiting:
                 try:
-                    if not self._channel.get_busy():
+                    if not self._sounding():
                         self._start(cue)
                         return
                 except self._pygame.error as exc:  # e.g. the mixer was closed under us
@@ -256,7 +260,7 @@ class Speaker:
                         self._waiting.clear()
                     continue
                 try:
-                    busy = self._channel.get_busy()
+                    busy = self._sounding()
                 except self._pygame.error as exc:
                     log.warning("speaker: cannot chain cues: %s", exc)
                     self._waiting.clear()
@@ -286,13 +290,13 @@ class Speaker:
         next due instant; else sleep until the plan changes. Lock held."""
         now = time.monotonic()
         if self._open:
-            close_at = self._sounding_until + IDLE_CLOSE_S
+            close_at = self._sounding_until + self.idle_close_s
             quiet_s = self._quiet_until - max(now, close_at)
             if not self.device.can_close or quiet_s < MIN_QUIET_S + self.lead_s():
                 self._cond.wait()  # expect() or play() notifies
             elif now < close_at:
                 self._cond.wait(close_at - now)
-            elif self._channel.get_busy():  # longer than its length said
+            elif self._sounding():  # longer than its length said
                 self._cond.wait(0.05)
             else:
                 self._set_open(False)
@@ -337,7 +341,13 @@ class Speaker:
         if not self.available or self._closed:
             return False
         with self._cond:
-            return bool(self._waiting) or (self._open and bool(self._channel.get_busy()))
+            return bool(self._waiting) or (self._open and self._sounding())
+
+    def _sounding(self) -> bool:
+        """The channel plays, or the cue started last has not had its time
+        (between a tone and its queued phrase the channel is briefly idle
+        while pygame's callback waits for the GIL). Lock held, device open."""
+        return time.monotonic() < self._sounding_until or bool(self._channel.get_busy())
 
     def wait_idle(self, timeout_s: float) -> bool:
         """Wait up to ``timeout_s`` for the cue in progress to finish (e.g.

@@ -11,9 +11,10 @@ ticks a copy of the session at that instant (the session is pure): if the
 wait ends at the deadline with nothing queued, the cues found are played
 first thing, so a slow CPU adds nothing between the wake-up and the sound;
 the rest of the pass follows as before. Outputs with an ``expect(quiet_for_s)``
-method (the speaker) are told before each wait how long no timed cue is due. No effect is ever dropped: time moves while the
-loop works, so a deadline may fall due between two reads of the clock, and
-its cues are carried out in the same pass as the items before it.
+method (the speaker) are told before each wait how long no timed cue is due.
+No effect is ever dropped: time moves while the loop works, so a deadline
+may fall due between two reads of the clock, and its cues are carried out
+in the same pass as the items before it.
 """
 
 from __future__ import annotations

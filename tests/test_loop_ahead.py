@@ -1,0 +1,111 @@
+"""The main loop works ahead of its deadlines and tells the outputs how long
+they may rest.
+
+- A timed cue is computed before the loop waits for it: on a CPU slow enough
+  that one tick of the session takes 5 ms, the count-in and the go still
+  reach the output at their due instant (they used to be a tick late).
+- Before each wait, an output with ``expect(quiet_for_s)`` hears how long no
+  timed cue is due: the time to the next deadline in a rest, 0 while the
+  lifter works (a press may come at any moment), between sets the time to
+  the wait's end (None when it has none).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from station.core import session
+from station.core.between import Between
+from station.core.events import Phase, Rep
+from station.core.methods import compile_plan
+from station.runtime import loop as loop_module
+from station.runtime.loop import MainLoop, Quit
+from station.testing import CueLog, ScriptedClock
+
+TIMED = {"count", "go", "cap", "done"}
+SLOW_TICK_S = 0.005
+
+
+class Expecting(CueLog):
+    """A cue output that also keeps each ``expect`` hint with the phase shown."""
+
+    def __init__(self, now, phase) -> None:
+        super().__init__(now, name="speaker")
+        self.hints: list[tuple[Phase | None, float | None]] = []
+        self._phase = phase
+
+    def expect(self, quiet_for_s: float | None) -> None:
+        self.hints.append((self._phase(), quiet_for_s))
+
+
+def cluster_run(clock: ScriptedClock, sinks: list, until: float) -> MainLoop:
+    plan, _ = compile_plan("cluster")
+    t0 = clock.now()
+    for k in range(3):  # three clusters of 5 reps, one a second
+        for i in range(5):
+            at = t0 + 1 + 20 * k + i
+            clock.add(at, Rep(at))
+    loop = MainLoop(clock, sinks=sinks)
+    loop.run_set(plan, until=t0 + until)
+    return loop
+
+
+def test_a_slow_tick_does_not_delay_a_timed_cue(monkeypatch) -> None:
+    clock = ScriptedClock(on_empty=lambda: Quit("end"))
+    real_tick = session.tick
+
+    def slow_tick(sess, now, fx=None):  # a CPU on which each tick takes 5 ms
+        out = real_tick(sess, now, fx)
+        clock.set(clock.now() + SLOW_TICK_S)
+        return out
+
+    monkeypatch.setattr(loop_module.session, "tick", slow_tick)
+    log = CueLog(clock.now)
+    cluster_run(clock, [log], until=60)
+    timed = [(c.name, called - c.at) for c, called in log.calls if c.name in TIMED]
+    assert len([n for n, _ in timed if n == "go"]) >= 2
+    late = [(n, round(lag * 1000, 3)) for n, lag in timed if lag >= SLOW_TICK_S / 2]
+    assert late == [], f"timed cues a slow tick late (name, ms): {late}"
+
+
+def test_the_outputs_hear_how_long_they_may_rest() -> None:
+    clock = ScriptedClock(on_empty=lambda: Quit("end"))
+    loop: list[MainLoop] = []
+
+    def phase() -> Phase | None:
+        snap = loop[0].last_snapshot if loop else None
+        return snap.phase if snap is not None else None
+
+    out = Expecting(clock.now, phase)
+    plan, _ = compile_plan("cluster")
+    ml = MainLoop(clock, sinks=[out])
+    loop.append(ml)
+    t0 = clock.now()
+    for i in range(5):
+        clock.add(t0 + 1 + i, Rep(t0 + 1 + i))
+    ml.run_set(plan, until=t0 + 12)
+    in_rest = [q for p, q in out.hints if p is Phase.REST]
+    at_work = [q for p, q in out.hints if p in (Phase.READY, Phase.WORK)]
+    assert at_work and all(q == 0.0 for q in at_work)
+    # the rest's first wait: until its count-in, 3 s before it ends (a 15 s rest, say)
+    assert in_rest and in_rest[0] is not None and in_rest[0] > 5.0
+    assert all(q is not None and q >= 0.0 for q in in_rest)
+    out.hints.clear()
+    assert ml.wait_gesture(until=clock.now() + 30) is Between.TIMEOUT
+    # between sets nothing is due but the end of this wait (30 s)
+    assert out.hints and out.hints[0][1] == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize("until", [60.0])
+def test_working_ahead_changes_no_cue(until: float) -> None:
+    # the same script, with and without the work ahead: the same cues at the same instants
+    a, b = ScriptedClock(on_empty=lambda: Quit("end")), ScriptedClock(on_empty=lambda: Quit("end"))
+    la, lb = CueLog(a.now), CueLog(b.now)
+    cluster_run(a, [la], until)
+    saved = loop_module._tick_ahead
+    try:
+        loop_module._tick_ahead = lambda sess, deadline: None  # the loop as it was
+        cluster_run(b, [lb], until)
+    finally:
+        loop_module._tick_ahead = saved
+    assert la.cues == lb.cues and len(la.cues) > 20
