@@ -122,3 +122,17 @@ def test_run_with_an_exercise_not_in_the_config_says_so_and_records_it(tmp_path)
         [session] = h.sessions()
     assert session["exercise"] == "sqat"
     assert sum(b["reps"] for b in session["bouts"]) == 3
+
+
+def test_station_run_starts_without_importing_the_other_commands():
+    # start-up to the first frame: `station run` used to import all eleven
+    # command modules (history, gallery, load, bench...) to build its parser
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom station.cli import main\n"
+            "try:\n    main(['--config', 'x.toml', 'run', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('station.commands.')), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stderr.strip().splitlines()[-1] == "['station.commands.run']"
+    assert "usage: station run" in out.stdout
