@@ -61,16 +61,16 @@ def test_without_a_hint_the_device_stays_open(speaker: Speaker) -> None:
 def test_nothing_due_closes_the_device_and_its_audio_thread(speaker: Speaker) -> None:
     before = sdl_audio_threads()
     speaker.expect(None)
-    assert until(lambda: speaker.standing_by)
+    assert until(lambda: speaker.standbys == 1)
+    assert speaker.standing_by and not speaker.device.is_open
     assert until(lambda: sdl_audio_threads() < before or before == 0)
-    assert speaker.standbys == 1
 
 
 def test_a_cue_while_closed_plays_and_its_wait_is_recorded(speaker: Speaker) -> None:
     speaker.expect(None)
-    assert until(lambda: speaker.standing_by)
+    assert until(lambda: speaker.standbys == 1)
     speaker.play(Cue("rep", 0.0))
-    assert until(lambda: speaker.device.is_open)
+    assert until(lambda: not speaker.standing_by)
     assert speaker.wait_idle(3.0)
     assert [c.name for c, _ in speaker.cold_starts] == ["rep"]
     wait_s = speaker.cold_starts[0][1]
@@ -83,8 +83,8 @@ def test_it_reopens_ahead_of_the_next_due_cue(speaker: Speaker) -> None:
     quiet_s = MIN_QUIET_S + speaker.lead_s() + 0.3
     speaker.expect(quiet_s)
     due_at = time.monotonic() + quiet_s
-    assert until(lambda: speaker.standing_by)
-    assert until(lambda: speaker.device.is_open, timeout_s=quiet_s + 1)
+    assert until(lambda: speaker.standbys == 1)
+    assert until(lambda: not speaker.standing_by, timeout_s=quiet_s + 1)
     reopened_at = time.monotonic()
     assert reopened_at <= due_at  # before the due instant, not at or after it
     speaker.play(Cue("go", 0.0))
@@ -97,6 +97,6 @@ def test_a_short_quiet_or_work_keeps_it_open(speaker: Speaker) -> None:
     time.sleep(0.2)
     assert not speaker.standing_by
     speaker.expect(None)
-    assert until(lambda: speaker.standing_by)
+    assert until(lambda: speaker.standbys == 1)
     speaker.expect(0.0)  # the lifter is at work: a press may come at once
-    assert until(lambda: speaker.device.is_open)
+    assert until(lambda: not speaker.standing_by)

@@ -127,6 +127,8 @@ def run_bench(opts: BenchOptions, say: Callable[[str], None] = lambda t: None) -
         figs += _frames(opts, say)
         figs += _drift_ff(say)
         figs += _live(opts, work, config, say, facts)
+        if opts.sound:
+            figs += _standby(say, facts)
         if opts.mqtt_blackhole:
             from station.bench.mqtt import blackholed
 
@@ -224,6 +226,19 @@ def _live(opts: BenchOptions, work: Path, config: Path, say, facts: dict) -> lis
     facts["live"]["play_cpu"] = _play_cpu(log)
     facts["live"]["path"] = _path(log)
     return out
+
+
+def _standby(say, facts: dict) -> list[Figure]:
+    from station.bench.standby import ROUNDS, measure
+
+    say(f"bench: the speaker's standby, {ROUNDS} cues while the audio device rests")
+    m = measure()
+    facts["standby"] = m
+    opens = m["open_ms"]
+    note = (f"play() to the cue on the channel, the device closed (or closing, every other one); "
+            f"an open takes {min(opens):.2f}-{max(opens):.2f} ms; a timed cue finds it open: it "
+            f"reopens {m['lead_s']:g} s ahead" if opens else f"no mixer: {m['reason']}")
+    return [Figure("speaker: an unexpected cue waits for the device", "ms", m["cold_ms"], note=note)]
 
 
 def _play_cpu(log) -> dict[str, float]:

@@ -227,8 +227,9 @@ class Speaker:
 
     @property
     def standing_by(self) -> bool:
-        """True while the device is closed to save the audio thread's wake-ups."""
-        return self.available and not self._closed and not self.device.is_open
+        """True while the device is closed to save the audio thread's
+        wake-ups, or closing, or opening again (a cue now waits for it)."""
+        return self.available and not self._closed and not self._open
 
     def _start(self, cue: Cue) -> None:
         """Put ``cue``'s tone (and phrase) on the channel. Lock held."""
