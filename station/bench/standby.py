@@ -44,9 +44,9 @@ def measure(rounds: int = ROUNDS) -> dict:
             if i % 2:  # the moment the close begins
                 _until(lambda: speaker.standing_by, 2.0)
             else:  # once it is closed
-                _until(lambda: speaker.standbys > closes, 2.0)
+                _until(lambda c=closes: speaker.standbys > c, 2.0)
             speaker.play(Cue("rep", 0.0))
-            _until(lambda: len(speaker.cold_starts) > i, 2.0)
+            _until(lambda n=i: len(speaker.cold_starts) > n, 2.0)
             speaker.wait_idle(2.0)
         out["cold_ms"] = [s * 1000 for _, s in speaker.cold_starts]
         out["open_ms"] = [s * 1000 for s in speaker.device.open_s]
