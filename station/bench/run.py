@@ -120,6 +120,7 @@ def run_bench(opts: BenchOptions, say: Callable[[str], None] = lambda t: None) -
     calib = calibrate()
     facts["calibration"] = calib.as_dict()
     facts["load_average"] = _load_average()
+    facts["nice"] = os.getpriority(os.PRIO_PROCESS, 0)  # the bench's own (`--nice`)
     with tempfile.TemporaryDirectory(prefix="station-bench-") as tmp:
         work = Path(tmp)
         config = work / "station.toml"

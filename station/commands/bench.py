@@ -59,6 +59,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--hog-nice", type=int, default=0, choices=range(0, 20), metavar="N",
                    help="in the starvation run, the spinning processes run N nice levels "
                         "below the bench (default 0: the same priority)")
+    p.add_argument("--nice", type=int, default=0, choices=range(-20, 20), metavar="N",
+                   help="run the whole bench (station, peer, their child processes) at nice N, "
+                        "as the unit's Nice= runs the station (-10); below 0 needs root")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     p.set_defaults(func=run)
     return p
@@ -101,6 +104,15 @@ def run(args: argparse.Namespace) -> int:
     from station.bench.run import BenchOptions, report_json, run_bench
     from station.bench.stats import table
 
+    if args.nice:
+        import os
+
+        try:  # before any thread starts: each thread and child inherits it
+            os.setpriority(os.PRIO_PROCESS, 0, args.nice)
+        except PermissionError:
+            print(f"station bench: --nice {args.nice}: not permitted (below 0 needs root "
+                  "or CAP_SYS_NICE)", file=sys.stderr)
+            return 2
     seconds = 8.0 if args.quick and args.seconds == 30.0 else args.seconds
     opts = BenchOptions(seconds=seconds, quick=args.quick, size=args.size, sound=args.sound,
                         switch_interval_s=args.switch_interval, app=args.app,
@@ -116,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"station bench: {m['cores']} cores, {m['cpu']}, Python {m['python']}, "
               f"pygame-ce {m.get('pygame', '?')} (SDL {m.get('sdl', '?')}), switch interval "
               f"{m['switch_interval_s'] * 1000:g} ms, drivers {facts['drivers'] or 'real'}")
-        print(f"load average {facts.get('load_average')} before, "
+        print(f"nice {facts.get('nice')}, load average {facts.get('load_average')} before, "
               f"{facts.get('load_average_after')} after (absolute figures inflate with it)")
         print(table(figures))
         if "compare" in report:
