@@ -9,6 +9,7 @@ repeats in C, so start-up stays short on a small Pi).
 from __future__ import annotations
 
 import array
+import functools
 import math
 from types import MappingProxyType
 
@@ -68,10 +69,12 @@ def synthesize(
     return out.tobytes()
 
 
+@functools.lru_cache(maxsize=256)  # patterns share pulses: each is computed once
 def _pulse(
     n: int, tone_hz: float, rate_hz: int, peak: float, typecode: str, zero: int
 ) -> array.array:
-    """``n`` samples of tone with faded ends, as an array of ``typecode``."""
+    """``n`` samples of tone with faded ends, as an array of ``typecode``
+    (shared: the caller copies it, never changes it)."""
     step = 2 * math.pi * tone_hz / rate_hz
     third = 3 * tone_hz < rate_hz / 2  # the harmonic only below Nyquist
     # sin(x) + sin(3x)/4 peaks at sqrt(7/12) * 7/6 (where sin(x)**2 = 7/12): scale to ``peak``
@@ -93,6 +96,7 @@ def _pulse(
     return out
 
 
+@functools.lru_cache(maxsize=256)
 def _loop_length(tone_hz: float, rate_hz: int, n: int) -> int:
     """The shortest block length (samples, <= 4096) holding a whole number of
     cycles within :data:`LOOP_PHASE_ERROR`; ``n`` (no repeat) when none does."""
