@@ -269,12 +269,12 @@ class MainLoop:
             now = self.now()
             fx: list = []
             sounded: dict[int, float] = {}
+            items.extend(self._ready())
             if ahead is not None and not items and now >= ahead.at:
                 # woke at the deadline with nothing queued: its cues, computed
                 # before the wait, go out before anything else is done
                 sounded = self._sound(ahead.cues, result)
                 sess, fx = ahead.sess, list(ahead.fx)
-            items.extend(self._ready())
             for item in items:
                 sess = self._feed(sess, item, now, fx)
             sess = session.tick(sess, now, fx)
