@@ -18,7 +18,6 @@ from station.core import session
 from station.core.between import Between
 from station.core.events import Phase, Rep
 from station.core.methods import compile_plan
-from station.runtime import loop as loop_module
 from station.runtime.loop import MainLoop, Quit
 from station.testing import CueLog, ScriptedClock
 
@@ -38,34 +37,45 @@ class Expecting(CueLog):
         self.hints.append((self._phase(), quiet_for_s))
 
 
-def cluster_run(clock: ScriptedClock, sinks: list, until: float) -> MainLoop:
+def cluster_run(clock: ScriptedClock, sinks: list, until: float, work_ahead: bool = True) -> MainLoop:
     plan, _ = compile_plan("cluster")
     t0 = clock.now()
     for k in range(3):  # three clusters of 5 reps, one a second
         for i in range(5):
             at = t0 + 1 + 20 * k + i
             clock.add(at, Rep(at))
-    loop = MainLoop(clock, sinks=sinks)
+    loop = MainLoop(clock, sinks=sinks, work_ahead=work_ahead)
     loop.run_set(plan, until=t0 + until)
     return loop
 
 
-def test_a_slow_tick_does_not_delay_a_timed_cue(monkeypatch) -> None:
+def timed_lateness(monkeypatch, work_ahead: bool) -> list[tuple[str, float]]:
+    """(name, s late) of each timed cue of three clusters on a CPU on which
+    each tick of the session takes 5 ms."""
     clock = ScriptedClock(on_empty=lambda: Quit("end"))
     real_tick = session.tick
 
-    def slow_tick(sess, now, fx=None):  # a CPU on which each tick takes 5 ms
+    def slow_tick(sess, now, fx=None):
         out = real_tick(sess, now, fx)
         clock.set(clock.now() + SLOW_TICK_S)
         return out
 
-    monkeypatch.setattr(loop_module.session, "tick", slow_tick)
+    monkeypatch.setattr(session, "tick", slow_tick)
     log = CueLog(clock.now)
-    cluster_run(clock, [log], until=60)
-    timed = [(c.name, called - c.at) for c, called in log.calls if c.name in TIMED]
+    cluster_run(clock, [log], until=60, work_ahead=work_ahead)
+    return [(c.name, called - c.at) for c, called in log.calls if c.name in TIMED]
+
+
+def test_a_slow_tick_does_not_delay_a_timed_cue(monkeypatch) -> None:
+    timed = timed_lateness(monkeypatch, work_ahead=True)
     assert len([n for n, _ in timed if n == "go"]) >= 2
     late = [(n, round(lag * 1000, 3)) for n, lag in timed if lag >= SLOW_TICK_S / 2]
     assert late == [], f"timed cues a slow tick late (name, ms): {late}"
+    # the loop as it was (the tick after the wake-up) had each one a tick late
+    before = timed_lateness(monkeypatch, work_ahead=False)
+    assert [n for n, _ in before] == [n for n, _ in timed]
+    late_before = [n for n, lag in before if lag >= SLOW_TICK_S]
+    assert late_before.count("go") >= 2 and late_before.count("count") >= 6, before
 
 
 def test_the_outputs_hear_how_long_they_may_rest() -> None:
@@ -102,10 +112,5 @@ def test_working_ahead_changes_no_cue(until: float) -> None:
     a, b = ScriptedClock(on_empty=lambda: Quit("end")), ScriptedClock(on_empty=lambda: Quit("end"))
     la, lb = CueLog(a.now), CueLog(b.now)
     cluster_run(a, [la], until)
-    saved = loop_module._tick_ahead
-    try:
-        loop_module._tick_ahead = lambda sess, deadline: None  # the loop as it was
-        cluster_run(b, [lb], until)
-    finally:
-        loop_module._tick_ahead = saved
+    cluster_run(b, [lb], until, work_ahead=False)  # the loop as it was
     assert la.cues == lb.cues and len(la.cues) > 20

@@ -27,8 +27,9 @@ reopened :meth:`Speaker.lead_s` before the next due instant (a margin of
 several times the measured open time), so a timed cue always finds it open.
 A cue that comes while it is closed (a press nobody expected) reopens it at
 once on the worker thread; that wait is recorded (``cold_starts``).
-Synthesis is in :mod:`station.hw.tones`, speech rendering in
-:mod:`station.hw.speech`.
+The sounds are made in :mod:`station.hw.sounds` (synthesis in
+:mod:`station.hw.tones`, speech rendering in :mod:`station.hw.speech`), the
+device opened and closed in :mod:`station.hw.mixer`.
 
 No mixer (no audio device, no pygame) is not an error: ``available`` is False,
 ``reason`` says why, and ``play()`` does nothing.
@@ -48,17 +49,14 @@ from typing import Any, Self
 
 from station.core.cues import (
     CHAIN_GAP_S,
-    Pattern,
-    all_patterns,
-    all_phrases,
     phrase_for,
     queue_overflow,
     skip_queued,
     speaker_tone,
 )
-from station.core.events import CUE_NAMES, Cue
-from station.hw import speech
+from station.core.events import Cue
 from station.hw.mixer import MixerDevice
+from station.hw.sounds import CueSounds
 from station.hw.tones import SAMPLE_RATE_HZ, TONE_AMPLITUDE, synthesize
 
 __all__ = ["IDLE_CLOSE_S", "MIN_QUIET_S", "QUIET_VOLUME", "SAMPLE_RATE_HZ", "Speaker",
@@ -143,9 +141,7 @@ class Speaker:
         self.device = MixerDevice(buffer_samples)
         self._pygame: Any = None
         self._channel: Any = None
-        self._tones: dict[Pattern, Any] = {}
-        self._phrases: dict[str, Any] = {}
-        self._speech_dir: Path | None = None
+        self._sounds: CueSounds | None = None
         self._closed = False
         self._cond = threading.Condition()
         self._waiting: deque[tuple[Cue, float]] = deque()  # (cue, queued at, monotonic s)
@@ -163,7 +159,12 @@ class Speaker:
                 self._pygame = self.device.pygame
                 self._channel = self.device.channel()
                 self._open = self.available = True
-                self._prepare(speech and not quiet)
+                assert self.device.format is not None
+                self._sounds = CueSounds(self._pygame, self.device.format, self.volume)
+                self._sounds.prepare(speech and not quiet, "quiet mode" if quiet else "speech off")
+                self.speech_available = self._sounds.speech_available
+                self.speech_reason = self._sounds.speech_reason
+                self.speech_files = self._sounds.speech_files
                 self._worker = threading.Thread(target=self._chain, name="speaker", daemon=True)
                 self._worker.start()
         except Exception:
@@ -233,13 +234,15 @@ class Speaker:
 
     def _start(self, cue: Cue) -> None:
         """Put ``cue``'s tone (and phrase) on the channel. Lock held."""
-        tone = self._tone(speaker_tone(cue, speech=self.speech_available))
+        assert self._sounds is not None
+        tone = self._sounds.tone(speaker_tone(cue, speech=self.speech_available))
         self._channel.play(tone)
         length_s = tone.get_length()
-        phrase = phrase_for(cue) if self.speech_available else None
-        if phrase is not None and phrase in self._phrases:
-            self._channel.queue(self._phrases[phrase])
-            length_s += self._phrases[phrase].get_length()
+        text = phrase_for(cue) if self.speech_available else None
+        phrase = self._sounds.phrase(text) if text is not None else None
+        if phrase is not None:
+            self._channel.queue(phrase)
+            length_s += phrase.get_length()
         self._sounding_until = max(self._sounding_until, time.monotonic() + length_s)
 
     def _chain(self) -> None:
@@ -376,14 +379,12 @@ class Speaker:
                 self._channel.stop()
             except self._pygame.error:  # the mixer may already be gone
                 pass
-        self._tones.clear()
-        self._phrases.clear()
+        if self._sounds is not None:
+            self._sounds.clear()
         self._channel = None
         self._open = False
         self.device.close()
         self.available = False
-        speech.remove(self._speech_dir)
-        self._speech_dir = None
         self.speech_files = MappingProxyType({})
 
     def __enter__(self) -> Self:
@@ -395,46 +396,3 @@ class Speaker:
     def __repr__(self) -> str:
         state = "available" if self.available else f"unavailable: {self.reason}"
         return f"Speaker({state}, speech={self.speech_available}, volume={self.volume})"
-
-    # ------------------------------------------------------------ start-up
-
-    def _prepare(self, want_speech: bool) -> None:
-        renders: speech.Renders = {}
-        if not want_speech:
-            self.speech_reason = "quiet mode" if self.quiet else "speech off"
-        elif missing := speech.espeak_missing():
-            self.speech_reason = missing
-        else:
-            self._speech_dir, renders = speech.start(all_phrases())
-        # Synthesise while espeak-ng runs (here, not on the worker thread:
-        # glibc would give that thread its own malloc arena, +0.9 MB resident).
-        cue_variants = [Cue(n, 0.0, v) for n in CUE_NAMES for v in (None, 1, 2, 3, "variation")]
-        patterns = set(all_patterns())
-        patterns |= {speaker_tone(c, speech=True) for c in cue_variants}
-        for pattern in patterns:
-            self._tone(pattern)
-        if renders:
-            self._finish_speech(renders)
-
-    def _tone(self, pattern: Pattern) -> Any:
-        sound = self._tones.get(pattern)
-        if sound is None:
-            rate_hz, fmt, channels = self.device.format or self._pygame.mixer.get_init()
-            sound = self._pygame.mixer.Sound(buffer=synthesize(pattern, rate_hz, fmt, channels))
-            sound.set_volume(self.volume)
-            self._tones[pattern] = sound
-        return sound
-
-    def _finish_speech(self, renders: speech.Renders) -> None:
-        def load(path: Path) -> Any:
-            sound = self._pygame.mixer.Sound(file=str(path))
-            sound.set_volume(self.volume)
-            return sound
-
-        self._phrases, problem = speech.finish(renders, load, self._pygame.error)
-        if problem:
-            self.speech_reason = problem
-            log.warning("speaker: no speech: %s", problem)
-            return
-        self.speech_available = True
-        self.speech_files = MappingProxyType({p: path for p, (path, _) in renders.items()})

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Protocol
 
 from station.core import between, session
 from station.core.between import Between
@@ -32,7 +30,9 @@ from station.core.events import Abort, BoutChanged, BoutRemoved, Cue, End, Fail,
 from station.core.gestures import Edge, GestureConfig
 from station.core.methods import Plan
 from station.core.snapshot import Snapshot
+from station.runtime.ahead import QUIET_PHASES, quiet_for_s, tick_ahead
 from station.runtime.clock import Clock
+from station.runtime.seams import CueSink, Note, Quit, Screen, SetResult
 from station.ui.view import Context
 from station.ui.view.messages import Message, ShowNotes, ShowSet
 
@@ -43,73 +43,8 @@ STALE_S = 1.0
 _SKIPPABLE = SKIPPABLE_WHEN_LATE
 #: The longest the loop blocks without looking up (s): signals, see _wait.
 MAX_WAIT_S = 0.5
-#: Phases in which the lifter is not expected to press: the outputs may rest
-#: until the next deadline (see ``expect`` in :class:`CueSink`).
-_QUIET_PHASES = frozenset({Phase.REST})
 
-
-@dataclass(frozen=True)
-class _Ahead:
-    """The session ticked in advance at ``at`` (s), before the wait for it:
-    ``sess`` and its effects ``fx``; ``cues`` among them, to sound on waking."""
-
-    at: float
-    sess: session.Session
-    fx: list
-    cues: list
-
-
-@dataclass(frozen=True)
-class Quit:
-    """Leave: Esc, window closed, SIGINT/SIGTERM. ``why`` is shown and logged."""
-
-    why: str = "quit"
-
-
-@dataclass(frozen=True)
-class Note:
-    """A status note for the screen (remote lost/back, no sound...).
-    ``key`` groups notes so a newer one replaces an older (e.g. "remote")."""
-
-    key: str
-    text: str | None  # None clears the note
-
-
-class CueSink(Protocol):
-    """A cue output. It may also have ``expect(quiet_for_s)``: before each
-    wait the loop says how long (s) no timed cue is due (``None``: none is
-    known, between sets; 0: the lifter is at work, a cue may come any
-    moment), so a device can rest meanwhile (:class:`station.hw.speaker.Speaker`)."""
-
-    name: str
-
-    def play(self, cue: Cue) -> None: ...
-
-
-class Screen(Protocol):
-    """Shows one :mod:`station.ui.view.messages` message; never blocks."""
-
-    def present(self, message: Message) -> None: ...
-
-
-@dataclass
-class SetResult:
-    """What a finished set leaves behind. ``lateness``: s per sink name,
-    from each cue's due instant to the loop's call of that output (a cue
-    queued behind another one on the output starts later by design: that
-    wait is not lateness)."""
-
-    session: session.Session
-    snapshot: Snapshot
-    lateness: dict[str, list[float]] = field(default_factory=dict)
-    quit: Quit | None = None
-
-    @property
-    def worst_lateness_s(self) -> float | None:
-        values = [v for vs in self.lateness.values() for v in vs]
-        return max(values) if values else None
-
-
+__all__ = ["MAX_WAIT_S", "STALE_S", "CueSink", "MainLoop", "Note", "Quit", "Screen", "SetResult"]
 class MainLoop:
     """Owns the queue, the session and the hand-off to outputs.
 
@@ -128,6 +63,8 @@ class MainLoop:
     watchdog. ``status(text)``: the service manager's STATUS line.
     ``inbox``: the queue to read (built before the loop, so the devices
     that post to it can be opened first); a new one by default.
+    ``work_ahead``: tick the session at each deadline before waiting for it
+    (:mod:`station.runtime.ahead`; False only to compare, in tests).
     All of these are given here, by the composition root (station.runtime.app).
     """
 
@@ -147,6 +84,7 @@ class MainLoop:
         ping: Callable[[float], float | None] | None = None,
         status: Callable[[str], None] | None = None,
         inbox: queue.SimpleQueue | None = None,
+        work_ahead: bool = True,
     ) -> None:
         self.queue: queue.SimpleQueue = inbox if inbox is not None else queue.SimpleQueue()
         self.clock = clock
@@ -173,6 +111,7 @@ class MainLoop:
         #: (the remote's ``SAVED`` line); called on the recorder's thread.
         self._on_saved = on_saved
         self._saved_total = 0
+        self.work_ahead = work_ahead
 
     # -------------------------------------------------------------- input side
 
@@ -204,11 +143,11 @@ class MainLoop:
 
     def _tell_outputs(self, deadline: float | None, quiet: bool) -> None:
         """``expect(quiet_for_s)`` on each output that has it."""
-        quiet_for_s = 0.0 if not quiet else None if deadline is None else max(0.0, deadline - self.now())
+        hint = quiet_for_s(deadline, self.now(), quiet)
         for sink in self.sinks:
             expect = getattr(sink, "expect", None)
             if expect is not None:
-                expect(quiet_for_s)
+                expect(hint)
 
     def _drain(self, items: list[object]) -> list[object]:
         """``items`` and then whatever else is queued now, without waiting."""
@@ -258,7 +197,7 @@ class MainLoop:
         result = SetResult(sess, snapshot(sess.set, self.now()))
         last_key = None
         items: list[object] = []
-        ahead: _Ahead | None = None
+        ahead = None
         while True:
             # One tick a pass. First everything that came in up to this
             # instant, the items of the wait and those queued while the loop
@@ -283,8 +222,8 @@ class MainLoop:
             if sess.set.phase is Phase.DONE or (until is not None and now >= until):
                 break
             deadline = _min(session.next_deadline(sess), until)
-            ahead = _tick_ahead(sess, deadline)
-            items = self._wait(deadline, quiet=sess.set.phase in _QUIET_PHASES)
+            ahead = tick_ahead(sess, deadline) if self.work_ahead else None
+            items = self._wait(deadline, quiet=sess.set.phase in QUIET_PHASES)
         result.session = sess
         result.snapshot = snapshot(sess.set, self.now())
         result.quit = self.quit
@@ -433,16 +372,6 @@ class MainLoop:
                 return answer
             if until is not None and now >= until:
                 return Between.TIMEOUT
-
-
-def _tick_ahead(sess: session.Session, deadline: float | None) -> _Ahead | None:
-    """The session ticked at ``deadline`` (pure: nothing happens until the
-    loop carries the effects out), or None without a deadline."""
-    if deadline is None:
-        return None
-    fx: list = []
-    later = session.tick(sess, deadline, fx)
-    return _Ahead(deadline, later, fx, [e for e in fx if isinstance(e, Cue)])
 
 
 def _min(a: float | None, b: float | None) -> float | None:
