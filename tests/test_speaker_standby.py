@@ -54,7 +54,7 @@ def speaker():
 def test_without_a_hint_the_device_stays_open(speaker: Speaker) -> None:
     speaker.play(Cue("rep", 0.0))
     assert speaker.wait_idle(3.0)
-    time.sleep(0.2)
+    time.sleep(0.1)
     assert not speaker.standing_by and speaker.device.is_open
 
 
@@ -94,7 +94,7 @@ def test_it_reopens_ahead_of_the_next_due_cue(speaker: Speaker) -> None:
 
 def test_a_short_quiet_or_work_keeps_it_open(speaker: Speaker) -> None:
     speaker.expect(MIN_QUIET_S / 2)  # a count-in soon
-    time.sleep(0.2)
+    time.sleep(0.1)
     assert not speaker.standing_by
     speaker.expect(None)
     assert until(lambda: speaker.standbys == 1)
