@@ -84,9 +84,15 @@ def test_it_reopens_ahead_of_the_next_due_cue(speaker: Speaker) -> None:
     speaker.expect(quiet_s)
     due_at = time.monotonic() + quiet_s
     assert until(lambda: speaker.standbys == 1)
-    assert until(lambda: not speaker.standing_by, timeout_s=quiet_s + 1)
+
+    def reopened() -> bool:  # told again as time passes, as the loop does at each wait
+        speaker.expect(max(0.0, due_at - time.monotonic()))
+        return not speaker.standing_by
+
+    assert until(reopened, timeout_s=quiet_s + 1)
     reopened_at = time.monotonic()
-    assert reopened_at <= due_at  # before the due instant, not at or after it
+    # before the due instant, and not long before it (a nearing hint is no reason to wake)
+    assert due_at - speaker.lead_s() - 0.3 <= reopened_at <= due_at
     speaker.play(Cue("go", 0.0))
     assert speaker.wait_idle(3.0)
     assert list(speaker.cold_starts) == []  # the due cue found the device open

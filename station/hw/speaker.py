@@ -205,14 +205,15 @@ class Speaker:
 
     def expect(self, quiet_for_s: float | None) -> None:
         """The main loop's hint: no timed cue is due for ``quiet_for_s`` s
-        (``None``: none is known; 0 or little: one may come at any moment,
-        e.g. the lifter is at work). Cheap, never blocks for long; wakes the
+        (``None``: none is known; 0: one may come at any moment, e.g. the
+        lifter is at work). The device closes only when that leaves at least
+        :data:`MIN_QUIET_S` plus the lead after the idle time. Cheap, never blocks for long; wakes the
         worker only when the plan changes."""
         if quiet_for_s is None:
             until = _NOTHING_DUE
-        elif quiet_for_s < MIN_QUIET_S:
+        elif quiet_for_s <= 0:
             until = _AWAKE
-        else:
+        else:  # kept as an instant: as it nears, a closed device reopens lead_s() before it
             until = time.monotonic() + quiet_for_s
         with self._cond:
             old = self._quiet_until
