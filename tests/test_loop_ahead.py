@@ -17,6 +17,7 @@ import pytest
 from station.core import session
 from station.core.between import Between
 from station.core.events import Phase, Rep
+from station.core.gestures import Edge
 from station.core.methods import compile_plan
 from station.runtime.loop import MainLoop, Quit
 from station.testing import CueLog, ScriptedClock
@@ -114,3 +115,29 @@ def test_working_ahead_changes_no_cue(until: float) -> None:
     cluster_run(a, [la], until)
     cluster_run(b, [lb], until, work_ahead=False)  # the loop as it was
     assert la.cues == lb.cues and len(la.cues) > 20
+
+
+def test_a_press_in_a_rest_wakes_the_outputs_at_once() -> None:
+    # the button goes down in the rest: whatever it turns out to be (a warning,
+    # an early end), its cue may follow within a second, so the outputs hear 0
+    clock = ScriptedClock(on_empty=lambda: Quit("end"))
+    loop: list[MainLoop] = []
+
+    def phase() -> Phase | None:
+        snap = loop[0].last_snapshot if loop else None
+        return snap.phase if snap is not None else None
+
+    out = Expecting(clock.now, phase)
+    plan, _ = compile_plan("cluster")
+    ml = MainLoop(clock, sinks=[out])
+    loop.append(ml)
+    t0 = clock.now()
+    for i in range(5):
+        clock.add(t0 + 1 + i, Rep(t0 + 1 + i))
+    down = t0 + 8.0  # 3 s into the 15 s rest
+    clock.add(down, Edge(True, down, "gpio"))
+    clock.add(down + 0.15, Edge(False, down + 0.15, "gpio"))
+    ml.run_set(plan, until=t0 + 12)
+    rest = [q for p, q in out.hints if p is Phase.REST]
+    first_zero = rest.index(0.0)
+    assert first_zero > 0 and all(q > 2.0 for q in rest[:first_zero])  # resting until the press

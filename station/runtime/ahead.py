@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from station.core import session
+from station.core import gestures, session
 from station.core.events import Cue, Phase
 
 #: Phases in which the lifter is not expected to press: the outputs may rest
@@ -40,6 +40,13 @@ def tick_ahead(sess: session.Session, deadline: float | None) -> Ahead | None:
     fx: list = []
     later = session.tick(sess, deadline, fx)
     return Ahead(deadline, later, fx, [e for e in fx if isinstance(e, Cue)])
+
+
+def resting(sess: session.Session) -> bool:
+    """In a quiet phase with no press being decided (a press down, a release
+    that may be the first of two): then a cue may follow at once."""
+    return sess.set.phase in QUIET_PHASES and all(
+        gestures.next_deadline(g) is None for g in sess.trackers.values())
 
 
 def quiet_for_s(deadline: float | None, now: float, quiet: bool) -> float | None:

@@ -30,7 +30,7 @@ from station.core.events import Abort, BoutChanged, BoutRemoved, Cue, End, Fail,
 from station.core.gestures import Edge, GestureConfig
 from station.core.methods import Plan
 from station.core.snapshot import Snapshot
-from station.runtime.ahead import QUIET_PHASES, quiet_for_s, tick_ahead
+from station.runtime.ahead import quiet_for_s, resting, tick_ahead
 from station.runtime.clock import Clock
 from station.runtime.seams import CueSink, Note, Quit, Screen, SetResult
 from station.ui.view import Context
@@ -121,8 +121,9 @@ class MainLoop:
 
     def _wait(self, deadline: float | None, quiet: bool = True) -> list[object]:
         """Block until an item arrives or ``deadline`` (s) passes, then drain.
-        ``quiet``: no press is expected (a rest, between sets): the outputs
-        hear how long until ``deadline``, else that a cue may come at once."""
+        ``quiet``: no press is expected or being decided (a rest, between
+        sets): the outputs hear how long until ``deadline``, else that a cue
+        may come at once."""
         items, self._backlog = self._backlog, []
         self.next_deadline_at = deadline
         if items:
@@ -223,7 +224,7 @@ class MainLoop:
                 break
             deadline = _min(session.next_deadline(sess), until)
             ahead = tick_ahead(sess, deadline) if self.work_ahead else None
-            items = self._wait(deadline, quiet=sess.set.phase in QUIET_PHASES)
+            items = self._wait(deadline, quiet=resting(sess))
         result.session = sess
         result.snapshot = snapshot(sess.set, self.now())
         result.quit = self.quit
@@ -351,7 +352,8 @@ class MainLoop:
         or QUIT; TIMEOUT at ``until`` (s). Notes are shown meanwhile."""
         w = between.Waiting(self.gesture_config)
         while True:
-            items = self._wait(_min(between.next_deadline(w), until))
+            pending = between.next_deadline(w)  # a press being decided: a cue may follow
+            items = self._wait(_min(pending, until), quiet=pending is None)
             now = self.now()
             for i, item in enumerate(items):
                 answer = None
