@@ -58,6 +58,8 @@ class LRU(Generic[V]):
 
 
 def surface_bytes(s: pygame.Surface) -> int:
-    """The pixel memory of ``s``, bytes."""
-    return s.get_pitch() * s.get_height()
+    """The pixel memory of ``s``, bytes: a subsurface's is its parent's,
+    which it keeps alive."""
+    p = s.get_abs_parent()
+    return p.get_pitch() * p.get_height()
 
