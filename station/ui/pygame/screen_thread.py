@@ -17,6 +17,8 @@ to the system (:func:`station.ui.pygame.memory.give_back`).
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -104,6 +106,7 @@ class ScreenThread(Presented):
         self.first_frame = threading.Event()
         self.frames = 0
         self.wakeups = 0  # times the thread woke from a sleep (new data, input, a change due)
+        self.bar_frames = 0  # models made from the last by moving its bar only (no words, no layout)
         self._sleeper: Sleeper = DataSleeper()  # until the display is open and its driver known
         opened: Future = Future()
         self._thread = threading.Thread(target=self._run, args=(mode, size, opened),
@@ -156,6 +159,8 @@ class ScreenThread(Presented):
         self._sleeper = sleeper_for(pygame.display.get_driver())
         opened.set_result(True)
         model = data = None
+        built_for: tuple[object, object] = (None, None)  # the message and notes ``model`` was built from
+        bar_only_until = -math.inf  # before this instant (s) only its bar moves (view.bar_only_until)
         settled = True  # no frame since memory was last given back
         given_back_at = time.monotonic()
         try:
@@ -185,7 +190,19 @@ class ScreenThread(Presented):
                         data, notes = self._data, self._notes
                 if data is None:
                     continue
-                model = model_of(data, self.now(), notes)
+                now = self.now()
+                if data is built_for[0] and notes is built_for[1] and now < bar_only_until \
+                        and isinstance(model, view.ScreenModel) and isinstance(data, ShowSet):
+                    # Only the bar has moved since the model was built: no words, lines, layout.
+                    model = dataclasses.replace(
+                        model, progress=view.bar_progress(data.snapshot, now, data.context))
+                    self.bar_frames += 1
+                else:
+                    model = model_of(data, now, notes)
+                    built_for = (data, notes)
+                    until = (view.bar_only_until(data.snapshot, now, data.context)
+                             if isinstance(data, ShowSet) else None)
+                    bar_only_until = -math.inf if until is None else until
                 if display.show(model):
                     settled = False
                     self.frames += 1

@@ -52,20 +52,28 @@ class Sleeper(Protocol):
 
 
 class DataSleeper:
-    """Sleeps until :meth:`wake` or the timeout (s; None: until woken)."""
+    """Sleeps until :meth:`wake` or the timeout (s; None: until woken).
+
+    A bare lock, held while no wake-up is pending: a sleep is one acquire
+    with a timeout (one futex wait), not an Event's Condition, which makes
+    and drops a lock and a waiter list at each of a resting screen's
+    several wake-ups a second."""
 
     def __init__(self) -> None:
-        self._woken = threading.Event()
+        self._idle = threading.Lock()
+        self._idle.acquire()
 
     def sleep(self, timeout_s: float | None) -> None:
-        self._woken.wait(timeout_s)
-        self._woken.clear()
+        self._idle.acquire(timeout=-1 if timeout_s is None else max(0.0, timeout_s))
 
     def wake(self) -> None:
-        self._woken.set()
+        try:
+            self._idle.release()
+        except RuntimeError:  # a wake-up is already pending
+            pass
 
     def close(self) -> None:
-        self._woken.set()
+        self.wake()
 
 
 class PollSleeper(DataSleeper):

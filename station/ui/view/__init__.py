@@ -53,7 +53,7 @@ from station.ui.view.models import (
     WarningModel,
     needs_animation,
 )
-from station.ui.view.phase import PULSE_STEPS, screen_model
+from station.ui.view.phase import PULSE_STEPS, bar_only_until, bar_progress, screen_model
 from station.ui.view.prompts import confirm_model, menu_model, message_model, model_for, warning_model
 from station.ui.view.summary import LATE_NOTICE_MS, cadence, summary_model
 from station.ui.view.words import (
@@ -70,8 +70,9 @@ __all__ = [
     "AMBER", "BLACK", "BLUE", "DONE_REASONS", "GREEN", "LATE_NOTICE_MS", "NIGHT", "NOTE_BACKGROUND",
     "NOTE_FOREGROUND", "PAPER", "PULSE_STEPS", "PURPLE", "RGB", "SHAPES", "SKY", "SLATE", "VERMILLION",
     "WHITE", "YELLOW", "ConfirmModel", "Context", "MenuModel", "MessageModel", "Model", "ScreenModel",
-    "SummaryModel", "WarningModel", "bout_label", "cadence", "confirm_model", "contrast", "count_line",
-    "fmt_clock", "fmt_kg", "fmt_load", "menu_model", "message_model", "method_title", "mix",
+    "SummaryModel", "WarningModel", "bar_only_until", "bar_progress", "bout_label", "cadence",
+    "confirm_model", "contrast", "count_line", "fmt_clock", "fmt_kg", "fmt_load", "menu_model",
+    "message_model", "method_title", "mix",
     "model_for", "needs_animation", "readable_on", "screen_model", "summary_model", "text_on",
     "warning_model",
 ]

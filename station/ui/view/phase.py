@@ -81,9 +81,7 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
         count = snap.lowering_s
         if count is None and snap.phase_started_at is not None:
             count = max(0, math.floor(now - snap.phase_started_at))
-        progress = None
-        if target_s and snap.phase_started_at is not None:
-            progress = _clamp01((now - snap.phase_started_at) / target_s)
+        progress = bar_progress(snap, now, ctx)
         label = f"of {num(target_s)} s" if target_s else "s"
         bg = PURPLE
         fg = text_on(bg)
@@ -138,14 +136,8 @@ def _next_is_new(snap: Snapshot) -> bool:
 
 def _rest(snap: Snapshot, now: float, ctx: Context, title: str, what: str, total: str,
           cap: str, notes: tuple[str, ...]) -> ScreenModel:
-    if snap.phase_ends_at is not None:
-        left = max(0.0, snap.phase_ends_at - now)
-    else:
-        left = max(0.0, snap.seconds_left or 0.0)
-    planned = ctx.rest_s
-    if snap.phase_ends_at is not None and snap.phase_started_at is not None:
-        planned = snap.phase_ends_at - snap.phase_started_at
-    progress = _clamp01(left / planned) if planned else None
+    left = _rest_left(snap, now)
+    progress = bar_progress(snap, now, ctx)
     shown = math.ceil(left - 1e-9)
     emphasised = 0 < left <= ctx.count_in_s
     pulse = 0.0
@@ -165,6 +157,53 @@ def _rest(snap: Snapshot, now: float, ctx: Context, title: str, what: str, total
     return ScreenModel("GET READY" if emphasised else "REST", "rest", bg, fg, fg, track,
                        str(shown), "s rest", progress=progress, emphasised=emphasised, pulse=pulse,
                        bout="next: " + bout_label(snap, nxt_index), lines=lines, notes=notes)
+
+
+def _rest_left(snap: Snapshot, now: float) -> float:
+    """s left of a rest at ``now``."""
+    if snap.phase_ends_at is not None:
+        return max(0.0, snap.phase_ends_at - now)
+    return max(0.0, snap.seconds_left or 0.0)
+
+
+def bar_progress(snap: Snapshot, now: float, ctx: Context | None = None) -> float | None:
+    """The bar's fill (0..1) on the phase screen of ``snap`` at ``now`` (s):
+    REST drains over the rest, LOWER fills over the lowering; None without a bar."""
+    ctx = ctx or Context()
+    if snap.phase == Phase.REST:
+        planned = ctx.rest_s
+        if snap.phase_ends_at is not None and snap.phase_started_at is not None:
+            planned = snap.phase_ends_at - snap.phase_started_at
+        return _clamp01(_rest_left(snap, now) / planned) if planned else None
+    if snap.phase == Phase.LOWER:
+        target_s = ctx.eccentric_s if ctx.eccentric_s is not None else snap.eccentric_s
+        if target_s and snap.phase_started_at is not None:
+            return _clamp01((now - snap.phase_started_at) / target_s)
+    return None
+
+
+#: How far before a shown second turns :func:`bar_only_until` stops, s (floating error).
+TURN_MARGIN_S = 0.001
+
+
+def bar_only_until(snap: Snapshot, now: float, ctx: Context | None = None) -> float | None:
+    """The instant (s) before which the phase screen of ``snap`` differs from
+    the one at ``now`` in nothing but its bar (:func:`bar_progress`): the
+    next turn of a whole second shown (a countdown, a count, the cap's
+    clock), the count-in's start, the "started early?" line. None when
+    there is no bar, or in the count-in (its pulse moves with the bar)."""
+    ctx = ctx or Context()
+    if snap.phase not in (Phase.REST, Phase.LOWER) or bar_progress(snap, now, ctx) is None:
+        return None
+    if snap.phase == Phase.REST and 0 < _rest_left(snap, now) <= ctx.count_in_s:
+        return None
+    until = [now + ((a - now) % 1.0 or 1.0) for a in
+             (snap.phase_started_at, snap.phase_ends_at, snap.set_started_at, snap.cap_at) if a is not None]
+    if snap.phase_ends_at is not None and snap.phase_ends_at - ctx.count_in_s > now:
+        until.append(snap.phase_ends_at - ctx.count_in_s)
+    if snap.early_start_at is not None and snap.early_start_at > now:
+        until.append(snap.early_start_at)
+    return min(until) - TURN_MARGIN_S if until else None
 
 
 def _clamp01(x: float) -> float:
