@@ -9,6 +9,7 @@ note that appears never moves or covers the big number.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -109,8 +110,10 @@ def _header(w: int, m: float, top: float, hh: float, word_right: float) -> tuple
     return icon, word
 
 
+@functools.lru_cache(maxsize=8)
 def phase_boxes(size: tuple[int, int]) -> PhaseBoxes:
-    """Regions of a phase screen (WORK, REST, STRIP, LOWER, READY)."""
+    """Regions of a phase screen (WORK, REST, STRIP, LOWER, READY); kept
+    per size (frozen: each of a resting screen's frames asks for them)."""
     w, h, m, land = _frame(size)
     notes_h = 0.075 * h if land else 0.06 * h
     notes = _box(0, h - notes_h, w, notes_h)
