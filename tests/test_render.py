@@ -413,6 +413,9 @@ def test_repainting_the_changed_regions_gives_the_full_frame(size):
     changes = [
         (rest, replace(rest, big="7", progress=0.2)),
         (rest, replace(rest, lines=rest.lines[:-1] + ("cap 2:50 left",))),
+        (rest, replace(rest, lines=rest.lines[:-1] + ("cap 2:50 left, and a line long enough to shrink all",))),
+        (rest, replace(rest, lines=rest.lines + ("started early? press after the rep",))),
+        (rest, replace(rest, big="", lines=("cap 2:50 left",) + rest.lines[1:])),
         (rest, replace(rest, notes=("remote lost: retrying",))),
         (replace(rest, notes=("no sound", "mock pins")), rest),
         (rest, replace(rest, bout="next: cluster 9", word="RESTING")),
