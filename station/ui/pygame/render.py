@@ -8,7 +8,9 @@ screens, and the bottom strip of status notes. Text and big numbers are set by
 the bar and icons by :mod:`station.ui.pygame.shapes`, the summary's charts by
 :mod:`station.ui.pygame.charts`. Between two phase screens of the same colours
 :meth:`Renderer.update` repaints only the regions that changed, the bar only
-at its moving end (:meth:`Renderer.bar`).
+at its moving end (:meth:`Renderer.bar`), a new number over the old one's
+ink rect, a changed line over its row's old text (not the whole 1080p box,
+2.2-2.4 MB of pixels each).
 """
 
 from __future__ import annotations

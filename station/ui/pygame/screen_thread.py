@@ -8,7 +8,10 @@ The thread sleeps until the picture would change by itself (:func:`wait_s`):
 the next whole second shown (a countdown digit, a cap clock), the bar moving a
 visible step (1/:data:`BAR_STEPS` of its length, at most ``fps`` frames a
 second), the count-in's pulse (``count_in_fps``); in the menu and on a
-summary, not at all. New data or a key ends the sleep
+summary, not at all. A frame where only the bar has moved (no new data, before
+:func:`station.ui.view.bar_only_until`: no second shown has turned) builds no
+model: the last one gets the bar's new ``progress`` and only the bar's moving
+end is repainted and sent. New data or a key ends the sleep
 (:mod:`station.ui.pygame.wake` picks how for SDL's driver: a window waits in
 SDL, the console in ``select()`` on the keyboards, the dummy driver has no
 keys). When the picture has settled, memory the drawing freed is given back
