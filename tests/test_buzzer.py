@@ -290,6 +290,7 @@ def test_rapid_cues_never_leave_the_pin_on(factory) -> None:
 
 
 @pytest.mark.realtime
+@pytest.mark.slow  # real-time playback of whole patterns: 1.3-2.9 s
 def test_a_flood_of_cues_behind_a_long_one_leaves_a_few_in_order_the_latest_heard(factory) -> None:
     # Fast time (or a stalled output) hands over hundreds of cues while "go"
     # sounds: the buzzer keeps at most MAX_QUEUED, ticks dropped first, and

@@ -143,6 +143,7 @@ def test_tones_reach_the_sdl_output_at_the_cues_pitch_and_rhythm(tmp_path: Path)
     assert max(map(abs, mono)) == pytest.approx(TONE_AMPLITUDE, abs=0.03)
 
 
+@pytest.mark.slow  # real-time playback of whole patterns: 1.3-2.9 s
 def test_a_failure_hold_sounds_fail_in_full_then_rest_on_the_output(tmp_path: Path) -> None:
     # fail and rest are handed over at one instant: both are heard, in order,
     # fail's 1.2 s low tone in full, then rest's two falling pulses
@@ -162,6 +163,7 @@ def test_a_failure_hold_sounds_fail_in_full_then_rest_on_the_output(tmp_path: Pa
 
 
 @needs_espeak
+@pytest.mark.slow  # real-time playback of whole patterns: 1.3-2.9 s
 def test_with_speech_fail_is_said_in_full_before_rests_lead_tone(tmp_path: Path) -> None:
     report, mono, rate_hz = run_child(tmp_path, {"volume": 1.0, "speech": True},
                                       [["fail", None], ["rest", 15]], together=True)
@@ -284,6 +286,7 @@ def test_synthesis_fills_every_mixer_format_and_channel(fmt: int) -> None:
     assert all(s == zero for s in left[round(0.05 * 22050) :])  # the gap is silent
 
 
+@pytest.mark.slow  # real-time playback of whole patterns: 1.3-2.9 s
 def test_a_flood_of_cues_leaves_a_few_queued_and_the_latest_are_heard_in_order(tmp_path: Path) -> None:
     # hundreds of cues at one instant (fast time): fail in full, then only the
     # newest few (MAX_QUEUED: ticks dropped first), in order, rest last
