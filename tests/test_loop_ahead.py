@@ -18,7 +18,7 @@ from station.core import session
 from station.core.between import Between
 from station.core.events import Phase, Rep
 from station.core.gestures import Edge
-from station.core.methods import compile_plan
+from station.core.methods import Plan, compile_plan
 from station.runtime.loop import MainLoop, Quit
 from station.testing import CueLog, ScriptedClock
 
@@ -79,7 +79,9 @@ def test_a_slow_tick_does_not_delay_a_timed_cue(monkeypatch) -> None:
     assert late_before.count("go") >= 2 and late_before.count("count") >= 6, before
 
 
-def test_the_outputs_hear_how_long_they_may_rest() -> None:
+def hinted_cluster() -> tuple[ScriptedClock, MainLoop, Expecting, Plan, float]:
+    """A cluster set's first bout (five presses from t0 + 1 s) scripted on a
+    ScriptedClock, and an output that keeps every quiet hint with the phase."""
     clock = ScriptedClock(on_empty=lambda: Quit("end"))
     loop: list[MainLoop] = []
 
@@ -94,6 +96,11 @@ def test_the_outputs_hear_how_long_they_may_rest() -> None:
     t0 = clock.now()
     for i in range(5):
         clock.add(t0 + 1 + i, Rep(t0 + 1 + i))
+    return clock, ml, out, plan, t0
+
+
+def test_the_outputs_hear_how_long_they_may_rest() -> None:
+    clock, ml, out, plan, t0 = hinted_cluster()
     ml.run_set(plan, until=t0 + 20)
     in_rest = [q for p, q in out.hints if p is Phase.REST]
     at_work = [q for p, q in out.hints if p in (Phase.READY, Phase.WORK)]
@@ -120,20 +127,7 @@ def test_working_ahead_changes_no_cue(until: float) -> None:
 def test_a_press_in_a_rest_wakes_the_outputs_at_once() -> None:
     # the button goes down in the rest: whatever it turns out to be (a warning,
     # an early end), its cue may follow within a second, so the outputs hear 0
-    clock = ScriptedClock(on_empty=lambda: Quit("end"))
-    loop: list[MainLoop] = []
-
-    def phase() -> Phase | None:
-        snap = loop[0].last_snapshot if loop else None
-        return snap.phase if snap is not None else None
-
-    out = Expecting(clock.now, phase)
-    plan, _ = compile_plan("cluster")
-    ml = MainLoop(clock, sinks=[out])
-    loop.append(ml)
-    t0 = clock.now()
-    for i in range(5):
-        clock.add(t0 + 1 + i, Rep(t0 + 1 + i))
+    clock, ml, out, plan, t0 = hinted_cluster()
     down = t0 + 8.0  # 3 s into the 15 s rest
     clock.add(down, Edge(True, down, "gpio"))
     clock.add(down + 0.15, Edge(False, down + 0.15, "gpio"))

@@ -309,6 +309,7 @@ class Renderer(Typesetter):
         out.append(self.text(surface, m.hint, b.hint, m.foreground, "hint", align="center"))
         out.extend(self._notes(surface, m.notes, b.notes, m.foreground))
         return [d for d in out if d]
+
     def _summary(self, surface: pygame.Surface, m: SummaryModel) -> list[DrawnText]:
         b = lay.summary_boxes(surface.get_size())
         surface.fill(m.background)
