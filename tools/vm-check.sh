@@ -59,8 +59,6 @@ if [[ ! -f $BASE/.prepared ]]; then
     echo "blacklist gpio_keys" >"$BASE/etc/modprobe.d/station-vm.conf"   # line 3 is the station's button
     printf '[Match]\nName=en*\n[Network]\nDHCP=yes\n' >"$BASE/etc/systemd/network/10-nat.network"
     arm sh -c 'passwd -d root; systemctl enable systemd-networkd' >/dev/null 2>&1
-    printf '[Unit]\nAfter=multi-user.target\n[Service]\nType=oneshot\nExecStart=/root/vm-guest.sh\nStandardOutput=journal+console\nTimeoutStartSec=infinity\n[Install]\nWantedBy=multi-user.target\n' \
-        >"$BASE/etc/systemd/system/vm-guest.service"
     ln -sf /etc/systemd/system/vm-guest.service "$BASE/etc/systemd/system/multi-user.target.wants/vm-guest.service"
     touch "$BASE/.prepared"; res INFO "arm64 VM root prepared in $(( $(date +%s) - T0 )) s"
 fi
@@ -74,14 +72,16 @@ chmod +x "$WORK/initrd/init"; (cd "$WORK/initrd" && find . | cpio -o -H newc --q
 
 # A fresh copy of the root for this run: the cached one stays as debootstrap left it.
 rm -rf "$OUT"; mkdir -p "$OUT"
-# The checkout goes where the nspawn check puts it; the guest script is told where.
+# The checkout goes where the nspawn check puts it; the guest runs its own tools/vm-guest.sh.
 GUEST_SRC=opt/station-checkout
 rm -rf "${BASE:?}/$GUEST_SRC"; git clone -q "$SRC" "$BASE/$GUEST_SRC" 2>/dev/null || cp -a "$SRC" "$BASE/$GUEST_SRC"
 rm -rf "${BASE:?}/$GUEST_SRC/.venv"
+install -m 0755 "$HERE/vm-guest.sh" "$BASE/$GUEST_SRC/tools/vm-guest.sh"  # this one, even if uncommitted
+printf '[Unit]\nAfter=multi-user.target\n[Service]\nType=oneshot\nExecStart=/%s/tools/vm-guest.sh\nStandardOutput=journal+console\nTimeoutStartSec=infinity\n[Install]\nWantedBy=multi-user.target\n' \
+    "$GUEST_SRC" >"$BASE/etc/systemd/system/vm-guest.service"
 echo "nameserver 10.0.2.3" >"$BASE/etc/resolv.conf"
-sed "s|@CHECKOUT@|/$GUEST_SRC|g" "$HERE/vm-guest.sh" >"$BASE/root/vm-guest.sh"; chmod 0755 "$BASE/root/vm-guest.sh"
 truncate -s 6G "$WORK/vm.img"; mkfs.ext4 -q -F -d "$BASE" "$WORK/vm.img" || { res FAIL "mkfs.ext4 -d"; exit 1; }
-rm -rf "${BASE:?}/$GUEST_SRC" "$BASE/root/vm-guest.sh"
+rm -rf "${BASE:?}/$GUEST_SRC"
 
 log "booting the VM (TCG: about 30 s to userspace, then apt + pip inside, 5-15 min)"
 qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 2048 -kernel "$BASE/boot/vmlinuz-$KV" -initrd "$WORK/mini-initrd.gz" \

@@ -11,7 +11,7 @@ sed 's/^/VMCHECK asound: /' /proc/asound/cards
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 for _ in $(seq 90); do getent hosts pypi.org >/dev/null && break; sleep 1; done
 say "network: $(getent hosts pypi.org | head -1)"
-cd @CHECKOUT@ || exit 1  # the checkout's place, filled in by vm-check.sh
+cd "$(dirname "$(readlink -f "$0")")/.." || exit 1  # the checkout this script is in
 
 # install.sh as on a Pi: first by accident (no --yes, no terminal), then for real.
 systemd/install.sh </dev/null >/root/install-noargs.log 2>&1; rc=$?
