@@ -130,3 +130,76 @@ def test_a_new_second_repaints_the_number_and_the_changed_line_only(size):
     if b.landscape:  # a portrait screen's number fills its box's width
         assert in_big[0].w * in_big[0].h < 0.8 * big.w * big.h
     assert all(big.contains(x) or lines.contains(x) or pygame.Rect(b.bar).contains(x) for x in rects)
+
+
+def _turns(snap, ctx, start, end, step=0.005):
+    """The instants (s, every ``step``) at which the rest screen's words or
+    numbers (not its bar) differ from ``step`` s before."""
+    out, last = [], None
+    t = start
+    while t < end:
+        m = replace(view.model_for(snap, t, ctx), progress=None)
+        if last is not None and m != last:
+            out.append(t)
+        last, t = m, t + step
+    return out
+
+
+def test_a_resting_screen_turns_once_a_second_the_cap_clock_with_the_countdown():
+    snap, at, ctx = _rest()
+    # the cap 0.37 s out of step with the rest, as when the rest began mid-second of the set
+    snap = replace(snap, cap_at=snap.cap_at + 0.37, set_started_at=snap.set_started_at + 0.37)
+    end = snap.phase_ends_at
+    turns = _turns(snap, ctx, at, min(end - ctx.count_in_s, at + 5.0))
+    caps = {view.model_for(snap, t, ctx).lines[-1] for t in turns}
+    assert len(caps) >= 4, caps  # the cap's clock still counts down, a second at a time
+    for t in turns:  # before: twice a second, the cap's line 0.37 s off the countdown's turn
+        d = (t - end) % 1.0
+        assert min(d, 1.0 - d) < 0.006, (t, end)
+    # and it never reads ahead of the cap: at most a second behind
+    for t in turns:
+        shown = view.model_for(snap, t, ctx).lines[-1]
+        m, s = shown.split()[1].split(":")
+        assert 0 <= (int(m) * 60 + int(s)) - (snap.cap_at - t) < 1.0, (shown, snap.cap_at - t)
+
+
+def test_a_resting_screen_wakes_for_its_countdown_and_its_bar_steps_only():
+    snap, at, ctx = _rest()
+    snap = replace(snap, cap_at=snap.cap_at + 0.37, set_started_at=snap.set_started_at + 0.37)
+    msg = ShowSet(snap, ctx)
+    rest_s = snap.phase_ends_at - snap.phase_started_at
+    t, wakes, until = at, 0, snap.phase_ends_at - ctx.count_in_s
+    while True:
+        t += screen_thread.next_change_s(msg, t)
+        if t >= until:
+            break
+        wakes += 1
+    per_s = wakes / (until - at)
+    bar_steps_per_s = BAR_STEPS / rest_s
+    # the countdown's turn and the bar's steps (the turn's frame moves the bar too); before: +1 for the cap
+    assert per_s <= bar_steps_per_s + 0.1, (per_s, bar_steps_per_s)
+
+
+def test_a_countdown_second_repaints_only_the_digit_that_changed_and_the_others_stay_put():
+    size = (1920, 1080)
+    snap, at, ctx = _rest()
+    end = snap.phase_ends_at
+    r = Renderer()
+    surface = pygame.Surface(size)
+    before = view.model_for(snap, end - 13.5, ctx)
+    after = view.model_for(snap, end - 12.5, ctx)
+    assert (before.big, after.big) == ("14", "13")
+    drawn = r.draw(surface, before)
+    old = surface.copy()
+    rects, _ = r.update(surface, before, after, drawn)
+    full = pygame.Surface(size)
+    r.draw(full, after)
+    assert _same_pixels(surface, full)
+    b = layout.phase_boxes(size)
+    in_big = [x for x in rects if pygame.Rect(b.big).contains(x)]
+    number = next(d for d in drawn if d.role == "big")
+    tens = pygame.Rect(number.rect[0], number.rect[1], number.rect[2] // 2, number.rect[3])
+    # only the ones digit's cell is repainted (before: the whole number), and the "1" is where it was
+    assert len(in_big) == 1 and not in_big[0].colliderect(tens), (in_big, tens)
+    assert in_big[0].w <= number.rect[2] // 2 + 1
+    assert _same_pixels(old.subsurface(tens), full.subsurface(tens))

@@ -135,9 +135,7 @@ class Renderer(Typesetter):
             out.append(self.text(surface, m.bout, b.bout, m.foreground, "bout",
                                  align="right" if b.landscape else "left"))
         elif region == "big":
-            # The count-in digit pulses: full size just after it changes.
-            k = 0.9 + 0.1 * m.pulse if m.emphasised else 1.0
-            out.append(self.big(surface, m.big, b.big, m.foreground, scale=k))
+            out.append(self.big(surface, m.big, b.big, m.foreground, scale=_big_scale(m)))
         elif region == "big_label":
             out.append(self.text(surface, m.big_label, b.big_label, m.foreground, "label", align="center"))
         elif region == "bar":
@@ -193,7 +191,13 @@ class Renderer(Typesetter):
         """Replace the big number: the rest of its box is the background, so
         only the old number's rect is cleared (not the whole box: a 1080p box
         is 2.4 MB of pixels), the new one drawn; returns the rects changed."""
-        old = [pygame.Rect(d.rect) for d in drawn if d.role == "big"]
+        was = [d for d in drawn if d.role == "big"]
+        if len(was) == 1 and m.big and _big_scale(m) >= 1.0:
+            done = self.big_changed(surface, was[0], m.big, b.big, m.foreground, m.background)
+            if done is not None:  # only the digits that changed
+                kept.append(done[0])
+                return [done[1][0].unionall(done[1][1:])] if done[1] else []
+        old = [pygame.Rect(d.rect) for d in was]
         if not old and m.big:  # nothing known of the old number: the whole box
             surface.fill(m.background, b.big)
             old = [pygame.Rect(b.big)]
@@ -336,3 +340,8 @@ class Renderer(Typesetter):
                                 6 if b.landscape else 5, lay.min_text_px(surface.get_size())))
         out.extend(self._notes(surface, m.notes, b.notes, m.foreground))
         return [d for d in out if d]
+
+
+def _big_scale(m: ScreenModel) -> float:
+    """The big number's size, 0..1: the count-in digit pulses, full size just after it changes."""
+    return 0.9 + 0.1 * m.pulse if m.emphasised else 1.0

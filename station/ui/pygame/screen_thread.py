@@ -53,18 +53,20 @@ def next_change_s(message: Shown | None, now: float, fps: float = FPS,
     """s from ``now`` until what is presented would look different by time
     alone, or None when it never would (menu, summary, a phase screen with
     nothing counting). Every time shown on a phase screen is whole seconds
-    from one of the snapshot's instants (phase start or end, set start, cap),
-    so it changes just after one of them turns a second; a bar (REST
+    from one of the snapshot's instants (:func:`station.ui.view.second_anchors`:
+    in a rest only the countdown's end), so it changes just after one of
+    them turns a second, or when the cap is reached; a bar (REST
     draining, LOWER filling over the phase) moves 1/``bar_steps`` of its length
     every ``duration / bar_steps`` s, no more often than ``fps``."""
     if not isinstance(message, ShowSet):
         return None
     snap = message.snapshot
-    anchors = [a for a in (snap.phase_started_at, snap.phase_ends_at, snap.set_started_at, snap.cap_at)
-               if a is not None]
+    anchors = view.second_anchors(snap)
     if not anchors:
         return None
     wait = min((a - now) % 1.0 or 1.0 for a in anchors) + TICK_AFTER_S
+    if snap.cap_at is not None and now < snap.cap_at:  # "time cap reached", once
+        wait = min(wait, snap.cap_at - now + TICK_AFTER_S)
     if snap.phase_ends_at is not None and snap.phase_started_at is not None:
         step = (snap.phase_ends_at - snap.phase_started_at) / bar_steps
         if step > 0 and now < snap.phase_ends_at:

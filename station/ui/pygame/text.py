@@ -53,6 +53,19 @@ BIG_CACHE_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class Tabular:
+    """Digits set in fixed cells: digit ``i`` of a number drawn at
+    ``(x + i * cell, y)``, each glyph's rows cropped to the digits' ink.
+    ``size``: the font size; ``cell``: every digit's advance, px; ``top``:
+    the ink's top in a rendered line, px; ``ink_h``: px."""
+
+    size: int
+    cell: int
+    top: int
+    ink_h: int
+
+
+@dataclass(frozen=True)
 class DrawnText:
     """Where a text was drawn: ``rect`` is (x, y, w, h) in surface pixels."""
 
@@ -73,6 +86,7 @@ class Typesetter:
         self.texts: LRU[pygame.Surface] = LRU(max_texts, text_bytes, surface_bytes)
         self._fits: LRU[int] = LRU(max_texts * 4)
         self.bigs: LRU[pygame.Surface] = LRU(64, big_bytes, surface_bytes)
+        self._tabs: dict[tuple[str, int], Tabular | None] = {}
 
     def cache_bytes(self) -> int:
         """Bytes of rendered surfaces held by the caches (fonts not counted)."""
@@ -155,10 +169,19 @@ class Typesetter:
         """Draw ``text`` (digits) as large as ``box`` allows, measured on its
         ink, narrowing it down to :data:`MIN_SQUEEZE` before shrinking it.
         ``scale`` (0..1) draws it that much smaller about the same centre
-        (the count-in pulse), scaled from the cached full-size surface."""
+        (the count-in pulse), scaled from the cached full-size surface.
+        A number of two or more digits that fits unnarrowed is set in the
+        font's tabular cells (:meth:`tabular`), one cached glyph per digit,
+        so its digits keep their places as it counts."""
         if not text:
             return None
         x, y, w, h = box
+        placed = self.tabular(text, box, align) if scale >= 1.0 else None
+        if placed is not None:
+            tab, tx, ty = placed
+            for i, ch in enumerate(text):
+                surface.blit(self._digit(ch, tab, colour), (tx + i * tab.cell, ty))
+            return DrawnText(role, text, (tx, ty, len(text) * tab.cell, tab.ink_h))
         s = self._big_cached(text, w, h, colour)
         if scale < 1.0:
             sw, sh = s.get_size()
@@ -168,6 +191,68 @@ class Typesetter:
         ty = y + (h - sh) // 2
         surface.blit(s, (tx, ty))
         return DrawnText(role, text, (tx, ty, sw, sh))
+
+    def big_changed(self, surface: pygame.Surface, old: DrawnText, text: str, box: Box,
+                    colour: RGB, background: RGB, align: str = "center"
+                    ) -> tuple[DrawnText, list[pygame.Rect]] | None:
+        """Turn the big number ``old`` drawn on ``surface`` into ``text`` by
+        repainting only the tabular cells whose digit changed (a countdown's
+        second: one digit of two), or None when the two are not set in the
+        same cells (then clear the old and draw the new). Returns the new
+        text box and the rects repainted."""
+        was, now = self.tabular(old.text, box, align), self.tabular(text, box, align)
+        if was is None or now is None or was != now or len(old.text) != len(text) \
+                or old.rect[:2] != now[1:]:
+            return None
+        tab, tx, ty = now
+        rects = []
+        for i, (a, b) in enumerate(zip(old.text, text)):
+            if a != b:
+                cell = pygame.Rect(tx + i * tab.cell, ty, tab.cell, tab.ink_h)
+                surface.fill(background, cell)
+                surface.blit(self._digit(b, tab, colour), cell.topleft)
+                rects.append(cell)
+        return DrawnText(old.role, text, (tx, ty, len(text) * tab.cell, tab.ink_h)), rects
+
+    def tabular(self, text: str, box: Box, align: str = "center") -> tuple[Tabular, int, int] | None:
+        """Where ``text`` is set in tabular cells in ``box``: (the cells,
+        the first cell's left, the ink's top), px; None for text that is not
+        two or more digits, a font whose digits are not all one advance, or
+        a number too wide for the box unnarrowed (then it is measured on its
+        ink: :meth:`_big_surface`). A single digit is centred on its ink."""
+        if len(text) < 2 or text.strip(DIGITS):
+            return None
+        x, y, w, h = box
+        tab = self._tabular(self.digit_size(h))
+        width = len(text) * tab.cell if tab is not None else w + 1
+        if tab is None or width > w or tab.ink_h > h:
+            return None
+        tx = x + w - width if align == "right" else x + (w - width) // 2
+        return tab, tx, y + (h - tab.ink_h) // 2
+
+    def _tabular(self, size: int) -> Tabular | None:
+        key = ("tabular", size)
+        if key in self._tabs:
+            return self._tabs[key]
+        font = self._big_font(size)
+        m = [g for g in font.metrics(DIGITS) if g is not None]
+        cell = m[0][4] if len(m) == len(DIGITS) and len({g[4] for g in m}) == 1 else 0
+        tab = None
+        if cell > 0 and all(font.size(d)[0] <= cell for d in DIGITS):  # every glyph within its cell
+            ascent = font.get_ascent()
+            top, bottom = ascent - max(g[3] for g in m), ascent - min(g[2] for g in m)
+            tab = Tabular(size, cell, top, bottom - top)
+        self._tabs[key] = tab
+        return tab
+
+    def _digit(self, ch: str, tab: Tabular, colour: RGB) -> pygame.Surface:
+        """Digit ``ch``'s glyph in ``colour``, its rows cropped to the digits' ink."""
+        key = ("digit", ch, tab.size, colour)
+        s = self.bigs.get(key)
+        if s is None:
+            g = self._big_font(tab.size).render(ch, True, colour)
+            s = self.bigs.put(key, g.subsurface((0, tab.top, g.get_width(), tab.ink_h)))
+        return s
 
     def _big_cached(self, text: str, w: int, h: int, colour: RGB) -> pygame.Surface:
         key = (text, w, h, colour)
@@ -193,10 +278,19 @@ class Typesetter:
         return self._fits.put(key, n)
 
     def _big_surface(self, text: str, w: int, h: int, colour: RGB) -> pygame.Surface:
-        """One render at :meth:`digit_size`, cropped to its ink, then at most
-        one smoothscale: narrowed to ``w`` (down to :data:`MIN_SQUEEZE`),
-        shrunk further when even that is too wide or the ink is taller than
-        ``h`` (characters other than digits)."""
+        """A number set in tabular cells (:meth:`tabular`) as :meth:`big`
+        draws it, or one render at :meth:`digit_size`, cropped to its ink,
+        then at most one smoothscale: narrowed to ``w`` (down to
+        :data:`MIN_SQUEEZE`), shrunk further when even that is too wide or
+        the ink is taller than ``h`` (characters other than digits)."""
+        placed = self.tabular(text, (0, 0, w, h))
+        if placed is not None:
+            tab = placed[0]
+            out = pygame.Surface((len(text) * tab.cell, tab.ink_h), pygame.SRCALPHA)
+            out.fill((*colour, 0))
+            for i, ch in enumerate(text):
+                out.blit(self._digit(ch, tab, colour), (i * tab.cell, 0), special_flags=pygame.BLEND_RGBA_MAX)
+            return out
         font = self._big_font(self.digit_size(h))
         s = font.render(text, True, colour)
         r = digits_ink(font, text, s.get_size()) or s.get_bounding_rect()

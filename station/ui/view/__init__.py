@@ -53,7 +53,14 @@ from station.ui.view.models import (
     WarningModel,
     needs_animation,
 )
-from station.ui.view.phase import PULSE_STEPS, bar_only_until, bar_progress, screen_model
+from station.ui.view.phase import (
+    PULSE_STEPS,
+    bar_only_until,
+    bar_progress,
+    countdown_turned_at,
+    screen_model,
+    second_anchors,
+)
 from station.ui.view.prompts import confirm_model, menu_model, message_model, model_for, warning_model
 from station.ui.view.summary import LATE_NOTICE_MS, cadence, summary_model
 from station.ui.view.words import (
@@ -71,6 +78,7 @@ __all__ = [
     "NOTE_FOREGROUND", "PAPER", "PULSE_STEPS", "PURPLE", "RGB", "SHAPES", "SKY", "SLATE", "VERMILLION",
     "WHITE", "YELLOW", "ConfirmModel", "Context", "MenuModel", "MessageModel", "Model", "ScreenModel",
     "SummaryModel", "WarningModel", "bar_only_until", "bar_progress", "bout_label", "cadence",
+    "countdown_turned_at", "second_anchors",
     "confirm_model", "contrast", "count_line", "fmt_clock", "fmt_kg", "fmt_load", "menu_model",
     "message_model", "method_title", "mix",
     "model_for", "needs_animation", "readable_on", "screen_model", "summary_model", "text_on",

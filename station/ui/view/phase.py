@@ -50,11 +50,12 @@ def screen_model(snap: Snapshot, now: float, ctx: Context | None = None) -> Scre
     title = method_title(snap.method, ctx)
     what = what_line(snap, ctx, snap.load_kg)
     total = f"total {snap.total_reps}" if snap.total_reps else ""
-    cap = cap_line(snap, now)
     notes = tuple(ctx.notes)
     phase = snap.phase
-    if phase == Phase.REST:
-        return _rest(snap, now, ctx, title, what, total, cap, notes)
+    if phase == Phase.REST:  # the cap's clock turns with the countdown: one change a second
+        return _rest(snap, now, ctx, title, what, total, cap_line(snap, countdown_turned_at(snap, now)),
+                     notes)
+    cap = cap_line(snap, now)
     if phase == Phase.STRIP:
         mech = words_of(snap.method).pause == "switch"
         elapsed = 0 if snap.phase_started_at is None else max(0, math.floor(now - snap.phase_started_at))
@@ -159,6 +160,29 @@ def _rest(snap: Snapshot, now: float, ctx: Context, title: str, what: str, total
                        bout="next: " + bout_label(snap, nxt_index), lines=lines, notes=notes)
 
 
+def countdown_turned_at(snap: Snapshot, now: float) -> float:
+    """The instant (s) the rest countdown shown at ``now`` turned to its
+    number (``now`` itself when the rest has no known end). Clocks read at
+    this instant instead of ``now`` (the cap's) turn in the same frame as
+    the countdown, never between two of its turns; they read less than a
+    second behind."""
+    if snap.phase_ends_at is None or now >= snap.phase_ends_at:
+        return now
+    return min(now, snap.phase_ends_at - math.ceil(snap.phase_ends_at - now - 1e-9))
+
+
+def second_anchors(snap: Snapshot) -> tuple[float, ...]:
+    """The instants (s) whose whole seconds the phase screen of ``snap``
+    shows (a countdown, a count, the cap's clock): the picture changes just
+    after one of them turns a second. A rest shows only its countdown's:
+    its cap clock is read at the countdown's turns (:func:`countdown_turned_at`),
+    so a resting screen turns once a second, not at two instants of it."""
+    if snap.phase == Phase.REST and snap.phase_ends_at is not None:
+        return (snap.phase_ends_at,)
+    return tuple(a for a in (snap.phase_started_at, snap.phase_ends_at, snap.set_started_at, snap.cap_at)
+                 if a is not None)
+
+
 def _rest_left(snap: Snapshot, now: float) -> float:
     """s left of a rest at ``now``."""
     if snap.phase_ends_at is not None:
@@ -197,8 +221,9 @@ def bar_only_until(snap: Snapshot, now: float, ctx: Context | None = None) -> fl
         return None
     if snap.phase == Phase.REST and 0 < _rest_left(snap, now) <= ctx.count_in_s:
         return None
-    until = [now + ((a - now) % 1.0 or 1.0) for a in
-             (snap.phase_started_at, snap.phase_ends_at, snap.set_started_at, snap.cap_at) if a is not None]
+    until = [now + ((a - now) % 1.0 or 1.0) for a in second_anchors(snap)]
+    if snap.cap_at is not None and snap.cap_at > now:  # "time cap reached"
+        until.append(snap.cap_at)
     if snap.phase_ends_at is not None and snap.phase_ends_at - ctx.count_in_s > now:
         until.append(snap.phase_ends_at - ctx.count_in_s)
     if snap.early_start_at is not None and snap.early_start_at > now:
