@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
@@ -136,3 +137,27 @@ def test_station_run_starts_without_importing_the_other_commands():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stderr.strip().splitlines()[-1] == "['station.commands.run']"
     assert "usage: station run" in out.stdout
+
+
+def test_what_the_station_says_reaches_the_log_as_whole_lines(monkeypatch):
+    """Its notes go to stderr while the terminal screen's thread writes status
+    lines to stdout; both often go to one log (the journal, a pipe). A line
+    written in two parts let a status line in between: "9-11rest-pause DONE"."""
+    import io
+
+    from station.runtime.app import say_line
+
+    writes: list[bytes] = []
+
+    class Raw(io.RawIOBase):
+        def writable(self):
+            return True
+
+        def write(self, b):
+            writes.append(bytes(b))
+            return len(b)
+
+    # as CPython makes sys.stderr: each write goes straight to the file
+    monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(Raw(), write_through=True))
+    say_line("next time lighter: first set 6 reps, a 10RM load makes 9-11")
+    assert writes == [b"next time lighter: first set 6 reps, a 10RM load makes 9-11\n"]

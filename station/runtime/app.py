@@ -51,6 +51,14 @@ SWITCH_INTERVAL_S = 0.0005
 _PYTHON_DEFAULT_SWITCH_S = 0.005
 
 
+def say_line(text: str) -> None:
+    """``text`` as one line on stderr, in one write: the terminal screen's
+    thread writes its status lines to stdout meanwhile, and a line written
+    in two parts (print's text, then its newline) let one of them in between
+    when both go to one log ("...makes 9-11rest-pause DONE ...")."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
 class Station:
     """Every device around one :class:`MainLoop`. Use as a context manager."""
 
@@ -58,7 +66,7 @@ class Station:
                  out: Callable[[str], None] | None = None) -> None:
         self.opts = opts
         self.clock = clock or Clock()
-        self.say = out or (lambda text: print(text, file=sys.stderr))
+        self.say = out or say_line
         self._stack = ExitStack()
         from station.runtime.notify import Notifier
 
