@@ -365,3 +365,26 @@ def test_a_terminal_log_prints_each_new_note_whole_on_its_own_line():
     lines = out.getvalue().splitlines()
     assert f"! {CONFIG_ERROR}" in lines and f"! {REMOTE_LOST}" in lines
     assert lines.count(f"! {CONFIG_ERROR}") == 1  # said once, not at every change
+
+
+def test_a_terminal_log_writes_no_empty_line_for_a_screen_without_a_plain_line():
+    """After the last set the summary followed the DONE line at once: the
+    log got an empty line for it ("9-11" + blank + "station demo: ...")."""
+    import io
+    import time
+
+    from station.ui.terminal import TerminalScreen
+    from station.ui.view.messages import ShowMenu, ShowSet, ShowSummary
+
+    out = io.StringIO()
+    done = snap("cluster", Phase.DONE, total_reps=12)
+    with TerminalScreen(lambda: 0.0, lambda item: None, out=out, keyboard=False) as screen:
+        screen.present(ShowSet(done, Context()))
+        deadline = time.monotonic() + 5
+        while "DONE" not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for message in (ShowSummary(done, Context()), ShowMenu(("cluster",))):
+            screen.present(message)
+            time.sleep(0.2)
+    lines = out.getvalue().split("\n")
+    assert lines[-1] == "" and "" not in lines[:-1], lines

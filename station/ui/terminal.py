@@ -159,7 +159,7 @@ class TerminalScreen(Presented):
             line = " | ".join(x.strip() for x in lines if x.strip() and not x.startswith(("█", " ")))
             if isinstance(message, ShowSet):
                 line = _plain(message.snapshot, self.now())
-            if line != self._last_line:
+            if line and line != self._last_line:  # a screen with no plain line writes none
                 self._last_line = line
                 self.out.write(line + "\n")
             self.out.flush()
