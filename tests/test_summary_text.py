@@ -91,6 +91,19 @@ def test_wrapping_keeps_a_number_with_its_unit_and_a_legend_s_wide_gaps():
     assert wrap("press: again   hold: leave", 20, len) == ("press: again", "hold: leave")
 
 
+def test_wrapping_never_splits_a_count_from_what_it_counts():
+    # before: "first set 11 + 3" / "mini-sets in 1:23" read as three reps
+    for text in ("first set 11 + 3 mini-sets in 1:23", "7 singles, 1 missed in 1:54",
+                 "first variation 9 reps, a 10-12RM load makes 10-12"):
+        for width in range(12, len(text)):
+            rows = wrap(text, width, len)
+            assert " ".join(rows) == text
+            for row, after in zip(rows, rows[1:]):
+                assert not row.endswith("+"), rows
+                assert not (row[-1].isdigit() and after[0].isalpha()), (width, rows)
+    assert wrap("first set 11 + 3 mini-sets in 1:23", 24, len) == ("first set 11", "+ 3 mini-sets in 1:23")
+
+
 def test_the_summary_says_nothing_redundant():
     for method in PRESETS:
         model, _ = done_scene(method)

@@ -34,19 +34,20 @@ class Column:
     row_h: float
 
 
-#: A word of these is kept on the row of the number before it ("100 kg").
+#: A word of these is kept on the row of the number before it ("100 kg", "5 %").
 UNITS = frozenset({"kg", "lb", "s", "ms", "%", "reps"})
 
 
 def wrap(text: str, max_w: int, width: Callable[[str], int]) -> tuple[str, ...]:
     """``text`` broken at spaces into lines at most ``max_w`` px wide
     (greedy). The spaces between words on one row are the text's own (a
-    legend's wide gaps stay wide); a unit stays with its number; a word
-    wider than ``max_w`` stays whole on its own line."""
+    legend's wide gaps stay wide); a count stays with what it counts
+    (:func:`_keeps_with`); a word wider than ``max_w`` stays whole on its
+    own line."""
     words: list[tuple[str, str]] = []  # (the spaces before, the word)
     for match in re.finditer(r"( *)(\S+)", text):
         sep, word = match.group(1), match.group(2)
-        if words and word in UNITS and words[-1][1][-1:].isdigit():
+        if words and _keeps_with(words[-1][1], word):
             words[-1] = (words[-1][0], words[-1][1] + sep + word)
         else:
             words.append((sep, word))
@@ -59,6 +60,15 @@ def wrap(text: str, max_w: int, width: Callable[[str], int]) -> tuple[str, ...]:
                 break
             rows, limit = narrower, int(limit * 0.96)
     return rows
+
+
+def _keeps_with(before: str, word: str) -> bool:
+    """``word`` stays on the row of ``before``: a unit or a word after its
+    number ("100 kg", "3 mini-sets"), anything after a "+" ("+ 3 mini-sets":
+    a count is never split from what it counts)."""
+    if before.endswith("+"):
+        return True
+    return before[-1:].isdigit() and (word in UNITS or word[:1].isalpha())
 
 
 def _greedy(words: list[tuple[str, str]], max_w: int, width: Callable[[str], int]) -> tuple[str, ...]:
