@@ -111,3 +111,15 @@ def test_the_summary_says_nothing_redundant():
         assert len(model.line_ranks) == len(model.lines)
     drop, _ = done_scene("drop-set")
     assert "back squat" in drop.lines and "100 > 80 > 64 kg" in drop.lines  # the load once, in the loads
+
+
+def test_a_set_without_rests_shows_no_empty_rest_chart():
+    model, _ = done_scene("forced-negatives")
+    assert model.rest_taken_s == ()
+    for size in ((800, 480), (720, 1280)):
+        drawn = Renderer().draw(pygame.Surface(size), model)
+        texts = {d.text for d in drawn}
+        assert not any(t.startswith("rest taken") for t in texts), texts  # before: an empty chart
+        assert "s between reps" in texts
+    cluster, _ = done_scene("cluster")
+    assert any(d.text.startswith("rest taken") for d in Renderer().draw(pygame.Surface((800, 480)), cluster))

@@ -333,9 +333,12 @@ class Renderer(Typesetter):
         reps_box, cad_box, rest_box = b.charts
         out.extend(bar_chart(self, surface, m.titles[0], reps_box, m.bars, m.bar_labels,
                                    m.accent, m.foreground, faint, None))
+        if m.rest_taken_s:
+            out.extend(bar_chart(self, surface, m.titles[2], rest_box, m.rest_taken_s, m.rest_labels,
+                                 m.second, m.foreground, faint, m.rest_planned_s))
+        else:  # no rest was taken (forced negatives, one bout): no empty chart, a wider cadence
+            cad_box = tuple(pygame.Rect(cad_box).union(rest_box))  # type: ignore[assignment]
         out.extend(cadence_chart(self, surface, m, cad_box, faint))
-        out.extend(bar_chart(self, surface, m.titles[2], rest_box, m.rest_taken_s, m.rest_labels,
-                                   m.second, m.foreground, faint, m.rest_planned_s))
         out.extend(self._column(surface, m.lines, m.line_ranks, b.lines, m.foreground,
                                 6 if b.landscape else 5, lay.min_text_px(surface.get_size())))
         out.extend(self._notes(surface, m.notes, b.notes, m.foreground))
