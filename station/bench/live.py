@@ -47,6 +47,9 @@ class LiveLog:
     path: list[tuple[str, float, float, float]] = field(default_factory=list)
     #: the main loop's last return from its wait: (monotonic s, thread CPU s)
     woke: tuple[float, float] | None = None
+    #: per wait for a deadline with cues (``clock.get_sharp``): the loop
+    #: thread's CPU in it, s (the polled last stretch; the sleep costs ~0)
+    sharp_cpu: list[float] = field(default_factory=list)
 
 
 class SyntheticLifter(SimulatedLifter):
@@ -87,10 +90,11 @@ TIMED = ("count", "go", "cap", "tempo")
 
 
 def _stamp_wakes(clock, log: LiveLog) -> None:
-    """Note when the main loop's wait returns (``clock.get``: an item came or
-    the deadline passed): a timed cue's lateness splits into the wake-up
-    (due -> woke) and the loop's own work (woke -> call)."""
-    get = clock.get
+    """Note when the main loop's wait returns (``clock.get``, or
+    ``clock.get_sharp`` before a timed cue: an item came or the deadline
+    passed): a timed cue's lateness splits into the wake-up (due -> woke)
+    and the loop's own work (woke -> call)."""
+    get, get_sharp = clock.get, clock.get_sharp
 
     def stamped(q, timeout):
         try:
@@ -98,7 +102,15 @@ def _stamp_wakes(clock, log: LiveLog) -> None:
         finally:
             log.woke = (time.monotonic(), time.thread_time())
 
-    clock.get = stamped
+    def stamped_sharp(q, timeout, early_s):
+        cpu0 = time.thread_time()
+        try:
+            return get_sharp(q, timeout, early_s)
+        finally:
+            log.woke = (time.monotonic(), time.thread_time())
+            log.sharp_cpu.append(log.woke[1] - cpu0)
+
+    clock.get, clock.get_sharp = stamped, stamped_sharp
 
 
 def _total_shown(model: object) -> int | None:

@@ -263,6 +263,11 @@ def _path(log) -> dict:
         vals = [r[i] * MS for r in rows]
         out[key] = ({"median": percentile(vals, 0.5), "p99": percentile(vals, 0.99), "max": max(vals)}
                     if vals else None)
+    # the polled last stretch before each deadline with cues (station.runtime.loop.CUE_EARLY_S)
+    spin = [v * MS for v in log.sharp_cpu]
+    out["sharp_n"] = len(spin)
+    out["sharp_cpu_ms"] = ({"median": percentile(spin, 0.5), "p99": percentile(spin, 0.99),
+                            "max": max(spin)} if spin else None)
     return out
 
 

@@ -16,7 +16,6 @@ appliance never crash-loops on it.
 from __future__ import annotations
 
 import dataclasses
-import queue
 import signal
 import sys
 import threading
@@ -32,6 +31,7 @@ from station.core.methods import Plan, PlanError
 from station.core.prepare import Prepared, counts_for_1rm, plan_summary, prepare
 from station.runtime.clock import Clock
 from station.runtime.devices import Devices, Sink
+from station.runtime.inbox import Inbox
 from station.runtime.loop import MainLoop, Note, Quit, SetResult
 from station.runtime.notes import Notes
 from station.runtime.options import Options, load_config_or_defaults
@@ -79,7 +79,8 @@ class Station:
         self.pending_warnings: list[str] = []
         # The loop's queue comes first: the devices post to it, and the loop
         # is built last, from the devices and their callbacks (see _build).
-        self.inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.inbox = Inbox()
+        self._stack.callback(self.inbox.close)  # last: devices may post while they close
         self.post = self.inbox.put
         self.board = Notes(self.say, self.post, self.notifier)
         self.notes, self.problems = self.board.notes, self.board.problems  # the same list and dict
@@ -161,11 +162,15 @@ class Station:
         """SIGINT, SIGTERM and SIGHUP end the set cleanly: recorded as
         interrupted, exit 0. SIGHUP is what the kernel sends when the tty the
         unit owns (tty1) hangs up: without a handler it killed the station
-        at once with its set left "running"."""
+        at once with its set left "running". Main thread only (the loop's
+        thread): the signals also wake the loop's wait (``set_wakeup_fd``,
+        station.runtime.inbox), whichever thread the kernel hands them to,
+        so the loop never has to wake up to look for them."""
         def handler(signum: int, frame: object) -> None:
             self.notifier.stopping()
             self.loop.post(Quit(signal.Signals(signum).name))
 
+        self.inbox.watch_signals()
         for sig in STOP_SIGNALS:
             signal.signal(sig, handler)
 

@@ -15,6 +15,14 @@ method (the speaker) are told before each wait how long no timed cue is due.
 No effect is ever dropped: time moves while the loop works, so a deadline
 may fall due between two reads of the clock, and its cues are carried out
 in the same pass as the items before it.
+
+The loop sleeps until its deadline, the watchdog's next ping or an item,
+and nothing else: no periodic wake-up (the inbox, station.runtime.inbox,
+also wakes the wait on a signal). The wait for a deadline that has cues
+ends :data:`CUE_EARLY_S` early and polls the last stretch
+(:meth:`station.runtime.clock.Clock.get_sharp`), so a late wake-up of the
+thread does not make the cue late; an item arriving meanwhile is handled
+at once, as in any wait.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from station.core.methods import Plan
 from station.core.snapshot import Snapshot
 from station.runtime.ahead import quiet_for_s, resting, tick_ahead
 from station.runtime.clock import Clock
+from station.runtime.inbox import Inbox
 from station.runtime.seams import CueSink, Note, Quit, Screen, SetResult
 from station.ui.view import Context
 from station.ui.view.messages import Message, ShowNotes, ShowSet
@@ -41,10 +50,14 @@ from station.ui.view.messages import Message, ShowNotes, ShowSet
 #: Every other cue carries meaning (a rep was counted) and is always sounded.
 STALE_S = 1.0
 _SKIPPABLE = SKIPPABLE_WHEN_LATE
-#: The longest the loop blocks without looking up (s): signals, see _wait.
-MAX_WAIT_S = 0.5
+#: How long before a deadline with cues the loop's sleep ends, s; it polls
+#: the rest of the way. On a shared VM the thread was woken 1 ms late in one
+#: `station bench` run in three (4-5 ms in two of nine), while the loop's own
+#: work from waking to the buzzer call is 0.1-0.2 ms: 2 ms covers the usual
+#: late wake-up and costs about 2 ms of CPU per timed cue (docs/bench.md).
+CUE_EARLY_S = 0.002
 
-__all__ = ["MAX_WAIT_S", "STALE_S", "CueSink", "MainLoop", "Note", "Quit", "Screen", "SetResult"]
+__all__ = ["CUE_EARLY_S", "STALE_S", "CueSink", "MainLoop", "Note", "Quit", "Screen", "SetResult"]
 class MainLoop:
     """Owns the queue, the session and the hand-off to outputs.
 
@@ -61,8 +74,9 @@ class MainLoop:
     ``on_not_saved(n)``: n new reps whose records will not reach the disk
     (the remote gets a note instead of ``SAVED``). ``ping(now)``: the
     watchdog. ``status(text)``: the service manager's STATUS line.
-    ``inbox``: the queue to read (built before the loop, so the devices
-    that post to it can be opened first); a new one by default.
+    ``inbox``: the :class:`~station.runtime.inbox.Inbox` to read (built
+    before the loop, so the devices that post to it can be opened first); a
+    new one by default.
     ``work_ahead``: tick the session at each deadline before waiting for it
     (:mod:`station.runtime.ahead`; False only to compare, in tests).
     All of these are given here, by the composition root (station.runtime.app).
@@ -83,10 +97,10 @@ class MainLoop:
         on_not_saved: Callable[[int], None] | None = None,
         ping: Callable[[float], float | None] | None = None,
         status: Callable[[str], None] | None = None,
-        inbox: queue.SimpleQueue | None = None,
+        inbox: Inbox | None = None,
         work_ahead: bool = True,
     ) -> None:
-        self.queue: queue.SimpleQueue = inbox if inbox is not None else queue.SimpleQueue()
+        self.queue: Inbox = inbox if inbox is not None else Inbox()
         self.clock = clock
         self.now = clock.now
         self.gesture_config = gesture_config
@@ -119,25 +133,28 @@ class MainLoop:
         """Thread-safe and non-blocking; safe from a signal handler too."""
         self.queue.put(item)
 
-    def _wait(self, deadline: float | None, quiet: bool = True) -> list[object]:
-        """Block until an item arrives or ``deadline`` (s) passes, then drain.
+    def _wait(self, deadline: float | None, quiet: bool = True, cued: bool = False) -> list[object]:
+        """Block until an item arrives or ``deadline`` (s) passes, then drain
+        (or, with nothing, return early after a signal: its handler posts).
         ``quiet``: no press is expected or being decided (a rest, between
         sets): the outputs hear how long until ``deadline``, else that a cue
-        may come at once."""
+        may come at once. ``cued``: cues are due at ``deadline``: the wait
+        must not end late (:data:`CUE_EARLY_S`)."""
         items, self._backlog = self._backlog, []
         self.next_deadline_at = deadline
         if items:
             return self._drain(items)
         self._tell_outputs(deadline, quiet)
-        # Never block for ever: a SIGTERM delivered to another thread only runs
-        # its Python handler once this thread runs bytecode again.
-        timeout = MAX_WAIT_S if deadline is None else min(deadline - self.now(), MAX_WAIT_S)
+        timeout = None if deadline is None else deadline - self.now()
         if self._ping is not None:
             wd = self._ping(self.now())
-            if wd is not None:
-                timeout = wd if timeout is None else min(timeout, wd)
+            if wd is not None and (timeout is None or wd < timeout):
+                timeout, cued = wd, False  # the watchdog's wake-up comes first
         try:
-            items.append(self.clock.get(self.queue, timeout))
+            if cued and timeout is not None:
+                items.append(self.clock.get_sharp(self.queue, timeout, CUE_EARLY_S))
+            else:
+                items.append(self.clock.get(self.queue, timeout))
         except queue.Empty:
             return items
         return self._drain(items)
@@ -224,7 +241,8 @@ class MainLoop:
                 break
             deadline = _min(session.next_deadline(sess), until)
             ahead = tick_ahead(sess, deadline) if self.work_ahead else None
-            items = self._wait(deadline, quiet=resting(sess))
+            items = self._wait(deadline, quiet=resting(sess),
+                               cued=ahead is not None and bool(ahead.cues))
         result.session = sess
         result.snapshot = snapshot(sess.set, self.now())
         result.quit = self.quit

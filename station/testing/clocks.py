@@ -8,16 +8,22 @@ milliseconds, deterministically. :class:`CreepingClock` is a scripted clock
 whose time also advances by ``step_s`` on every read, as real time moves
 while the loop works: a loop that reads the clock twice and acts on the
 difference (or drops what fell in between) shows it on this clock only.
+:class:`LateClock` is a scripted clock whose waits end late (a late
+wake-up of the thread). :class:`CountingClock` is the real clock, noting
+each wait the loop blocks in (how often the loop wakes, and why).
 """
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from station.runtime.clock import Clock
+from station.runtime.inbox import Inbox
 
 _SLICE_S = 0.002  # FakeClock: how often a waiting loop looks at virtual time (real s)
 
@@ -66,7 +72,7 @@ class FakeClock(Clock):
             self._now = at
             self._moved.notify_all()
 
-    def get(self, q: queue.SimpleQueue, timeout: float | None) -> object:
+    def get(self, q: Inbox | queue.SimpleQueue, timeout: float | None) -> object:
         """Wait for an item, or until the clock is *moved* past ``timeout``
         (by another thread, a test): virtual time never passes by itself."""
         until = None if timeout is None else self._now + timeout
@@ -79,6 +85,10 @@ class FakeClock(Clock):
                 raise queue.Empty
             with self._moved:
                 self._moved.wait(_SLICE_S)
+
+    def get_sharp(self, q: Inbox | queue.SimpleQueue, timeout: float, early_s: float) -> object:
+        """:meth:`get`: a virtual wake-up is never late, so nothing to poll."""
+        return self.get(q, timeout)
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
@@ -119,7 +129,7 @@ class ScriptedClock(FakeClock):
         """The instant (s) of the next scripted item, None when none is left."""
         return self._script[0][0] if self._script else None
 
-    def get(self, q: queue.SimpleQueue, timeout: float | None) -> object:
+    def get(self, q: Inbox | queue.SimpleQueue, timeout: float | None) -> object:
         until = None if timeout is None else self._now + max(timeout, 0.0)
         while True:
             try:
@@ -148,3 +158,76 @@ class CreepingClock(ScriptedClock):
     def __init__(self, step_s: float = 0.0005, script: Iterable[tuple[float, object]] = (),
                  start: float = 1000.0, on_empty: Callable[[], object] | None = None) -> None:
         super().__init__(script, start=start, on_empty=on_empty, step_s=step_s)
+
+
+class LateClock(ScriptedClock):
+    """A :class:`ScriptedClock` on which the kernel wakes the thread late:
+    every wait that runs out its timeout ends ``late_s`` s after it, and
+    time moves ``step_s`` on every read (real time passes while the loop
+    polls). :meth:`get_sharp` is the real clock's (it polls its last
+    stretch, see :meth:`station.runtime.clock.Clock.get_sharp`); each of
+    its calls is noted in :attr:`sharp` as ``(called_at_s, timeout_s)``."""
+
+    def __init__(self, late_s: float = 0.001, step_s: float = 0.00001,
+                 script: Iterable[tuple[float, object]] = (), start: float = 1000.0,
+                 on_empty: Callable[[], object] | None = None) -> None:
+        super().__init__(script, start=start, on_empty=on_empty, step_s=step_s)
+        self.late_s = late_s
+        self.sharp: list[tuple[float, float]] = []
+
+    def get(self, q: Inbox | queue.SimpleQueue, timeout: float | None) -> object:
+        if timeout is None or timeout <= 0:
+            return super().get(q, timeout)
+        try:
+            return super().get(q, timeout)
+        except queue.Empty:
+            self.set(self._now + self.late_s)  # the wake-up comes late
+            raise
+
+    def get_sharp(self, q: Inbox | queue.SimpleQueue, timeout: float, early_s: float) -> object:
+        self.sharp.append((self.at, timeout))
+        return Clock.get_sharp(self, q, timeout, early_s)
+
+
+@dataclass(frozen=True)
+class Wait:
+    """One blocking wait on a :class:`CountingClock`: from ``at`` (s), for at
+    most ``timeout_s`` (None: no limit), ``waited_s`` long; ``outcome`` is
+    "item", "ran out" (the timeout passed) or "cut short" (a signal)."""
+
+    at: float
+    timeout_s: float | None
+    waited_s: float
+    outcome: str
+
+
+class CountingClock(Clock):
+    """The real clock, noting every wait the main loop blocks in (a
+    :meth:`get` with a timeout over 0 or none) in :attr:`waits`;
+    :attr:`waiting` is set as each one begins. Real time: for tests that
+    count wake-ups, never for timing thresholds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[Wait] = []
+        self.waiting = threading.Event()
+
+    def get(self, q: Inbox | queue.SimpleQueue, timeout: float | None) -> object:
+        if timeout is not None and timeout <= 0:
+            return super().get(q, timeout)
+        at = self.now()
+        self.waiting.set()
+        outcome = "item"
+        try:
+            return super().get(q, timeout)
+        except queue.Empty:
+            waited = self.now() - at
+            outcome = "ran out" if timeout is not None and waited >= timeout else "cut short"
+            raise
+        finally:
+            self.waits.append(Wait(at, timeout, self.now() - at, outcome))
+            self.waiting.clear()
+
+    def ran_out(self, since: float = -math.inf) -> list[Wait]:
+        """The waits begun at or after ``since`` (s) that ended by their timeout."""
+        return [w for w in self.waits if w.at >= since and w.outcome == "ran out"]
