@@ -13,6 +13,7 @@ fds (an item posted, a signal), with no timeout but the one it is given;
 
 from __future__ import annotations
 
+import os
 import queue
 import select
 import time
@@ -99,8 +100,16 @@ class Clock:
             if now >= end:
                 raise queue.Empty
             if now - handed_at >= POLL_YIELD_S:
-                time.sleep(0)  # the GIL to whoever waits for it
+                _yield()  # the GIL to whoever waits for it
                 handed_at = now
+
+
+def _yield() -> None:
+    """Hand the GIL to a thread waiting for it, without sleeping: the thread
+    stays runnable (``sched_yield``; ``time.sleep(0)`` sleeps the timer
+    slack, 50 us or more, and may be woken late, which is what the polled
+    stretch is there to avoid)."""
+    os.sched_yield()
 
 
 def __getattr__(name: str) -> object:
