@@ -13,18 +13,12 @@ fds (an item posted, a signal), with no timeout but the one it is given;
 
 from __future__ import annotations
 
-import os
 import queue
 import select
 import time
 from datetime import UTC, datetime
 
 from station.runtime.inbox import Inbox
-
-#: While :meth:`Clock.get_sharp` polls the last stretch before its instant,
-#: it hands the GIL over this often (s), so another thread that wants it
-#: (the screen, the recorder) waits no longer than that.
-POLL_YIELD_S = 0.0001
 
 
 class Clock:
@@ -77,11 +71,20 @@ class Clock:
     def get_sharp(self, q: Inbox | queue.SimpleQueue, timeout: float, early_s: float) -> object:
         """:meth:`get` for an instant that must not be missed: the sleep ends
         ``early_s`` s before ``timeout`` passes, and the last stretch polls
-        ``q`` and the clock without sleeping (the GIL handed over every
-        :data:`POLL_YIELD_S`), so a late wake-up of the thread (the kernel,
-        a hypervisor) costs nothing up to ``early_s``. An item is returned
-        as soon as it is seen; ``queue.Empty`` once ``timeout`` has passed,
-        or at once if the sleep was cut short by a signal (as :meth:`get`)."""
+        ``q`` and the clock without sleeping, so a late wake-up of the thread
+        (the kernel, a hypervisor) costs nothing up to ``early_s``. An item
+        is returned as soon as it is seen; ``queue.Empty`` once ``timeout``
+        has passed, or at once if the sleep was cut short by a signal (as
+        :meth:`get`).
+
+        The stretch never gives anything up on purpose: a thread that wants
+        the GIL gets it after the interpreter's switch interval (0.5 ms in
+        the station, ``sys.setswitchinterval``), as from any Python code.
+        ``time.sleep(0)`` would sleep the timer slack and may itself be
+        woken late; ``os.sched_yield`` hands the CPU to any other runnable
+        process (measured, 2 ms stretches: back after the instant median
+        15 us, max 1.9-3 ms with ``sleep(0)``; under two spinning processes
+        median 1.5 ms with ``sched_yield``; 1-2 us with neither)."""
         start = self.now()
         end = start + timeout
         if timeout > early_s:
@@ -90,26 +93,13 @@ class Clock:
             except queue.Empty:
                 if self.now() < end - early_s:
                     raise  # a signal, not the time: the caller runs its handler
-        handed_at = self.now()
         while True:
             try:
                 return self.get(q, 0.0)
             except queue.Empty:
                 pass
-            now = self.now()
-            if now >= end:
+            if self.now() >= end:
                 raise queue.Empty
-            if now - handed_at >= POLL_YIELD_S:
-                _yield()  # the GIL to whoever waits for it
-                handed_at = now
-
-
-def _yield() -> None:
-    """Hand the GIL to a thread waiting for it, without sleeping: the thread
-    stays runnable (``sched_yield``; ``time.sleep(0)`` sleeps the timer
-    slack, 50 us or more, and may be woken late, which is what the polled
-    stretch is there to avoid)."""
-    os.sched_yield()
 
 
 def __getattr__(name: str) -> object:
