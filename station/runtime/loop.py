@@ -15,14 +15,10 @@ method (the speaker) are told before each wait how long no timed cue is due.
 No effect is ever dropped: time moves while the loop works, so a deadline
 may fall due between two reads of the clock, and its cues are carried out
 in the same pass as the items before it.
-
-The loop sleeps until its deadline, the watchdog's next ping or an item,
-and nothing else: no periodic wake-up (the inbox, station.runtime.inbox,
-also wakes the wait on a signal). The wait for a deadline that has cues
-ends :data:`CUE_EARLY_S` early and polls the last stretch
-(:meth:`station.runtime.clock.Clock.get_sharp`), so a late wake-up of the
-thread does not make the cue late; an item arriving meanwhile is handled
-at once, as in any wait.
+The loop sleeps until its deadline, the watchdog's ping or an item (a
+signal wakes it too: station.runtime.inbox), never periodically. The wait
+for a deadline with cues ends :data:`CUE_EARLY_S` early and polls the rest
+(``Clock.get_sharp``): a late wake-up of the thread does not make them late.
 """
 
 from __future__ import annotations
@@ -50,11 +46,10 @@ from station.ui.view.messages import Message, ShowNotes, ShowSet
 #: Every other cue carries meaning (a rep was counted) and is always sounded.
 STALE_S = 1.0
 _SKIPPABLE = SKIPPABLE_WHEN_LATE
-#: How long before a deadline with cues the loop's sleep ends, s; it polls
-#: the rest of the way. On a shared VM the thread was woken 1 ms late in one
-#: `station bench` run in three (4-5 ms in two of nine), while the loop's own
-#: work from waking to the buzzer call is 0.1-0.2 ms: 2 ms covers the usual
-#: late wake-up and costs about 2 ms of CPU per timed cue (docs/bench.md).
+#: How long before a deadline with cues the sleep ends, s (then it polls): the
+#: thread was woken 1 ms late in one `station bench` run in three (4-5 ms in 2
+#: of 9) while waking -> buzzer call is 0.1-0.2 ms; 2 ms covers the usual late
+#: wake-up, for about 2 ms of CPU per timed cue (docs/bench.md).
 CUE_EARLY_S = 0.002
 
 __all__ = ["CUE_EARLY_S", "STALE_S", "CueSink", "MainLoop", "Note", "Quit", "Screen", "SetResult"]
@@ -74,9 +69,8 @@ class MainLoop:
     ``on_not_saved(n)``: n new reps whose records will not reach the disk
     (the remote gets a note instead of ``SAVED``). ``ping(now)``: the
     watchdog. ``status(text)``: the service manager's STATUS line.
-    ``inbox``: the :class:`~station.runtime.inbox.Inbox` to read (built
-    before the loop, so the devices that post to it can be opened first); a
-    new one by default.
+    ``inbox``: the :class:`~station.runtime.inbox.Inbox` to read (built before
+    the loop, so the devices that post to it can be opened first); a new one by default.
     ``work_ahead``: tick the session at each deadline before waiting for it
     (:mod:`station.runtime.ahead`; False only to compare, in tests).
     All of these are given here, by the composition root (station.runtime.app).
@@ -135,11 +129,10 @@ class MainLoop:
 
     def _wait(self, deadline: float | None, quiet: bool = True, cued: bool = False) -> list[object]:
         """Block until an item arrives or ``deadline`` (s) passes, then drain
-        (or, with nothing, return early after a signal: its handler posts).
-        ``quiet``: no press is expected or being decided (a rest, between
-        sets): the outputs hear how long until ``deadline``, else that a cue
-        may come at once. ``cued``: cues are due at ``deadline``: the wait
-        must not end late (:data:`CUE_EARLY_S`)."""
+        (a signal ends it early, empty: its handler posts). ``quiet``: no
+        press is expected or being decided (a rest, between sets): the outputs
+        hear how long until ``deadline``, else that a cue may come at once.
+        ``cued``: cues are due at ``deadline``, it must not end late."""
         items, self._backlog = self._backlog, []
         self.next_deadline_at = deadline
         if items:
@@ -241,8 +234,7 @@ class MainLoop:
                 break
             deadline = _min(session.next_deadline(sess), until)
             ahead = tick_ahead(sess, deadline) if self.work_ahead else None
-            items = self._wait(deadline, quiet=resting(sess),
-                               cued=ahead is not None and bool(ahead.cues))
+            items = self._wait(deadline, resting(sess), cued=ahead is not None and bool(ahead.cues))
         result.session = sess
         result.snapshot = snapshot(sess.set, self.now())
         result.quit = self.quit
