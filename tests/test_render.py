@@ -548,3 +548,32 @@ def test_a_long_rest_at_1080p_leaves_a_few_mb_of_big_numbers_resident():
     for k in range(90, 0, -1):
         r.draw(surface, replace(rest, big=str(k)))
     assert r.bigs.bytes <= 4 * 1024 * 1024
+
+
+def test_text_is_set_at_the_largest_size_that_fits_its_box():
+    """Read from the rack: a line is as large as its box allows (the old
+    search jumped below the answer for some lines: 'leg press  180 kg' one
+    size smaller than fits), found trying few sizes (each is a font opened
+    and its glyphs loaded: a new screen's cost)."""
+    import pygame
+
+    from station.ui.pygame.text import LINE_RATIO, Typesetter
+
+    pygame.font.init()
+    texts = ("leg press  180 kg", "Rest-pause (hypertrophy)", "reps 11 · 4", "total 16", "cap 2:59 left",
+             "REST")
+    boxes = ((714, 133), (380, 44), (212, 40))
+
+    def brute(text, w, h):  # every size from the largest tried down
+        for n in range(int(h / LINE_RATIO) + 2, 1, -1):
+            f = pygame.font.Font(None, n)
+            if f.size(text)[0] <= w and f.get_linesize() <= h:
+                return n
+        return 1
+
+    ts = Typesetter()
+    for text in texts:
+        for w, h in boxes:
+            assert ts.fit_size(text, w, h) == brute(text, w, h), (text, w, h)
+    lines, rows = texts[:4], tuple((0, 0, 714, 133) for _ in range(4))
+    assert ts.uniform_size(lines, rows) == min(brute(t, 714, 133) for t in lines)

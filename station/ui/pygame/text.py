@@ -113,22 +113,43 @@ class Typesetter:
         return f if f is not None else self.big_fonts.put(size, pygame.font.Font(None, size))
 
     def fit_size(self, text: str, w: int, h: int) -> int:
-        """The largest font size at which ``text`` fits in ``w`` x ``h`` px."""
+        """The largest font size at which ``text`` fits in ``w`` x ``h`` px
+        (at most :func:`_top_size` of ``h``)."""
         key = (text, w, h)
         n = self._fits.get(key)
         if n is not None:
             return n
-        n = max(1, int(h / LINE_RATIO) + 2)  # the ratio is not exact: start above, step down
-        tw = self._font(n).size(text)[0]
-        if tw > w:
-            n = max(1, int(n * w / tw))
-        while n > 1:
-            f = self._font(n)
-            tw, _ = f.size(text)
-            if tw <= w and f.get_linesize() <= h:
-                break
+        return self._fits.put(key, self._largest([(text, w, h)]))
+
+    def _largest(self, texts: list[tuple[str, int, int]]) -> int:
+        """The largest font size at which every (text, w, h) fits its box.
+        The width measured once at :data:`MEASURE_SIZE` and scaled gives the
+        first size tried; then one size at a time, each measured with the
+        real font (hinting does not scale exactly). Each size tried is a font
+        opened and its glyphs loaded (0.3-0.5 ms at 1080p, cold), so a
+        first guess close to the answer is what makes a new screen cheap."""
+        top = min(_top_size(h) for _, _, h in texts)
+        guesses = [top] + [int(w * MEASURE_SIZE / ref) for t, w, _ in texts if (ref := self._measure_w(t)) > 0]
+        n = max(1, min(guesses))
+
+        def fits(size: int) -> bool:
+            f = self._font(size)
+            return f.get_linesize() <= min(h for _, _, h in texts) and all(
+                f.size(t)[0] <= w for t, w, _ in texts)
+
+        if fits(n):
+            while n < top and fits(n + 1):
+                n += 1
+            return n
+        while n > 1 and not fits(n):
             n -= 1
-        return self._fits.put(key, n)
+        return n
+
+    def _measure_w(self, text: str) -> int:
+        """``text``'s width at :data:`MEASURE_SIZE`, px (kept per text)."""
+        key = ("w", text)
+        ref = self._fits.get(key)
+        return ref if ref is not None else self._fits.put(key, self._font(MEASURE_SIZE).size(text)[0])
 
     def _surface(self, text: str, size: int, colour: RGB) -> pygame.Surface:
         key = (text, size, colour)
@@ -144,8 +165,10 @@ class Typesetter:
         if not text:
             return None
         x, y, w, h = box
-        fit = self.fit_size(text, w, h)
-        n = fit if size is None else min(size, fit)
+        if size is not None and size <= _top_size(h) and self._fits_at(text, w, h, size):
+            n = size  # a column's size that fits this line: no search
+        else:
+            n = self.fit_size(text, w, h) if size is None else min(size, self.fit_size(text, w, h))
         s = self._surface(text, n, colour)
         sw, sh = s.get_size()
         sw, sh = min(sw, w), min(sh, h)
@@ -161,8 +184,16 @@ class Typesetter:
 
     def uniform_size(self, texts: tuple[str, ...], boxes: tuple[Box, ...]) -> int:
         """One font size for a column of lines: the smallest any line needs."""
-        sizes = [self.fit_size(t, b[2], b[3]) for t, b in zip(texts, boxes) if t]
-        return min(sizes) if sizes else 1
+        todo = tuple((t, b[2], b[3]) for t, b in zip(texts, boxes) if t)
+        if not todo:
+            return 1
+        key = ("uniform", todo)
+        n = self._fits.get(key)
+        return n if n is not None else self._fits.put(key, self._largest(list(todo)))
+
+    def _fits_at(self, text: str, w: int, h: int, size: int) -> bool:
+        f = self._font(size)
+        return f.get_linesize() <= h and f.size(text)[0] <= w
 
     def big(self, surface: pygame.Surface, text: str, box: Box, colour: RGB,
             role: str = "big", align: str = "center", scale: float = 1.0) -> DrawnText | None:
@@ -337,11 +368,7 @@ class Typesetter:
     def _text_w(self, text: str, size: int) -> int:
         """``text``'s width at font ``size``, px, scaled from one measure at
         :data:`MEASURE_SIZE` (2 % to spare, so no fitted row is shrunk)."""
-        key = ("w", text)
-        ref = self._fits.get(key)
-        if ref is None:
-            ref = self._fits.put(key, self._font(MEASURE_SIZE).size(text)[0])
-        return math.ceil(ref * size / MEASURE_SIZE * 1.02)
+        return math.ceil(self._measure_w(text) * size / MEASURE_SIZE * 1.02)
 
     def _column(self, surface: pygame.Surface, lines: tuple[str, ...], ranks: tuple[int, ...],
                 box: Box, colour: RGB, min_rows: int, floor_px: int) -> list[DrawnText]:
@@ -421,3 +448,8 @@ def digits_ink(font: pygame.font.Font, text: str, size: tuple[int, int]) -> pyga
     r = pygame.Rect(left, top, right - left, bottom - top)
     return r if r.w > 0 and r.h > 0 and pygame.Rect((0, 0), size).contains(r) else None
 
+
+def _top_size(h: int) -> int:
+    """The largest font size tried for a box ``h`` px tall (lines are about
+    :data:`LINE_RATIO` of their size)."""
+    return max(1, int(h / LINE_RATIO) + 2)
