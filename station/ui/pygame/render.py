@@ -135,7 +135,8 @@ class Renderer(Typesetter):
             out.append(self.text(surface, m.bout, b.bout, m.foreground, "bout",
                                  align="right" if b.landscape else "left"))
         elif region == "big":
-            out.append(self.big(surface, m.big, b.big, m.foreground, scale=_big_scale(m)))
+            out.append(self.big(surface, m.big, b.big, m.foreground, scale=_big_scale(m),
+                                background=m.background))
         elif region == "big_label":
             out.append(self.text(surface, m.big_label, b.big_label, m.foreground, "label", align="center"))
         elif region == "bar":
@@ -325,7 +326,7 @@ class Renderer(Typesetter):
         gap = max(4, hh // 8)
         ink_h = round(hh * 0.8)
         out.append(self.big(surface, m.headline, (hx, hy + (hh - ink_h) // 2, hw - label_w - gap, ink_h),
-                            m.foreground, "headline", align="right"))
+                            m.foreground, "headline", align="right", background=m.background))
         out.append(self.text(surface, m.headline_label, (hx + hw - label_w, hy + hh // 3,
                                                          label_w, hh * 2 // 3 - hh // 10),
                              m.foreground, "label"))

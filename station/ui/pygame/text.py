@@ -57,12 +57,14 @@ class Tabular:
     """Digits set in fixed cells: digit ``i`` of a number drawn at
     ``(x + i * cell, y)``, each glyph's rows cropped to the digits' ink.
     ``size``: the font size; ``cell``: every digit's advance, px; ``top``:
-    the ink's top in a rendered line, px; ``ink_h``: px."""
+    the ink's top in a rendered line, px; ``ink_h``: px; ``ink_x``: digit
+    ``d``'s ink from its cell's left, (left, right) px."""
 
     size: int
     cell: int
     top: int
     ink_h: int
+    ink_x: tuple[tuple[int, int], ...] = ()  # each digit's ink left and right in its cell, px
 
 
 @dataclass(frozen=True)
@@ -196,14 +198,17 @@ class Typesetter:
         return f.get_linesize() <= h and f.size(text)[0] <= w
 
     def big(self, surface: pygame.Surface, text: str, box: Box, colour: RGB,
-            role: str = "big", align: str = "center", scale: float = 1.0) -> DrawnText | None:
+            role: str = "big", align: str = "center", scale: float = 1.0,
+            background: RGB | None = None) -> DrawnText | None:
         """Draw ``text`` (digits) as large as ``box`` allows, measured on its
         ink, narrowing it down to :data:`MIN_SQUEEZE` before shrinking it.
         ``scale`` (0..1) draws it that much smaller about the same centre
         (the count-in pulse), scaled from the cached full-size surface.
-        A number of two or more digits that fits unnarrowed is set in the
-        font's tabular cells (:meth:`tabular`), one cached glyph per digit,
-        so its digits keep their places as it counts."""
+        A number that fits unnarrowed is set in the font's tabular cells
+        (:meth:`tabular`), one cached glyph per digit, so its digits keep
+        their places as it counts; on a known ``background`` (the box's
+        colour) each glyph is rendered onto it (8-bit, opaque: a copy, no
+        blending, and a new number costs a fifth of a blended one)."""
         if not text:
             return None
         x, y, w, h = box
@@ -211,7 +216,7 @@ class Typesetter:
         if placed is not None:
             tab, tx, ty = placed
             for i, ch in enumerate(text):
-                surface.blit(self._digit(ch, tab, colour), (tx + i * tab.cell, ty))
+                surface.blit(self._digit(ch, tab, colour, background), (tx + i * tab.cell, ty))
             return DrawnText(role, text, (tx, ty, len(text) * tab.cell, tab.ink_h))
         s = self._big_cached(text, w, h, colour)
         if scale < 1.0:
@@ -226,11 +231,12 @@ class Typesetter:
     def big_changed(self, surface: pygame.Surface, old: DrawnText, text: str, box: Box,
                     colour: RGB, background: RGB, align: str = "center"
                     ) -> tuple[DrawnText, list[pygame.Rect]] | None:
-        """Turn the big number ``old`` drawn on ``surface`` into ``text`` by
-        repainting only the tabular cells whose digit changed (a countdown's
-        second: one digit of two), or None when the two are not set in the
-        same cells (then clear the old and draw the new). Returns the new
-        text box and the rects repainted."""
+        """Turn the big number ``old`` drawn on ``surface`` (by :meth:`big`
+        on ``background``) into ``text`` by repainting only the tabular
+        cells whose digit changed (a countdown's second: one digit of two),
+        or None when the two are not set in the same cells (then clear the
+        old and draw the new). Returns the new text box and the rects
+        repainted."""
         was, now = self.tabular(old.text, box, align), self.tabular(text, box, align)
         if was is None or now is None or was != now or len(old.text) != len(text) \
                 or old.rect[:2] != now[1:]:
@@ -238,27 +244,32 @@ class Typesetter:
         tab, tx, ty = now
         rects = []
         for i, (a, b) in enumerate(zip(old.text, text)):
-            if a != b:
+            if a != b:  # the glyph is opaque on the background: it covers its cell
                 cell = pygame.Rect(tx + i * tab.cell, ty, tab.cell, tab.ink_h)
-                surface.fill(background, cell)
-                surface.blit(self._digit(b, tab, colour), cell.topleft)
+                surface.blit(self._digit(b, tab, colour, background), cell.topleft)
                 rects.append(cell)
         return DrawnText(old.role, text, (tx, ty, len(text) * tab.cell, tab.ink_h)), rects
 
     def tabular(self, text: str, box: Box, align: str = "center") -> tuple[Tabular, int, int] | None:
-        """Where ``text`` is set in tabular cells in ``box``: (the cells,
-        the first cell's left, the ink's top), px; None for text that is not
-        two or more digits, a font whose digits are not all one advance, or
-        a number too wide for the box unnarrowed (then it is measured on its
-        ink: :meth:`_big_surface`). A single digit is centred on its ink."""
-        if len(text) < 2 or text.strip(DIGITS):
+        """Where ``text`` (digits) is set in tabular cells in ``box``: (the
+        cells, the first cell's left, the ink's top), px. Two or more digits
+        are placed by their cells, so each keeps its place as the number
+        counts; a single digit is centred on its own ink. None for text that
+        is not digits, a font whose digits are not all one advance, or a
+        number too wide for the box unnarrowed (then it is measured on its
+        ink: :meth:`_big_surface`)."""
+        if not text or text.strip(DIGITS):
             return None
         x, y, w, h = box
         tab = self._tabular(self.digit_size(h))
         width = len(text) * tab.cell if tab is not None else w + 1
         if tab is None or width > w or tab.ink_h > h:
             return None
-        tx = x + w - width if align == "right" else x + (w - width) // 2
+        if len(text) == 1:
+            left, right = tab.ink_x[int(text)]
+            tx = x + w - right if align == "right" else x + (w - (right - left)) // 2 - left
+        else:
+            tx = x + w - width if align == "right" else x + (w - width) // 2
         return tab, tx, y + (h - tab.ink_h) // 2
 
     def _tabular(self, size: int) -> Tabular | None:
@@ -272,17 +283,20 @@ class Typesetter:
         if cell > 0 and all(font.size(d)[0] <= cell for d in DIGITS):  # every glyph within its cell
             ascent = font.get_ascent()
             top, bottom = ascent - max(g[3] for g in m), ascent - min(g[2] for g in m)
-            tab = Tabular(size, cell, top, bottom - top)
+            tab = Tabular(size, cell, top, bottom - top, tuple((g[0], g[1]) for g in m))
         self._tabs[key] = tab
         return tab
 
-    def _digit(self, ch: str, tab: Tabular, colour: RGB) -> pygame.Surface:
-        """Digit ``ch``'s glyph in ``colour``, its rows cropped to the digits' ink."""
-        key = ("digit", ch, tab.size, colour)
+    def _digit(self, ch: str, tab: Tabular, colour: RGB, background: RGB | None = None) -> pygame.Surface:
+        """Digit ``ch``'s glyph in ``colour``, its rows cropped to the digits'
+        ink: blended (per-pixel alpha), or rendered onto ``background``
+        (8-bit, opaque)."""
+        key = ("digit", ch, tab.size, colour, background)
         s = self.bigs.get(key)
         if s is None:
-            g = self._big_font(tab.size).render(ch, True, colour)
-            s = self.bigs.put(key, g.subsurface((0, tab.top, g.get_width(), tab.ink_h)))
+            g = self._big_font(tab.size).render(ch, True, colour, background)
+            s = g.subsurface((0, tab.top, g.get_width(), tab.ink_h))
+            s = self.bigs.put(key, s.copy() if background is not None else s)  # 8-bit: the copy is small
         return s
 
     def _big_cached(self, text: str, w: int, h: int, colour: RGB) -> pygame.Surface:
@@ -315,6 +329,10 @@ class Typesetter:
         :data:`MIN_SQUEEZE`), shrunk further when even that is too wide or
         the ink is taller than ``h`` (characters other than digits)."""
         placed = self.tabular(text, (0, 0, w, h))
+        if placed is not None and len(text) == 1:  # its ink, across the digits' rows
+            tab = placed[0]
+            left, right = tab.ink_x[int(text)]
+            return self._digit(text, tab, colour).subsurface((left, 0, right - left, tab.ink_h))
         if placed is not None:
             tab = placed[0]
             out = pygame.Surface((len(text) * tab.cell, tab.ink_h), pygame.SRCALPHA)
