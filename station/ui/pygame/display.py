@@ -17,6 +17,7 @@ countdown its number. A resting screen costs a small fraction of a full frame.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,6 +121,23 @@ class PygameDisplay:
         self.drawn = self._renderer.draw(self._surface, model)
         pygame.display.flip()
         self._last = model
+        return True
+
+    def move_bar(self, progress: float) -> bool:
+        """The phase screen last shown, its bar at ``progress`` (0..1) and
+        nothing else changed (a resting frame between two turns of a second):
+        only the bar's moving end is repainted and sent, with no look at the
+        other fields. True if a pixel changed; False also when the last
+        picture has no bar (then :meth:`show` a model)."""
+        last = self._last
+        if not isinstance(last, ScreenModel) or last.progress is None:
+            return False
+        model = dataclasses.replace(last, progress=progress)
+        rect = self._renderer.bar(self._surface, model, was=last.progress)
+        self._last = model
+        if not rect.w:
+            return False
+        pygame.display.update([rect])
         return True
 
     def needs_animation(self, model: Model | None = None) -> bool:

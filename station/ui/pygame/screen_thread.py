@@ -166,19 +166,19 @@ class ScreenThread(Presented):
         model = data = None
         built_for: tuple[object, object] = (None, None)  # the message and notes ``model`` was built from
         bar_only_until = -math.inf  # before this instant (s) only its bar moves (view.bar_only_until)
-        settled = True  # no frame since memory was last given back
+        self._settled = True  # no frame since memory was last given back
         given_back_at = time.monotonic()
         try:
             while True:
                 with self._cv:
                     idle = not self._dirty and not self._stop
                     timeout = wait_s(data, model, self.now(), self.fps, self.count_in_fps) if idle else 0
-                if idle and not settled and self._clear_of_cues() and (
+                if idle and not self._settled and self._clear_of_cues() and (
                         (timeout is None and not isinstance(data, ShowSet))
                         or ((timeout is None or timeout >= SETTLED_S)
                             and time.monotonic() >= given_back_at + GIVE_BACK_EVERY_S)):
                     give_back()
-                    settled, given_back_at = True, time.monotonic()
+                    self._settled, given_back_at = True, time.monotonic()
                 if idle:
                     self._sleeper.sleep(timeout)
                     self.wakeups += 1
@@ -199,21 +199,19 @@ class ScreenThread(Presented):
                 if data is built_for[0] and notes is built_for[1] and now < bar_only_until \
                         and isinstance(model, view.ScreenModel) and isinstance(data, ShowSet):
                     # Only the bar has moved since the model was built: no words, lines, layout.
-                    model = dataclasses.replace(
-                        model, progress=view.bar_progress(data.snapshot, now, data.context))
-                    self.bar_frames += 1
+                    progress = view.bar_progress(data.snapshot, now, data.context)
+                    if progress is not None and display.move_bar(progress):
+                        model = dataclasses.replace(model, progress=progress)
+                        self.bar_frames += 1
+                        self._drawn(model)
                 else:
                     model = model_of(data, now, notes)
                     built_for = (data, notes)
                     until = (view.bar_only_until(data.snapshot, now, data.context)
                              if isinstance(data, ShowSet) else None)
                     bar_only_until = -math.inf if until is None else until
-                if display.show(model):
-                    settled = False
-                    self.frames += 1
-                    if self.on_frame is not None:
-                        self.on_frame(model, self.now())
-                    self.first_frame.set()
+                    if display.show(model):
+                        self._drawn(model)
                 for path, fut in saves:
                     try:
                         display.save(path)
@@ -225,6 +223,15 @@ class ScreenThread(Presented):
         finally:
             self._sleeper.close()
             display.close()
+
+    def _drawn(self, model: object) -> None:
+        """A frame went to the screen."""
+        self._settled = False
+        self.frames += 1
+        if self.on_frame is not None:
+            self.on_frame(model, self.now())
+        if not self.first_frame.is_set():
+            self.first_frame.set()
 
     def _clear_of_cues(self) -> bool:
         """No cue is due within :data:`GIVE_BACK_CLEAR_S`: giving memory back
