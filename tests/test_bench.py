@@ -155,6 +155,34 @@ def test_a_hog_keeps_every_core_busy_and_leaves_no_process_behind():
     assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
 
 
+def test_a_hog_ends_when_the_bench_is_killed():
+    """A bench killed with SIGKILL left its spinning processes behind: both
+    cores busy for every later measurement on the machine."""
+    import signal
+    import time
+
+    code = ("import os, sys\nfrom station.bench.starve import Hog\nh = Hog(n=2).__enter__()\n"
+            "print(' '.join(str(p.pid) for p in h.procs), flush=True)\nos.kill(os.getpid(), 9)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert out.returncode == -signal.SIGKILL
+    pids = [int(p) for p in out.stdout.split()]
+    assert len(pids) == 2
+
+    def alive(pid):
+        try:
+            return open(f"/proc/{pid}/stat").read().split()[2] != "Z"
+        except OSError:
+            return False
+
+    end = time.monotonic() + 10
+    while any(alive(p) for p in pids) and time.monotonic() < end:
+        time.sleep(0.02)
+    left = [p for p in pids if alive(p)]
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    assert not left, "the hogs outlived the bench"
+
+
 @pytest.mark.timeout(170)
 @pytest.mark.slow
 def test_station_bench_peer_prints_both_columns_and_the_ratios(tmp_path):

@@ -13,7 +13,13 @@ import os
 import subprocess
 import sys
 
-_SPIN = "while True:\n    pass\n"
+#: Spins, and ends once its parent is gone (a bench killed with SIGKILL, or
+#: stopped at a breakpoint and abandoned, must not leave cores busy: every
+#: later measurement on the machine would be skewed). It looks every ~100 000
+#: iterations (a few ms); the parent's pid comes on its command line (it may
+#: be gone before the child runs a line).
+_SPIN = ("import os, sys\nparent = int(sys.argv[1])\nwhile os.getppid() == parent:\n"
+         "    for _ in range(100_000):\n        pass\n")
 
 
 class Hog:
@@ -32,7 +38,7 @@ class Hog:
         nice = self.nice
         for _ in range(self.n):
             self.procs.append(subprocess.Popen(
-                [sys.executable, "-c", _SPIN], stdin=subprocess.DEVNULL,
+                [sys.executable, "-c", _SPIN, str(os.getpid())], stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 preexec_fn=(lambda: os.nice(nice)) if nice else None))
         return self
