@@ -23,6 +23,11 @@ from pathlib import Path
 from station.bench.child import FIRST_FRAME, THREADS
 
 _TICK_S = 1.0 / os.sysconf("SC_CLK_TCK")
+#: Every idle window, the station's and the peer's, starts this long after
+#: the screen it measures appeared (the rest's first frame, the menu's): the
+#: frame drawn for a change is the answer to that change, not idle time. The
+#: station's resting CPU from the ``CUE rest`` line is reported beside it.
+SETTLE_S = 0.5
 
 
 def _schedstat_s(path: str) -> float | None:
@@ -218,8 +223,10 @@ def measure_app(workdir: Path, config: Path, *, idle_s: float, memory_after_s: f
                 env: dict[str, str] | None = None, say=lambda text: None) -> dict:
     """Start-up, resting and menu CPU, memory of the real ``station run``.
 
-    Returns ``{"startup_s": [..], "rest_cpu_pct", "menu_cpu_pct", "rss_mb",
-    "rss_after_s", "exit_codes": [..], "stderr": [..]}``.
+    Returns ``{"startup_s": [..], "rest_cpu_pct", "rest_from_cue_pct",
+    "menu_cpu_pct", "rss_mb", "rss_after_s", "exit_codes": [..], "stderr": [..]}``
+    (% of one core; the windows start :data:`SETTLE_S` after the screen
+    appeared; ``rest_from_cue_pct`` also counts the rest's first frame).
     """
     common = ["--config", str(config), "run"]
     dev = ["--display", "window", "--pins", "mock", "--db", str(workdir / "app.sqlite3")]
@@ -235,11 +242,15 @@ def measure_app(workdir: Path, config: Path, *, idle_s: float, memory_after_s: f
         for _ in range(5):
             rest.send("REP")
         rest.wait_line("CUE rest")
+        cue_cpu, cue_at = cpu_s(rest.pid), time.monotonic()
+        time.sleep(SETTLE_S)
         w = idle_window(rest.pid, idle_s)
+        out["rest_from_cue_pct"] = 100.0 * (cpu_s(rest.pid) - cue_cpu) / (time.monotonic() - cue_at)
         out["rest_cpu_pct"], out["rest_threads"] = w["cpu_pct"], _named(w, rest.names())
         say(f"bench: station run (menu), {idle_s:g} s of CPU while waiting")
         with StationProcess(common + dev, env) as menu:
             out["startup_s"].append(menu.wait_first_frame())
+            time.sleep(SETTLE_S)
             w = idle_window(menu.pid, idle_s)
             out["menu_cpu_pct"], out["menu_threads"] = w["cpu_pct"], _named(w, menu.names())
             out["exit_codes"].append(menu.stop())
@@ -276,7 +287,7 @@ def measure_peer(*, idle_s: float, size: tuple[int, int], env: dict[str, str] | 
         say(f"bench: the peer design ({kind}), {idle_s:g} s of CPU")
         with StationProcess([kind], full, module="station.bench.peer_run") as p:
             out["startup_s"].append(p.wait_first_frame())
-            time.sleep(0.5)  # past the first frames' font rendering
+            time.sleep(SETTLE_S)  # past the first frames' font rendering, as the station's
             w = idle_window(p.pid, idle_s)
             out[f"{kind}_cpu_pct"], out[f"{kind}_threads"] = w["cpu_pct"], _named(w, p.names())
     return out

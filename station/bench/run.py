@@ -274,7 +274,7 @@ def _path(log) -> dict:
 def _app(opts: BenchOptions, work: Path, config: Path, idle_s: float, memory_after_s: float,
          env: dict[str, str], say, facts: dict) -> list[Figure]:
     from station.bench.child import SWITCH_ENV
-    from station.bench.process import measure_app
+    from station.bench.process import SETTLE_S, measure_app
 
     child_env = dict(env)
     if opts.switch_interval_s is not None:
@@ -282,13 +282,15 @@ def _app(opts: BenchOptions, work: Path, config: Path, idle_s: float, memory_aft
     a = measure_app(work, config, idle_s=idle_s, memory_after_s=memory_after_s, env=child_env,
                     say=say)
     facts["app"] = {"exit_codes": a["exit_codes"], "stderr": a["stderr"],
+                    "rest_from_cue_pct": a["rest_from_cue_pct"],
                     "rest_threads": a["rest_threads"], "menu_threads": a["menu_threads"]}
     return [
         Figure("start-up (process start -> first frame)", "s", a["startup_s"],
                targets=(Target("max", 0.5),), note="station run with sound, window at the bench size"),
         Figure("idle CPU, resting", "%", value=a["rest_cpu_pct"], targets=(Target("value", IDLE_PCT),),
-               note=f"station run, {idle_s:g} s of a rest countdown, % of one core; "
-                    + _busiest(a["rest_threads"])),
+               note=f"station run, {idle_s:g} s of a rest countdown from {SETTLE_S:g} s after its "
+                    f"first frame, % of one core (from the CUE rest line, that frame included: "
+                    f"{a['rest_from_cue_pct']:.2f} %); " + _busiest(a["rest_threads"])),
         Figure("idle CPU, menu", "%", value=a["menu_cpu_pct"], targets=(Target("value", IDLE_PCT),),
                note=f"station run (start menu), {idle_s:g} s; " + _busiest(a["menu_threads"])),
         Figure("resident memory", "MB", value=a["rss_mb"], targets=(Target("value", 64.0),),
