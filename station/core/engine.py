@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .events import (
@@ -49,6 +49,7 @@ from .events import (
     Tick,
     Undo,
 )
+from .evolve import evolve
 from .methods import Plan
 from .snapshot import Snapshot
 
@@ -293,7 +294,7 @@ def _advance(s: SetState, until: float, out: _Out) -> SetState:
         if t > until:
             break
         s = _dispatch(s, ev, out)
-    return replace(s, clock_at=until) if until > s.clock_at else s
+    return evolve(s, clock_at=until) if until > s.clock_at else s
 
 
 # ------------------------------------------------------------ the entry point
@@ -318,7 +319,7 @@ def handle(state: SetState, event: Event, now: float) -> tuple[SetState, list[Ef
         cp = state.checkpoint
         room = _SOUNDED_MAX - len(cp.sounded)
         if room > 0:
-            state = replace(state, checkpoint=replace(cp, sounded=cp.sounded + tuple(out.keys[:room])))
+            state = evolve(state, checkpoint=evolve(cp, sounded=cp.sounded + tuple(out.keys[:room])))
     effects: list[Effect] = list(out.cues)
     effects.extend(_record_changes(before, state, out.touched))
     return state, effects
@@ -441,13 +442,13 @@ def _dispatch(s: SetState, ev: Any, out: _Out) -> SetState:
             to, act = g.to, g.act or act
             counted = counted if g.counted is None else g.counted
             break
-    prior = replace(s, checkpoint=None) if counted else None
+    prior = evolve(s, checkpoint=None) if counted else None
     n = min(n, len(s.bouts))
     s = _land(act(s, ev, out), to, ev.at, out)
     # Acts change the running bout or add one; an undo, which may reach an
     # earlier bout, says so itself; a retraction restores bouts from there.
     out.touch(max(0, min(n, len(s.bouts)) - 1))
-    return s if prior is None else replace(s, checkpoint=Checkpoint(ev.at, prior))
+    return s if prior is None else evolve(s, checkpoint=Checkpoint(ev.at, prior))
 
 
 def _land(s: SetState, to: Dest, at: float, out: _Out) -> SetState:
@@ -456,14 +457,14 @@ def _land(s: SetState, to: Dest, at: float, out: _Out) -> SetState:
         return _apply_end(s, at, to.reason, out)
     if to is Phase.LOWER and s.phase is not Phase.LOWER:
         s = _begin_lowering(s, at)  # a counted rep begins a forced negative
-    return s if s.phase is to else replace(s, phase=to)
+    return s if s.phase is to else evolve(s, phase=to)
 
 
 # ------------------------------------------------------------ helpers
 
 
 def _set_current(s: SetState, bout: Bout) -> SetState:
-    return replace(s, bouts=s.bouts[:-1] + (bout,))
+    return evolve(s, bouts=s.bouts[:-1] + (bout,))
 
 
 def _start_bout(s: SetState, at: float) -> SetState:
@@ -471,7 +472,7 @@ def _start_bout(s: SetState, at: float) -> SetState:
     prev = s.current
     rest_before = None if prev is None or prev.ended_at is None else at - prev.ended_at
     bout = Bout(idx, at, s.plan.load_of(idx), s.plan.variation_of(idx), rest_before)
-    return replace(s, bouts=s.bouts + (bout,), phase_started_at=at,
+    return evolve(s, bouts=s.bouts + (bout,), phase_started_at=at,
                    phase_ends_at=None, count_next=0, tempo_next=0, last_announced=False,
                    strip_cued=False)
 
@@ -491,15 +492,15 @@ def _count_rep(s: SetState, at: float, out: _Out) -> SetState:
     """Count a rep at press edge ``at`` in the current (running) bout."""
     bout = s.current
     assert bout is not None and bout.ended_at is None
-    bout = replace(bout, rep_times=bout.rep_times + (at,))
+    bout = evolve(bout, rep_times=bout.rep_times + (at,))
     out.cue("rep", at, bout.reps)
-    return replace(_set_current(s, bout), reps_total=s.reps_total + 1)
+    return evolve(_set_current(s, bout), reps_total=s.reps_total + 1)
 
 
 def _begin_lowering(s: SetState, at: float) -> SetState:
     plan = s.plan
     assert plan.lower_limit_s is not None and plan.eccentric_s is not None
-    return replace(s, phase_started_at=at, phase_ends_at=at + plan.lower_limit_s,
+    return evolve(s, phase_started_at=at, phase_ends_at=at + plan.lower_limit_s,
                    tempo_next=1 if plan.eccentric_s >= 1 else 0)
 
 
@@ -537,10 +538,10 @@ def _apply_end(s: SetState, at: float, reason: str, out: _Out) -> SetState:
     """Close the running bout at ``at`` (s) and carry out :func:`_end_bout`'s decision."""
     bout = s.current
     assert bout is not None
-    s = _set_current(s, replace(bout, ended_at=at, end_reason=reason))
+    s = _set_current(s, evolve(bout, ended_at=at, end_reason=reason))
     d = _end_bout(s, at, reason)
     if d.cut_target:
-        s = replace(s, fails=s.fails + 1, target_cut=bout.reps)
+        s = evolve(s, fails=s.fails + 1, target_cut=bout.reps)
     if d.to is Phase.DONE:
         assert d.why is not None
         s = _done(s, at, d.why, out)
@@ -550,10 +551,10 @@ def _apply_end(s: SetState, at: float, reason: str, out: _Out) -> SetState:
         if detail is None and plan.load_of(nxt) is not None:
             detail = f"{plan.load_of(nxt):g} kg"
         out.cue("strip", at, detail)
-        s = replace(s, phase_started_at=at, phase_ends_at=None)
+        s = evolve(s, phase_started_at=at, phase_ends_at=None)
     else:
         s = _start_rest(s, at, out)
-    return replace(s, phase=d.to)
+    return evolve(s, phase=d.to)
 
 
 def _count_from(ends_at: float, after: float, count_in: int) -> int:
@@ -569,7 +570,7 @@ def _start_rest(s: SetState, at: float, out: _Out) -> SetState:
     ends = s.rest_ends_at(at)
     assert ends is not None
     out.cue("rest", at, round(ends - at))
-    return replace(s, phase_started_at=at, phase_ends_at=ends,
+    return evolve(s, phase_started_at=at, phase_ends_at=ends,
                    count_next=_count_from(ends, at, plan.count_in_s), early_rest=None)
 
 
@@ -577,7 +578,7 @@ def _done(s: SetState, at: float, reason: str, out: _Out) -> SetState:
     """The set ends at ``at`` (s) for ``reason`` (the phase is the caller's: DONE)."""
     bout = s.current
     if bout is not None and bout.ended_at is None:
-        s = _set_current(s, replace(bout, ended_at=at, end_reason=reason))
+        s = _set_current(s, evolve(bout, ended_at=at, end_reason=reason))
     if reason == "abort":
         status = SetStatus.INTERRUPTED
     elif s.set_started_at is None:
@@ -586,7 +587,7 @@ def _done(s: SetState, at: float, reason: str, out: _Out) -> SetState:
         status = SetStatus.COMPLETED
     if reason != "abort":
         out.cue("done", at, reason)
-    return replace(s, phase_started_at=at, phase_ends_at=None, count_next=0,
+    return evolve(s, phase_started_at=at, phase_ends_at=None, count_next=0,
                    tempo_next=0, set_ended_at=at, status=status, done_reason=reason,
                    checkpoint=None, early_rest=None)
 
@@ -602,11 +603,11 @@ def _decided(ev: object) -> float:
 
 def _confirm(s: SetState, ev: Rep, out: _Out) -> SetState:
     out.cue("go", ev.at, "spotter")
-    return replace(s, status=SetStatus.READY, spotter_confirmed_at=ev.at)
+    return evolve(s, status=SetStatus.READY, spotter_confirmed_at=ev.at)
 
 
 def _first_rep(s: SetState, ev: Rep, out: _Out) -> SetState:
-    s = replace(s, set_started_at=ev.at, status=SetStatus.RUNNING)
+    s = evolve(s, set_started_at=ev.at, status=SetStatus.RUNNING)
     return _count_rep(_start_bout(s, ev.at), ev.at, out)
 
 
@@ -620,7 +621,7 @@ def _early_go(s: SetState, ev: Rep, out: _Out) -> SetState:
     assert s.phase_started_at is not None and s.phase_ends_at is not None
     early = (s.phase_started_at, s.phase_ends_at)
     out.cue("go", ev.at)
-    return _count_rep(replace(_start_bout(s, ev.at), early_rest=early), ev.at, out)
+    return _count_rep(evolve(_start_bout(s, ev.at), early_rest=early), ev.at, out)
 
 
 def _strip_rep(s: SetState, ev: Rep, out: _Out) -> SetState:
@@ -685,22 +686,22 @@ def _undo(s: SetState, ev: Undo, out: _Out) -> SetState:
         return _warn(s, ev, out)
     at, idx = u.at, u.idx
     bout = s.bouts[idx]
-    bout = replace(bout, rep_times=bout.rep_times[:-1])
-    s = replace(s, bouts=s.bouts[:idx] + (bout,) + s.bouts[idx + 1:], checkpoint=None,
+    bout = evolve(bout, rep_times=bout.rep_times[:-1])
+    s = evolve(s, bouts=s.bouts[:idx] + (bout,) + s.bouts[idx + 1:], checkpoint=None,
                 reps_total=s.reps_total - 1)
     out.touch(idx)
     out.cue("undo", at, bout.reps)
     if u.leaves_lowering:
-        s = replace(s, phase_started_at=at, phase_ends_at=None, tempo_next=0)
+        s = evolve(s, phase_started_at=at, phase_ends_at=None, tempo_next=0)
     if u.gives_rest_back:
         assert s.early_rest is not None
         started, ends = s.early_rest  # give the rest back: the bout never began
-        s = replace(s, bouts=s.bouts[:-1], phase_started_at=started,
+        s = evolve(s, bouts=s.bouts[:-1], phase_started_at=started,
                     phase_ends_at=ends, early_rest=None,
                     count_next=_count_from(ends, max(at, s.clock_at), s.plan.count_in_s))
     if u.unstarts:
         # the first rep of the set taken back: the set has not started
-        s = replace(s, bouts=(), phase_started_at=None, set_started_at=None, status=SetStatus.READY)
+        s = evolve(s, bouts=(), phase_started_at=None, set_started_at=None, status=SetStatus.READY)
     return s
 
 
@@ -714,12 +715,12 @@ def _abort(s: SetState, ev: Abort, out: _Out) -> SetState:
 
 def _count_in(s: SetState, ev: CountIn, out: _Out) -> SetState:
     out.cue("count", ev.at, ev.value)
-    return replace(s, count_next=ev.value - 1)
+    return evolve(s, count_next=ev.value - 1)
 
 
 def _rest_end(s: SetState, ev: RestEnd, out: _Out) -> SetState:
     out.cue("go", ev.at)
-    return replace(_start_bout(s, ev.at), early_rest=None)
+    return evolve(_start_bout(s, ev.at), early_rest=None)
 
 
 def _tempo(s: SetState, ev: TempoTick, out: _Out) -> SetState:
@@ -727,7 +728,7 @@ def _tempo(s: SetState, ev: TempoTick, out: _Out) -> SetState:
     assert s.phase_started_at is not None and s.phase_ends_at is not None
     nxt = ev.value + 1
     target_s = s.plan.eccentric_s or 0.0
-    return replace(s, tempo_next=nxt if nxt <= target_s + 1e-9 else 0)
+    return evolve(s, tempo_next=nxt if nxt <= target_s + 1e-9 else 0)
 
 
 def _lowered(s: SetState, at: float, lowered_s: float | None) -> SetState:
@@ -735,8 +736,8 @@ def _lowered(s: SetState, at: float, lowered_s: float | None) -> SetState:
     record how long it took (None: not measured), then wait for the next."""
     bout = s.current
     assert bout is not None
-    s = _set_current(s, replace(bout, lowered_s=bout.lowered_s + (lowered_s,)))
-    return replace(s, phase_started_at=at, phase_ends_at=None, tempo_next=0)
+    s = _set_current(s, evolve(bout, lowered_s=bout.lowered_s + (lowered_s,)))
+    return evolve(s, phase_started_at=at, phase_ends_at=None, tempo_next=0)
 
 
 def _bottom(s: SetState, ev: Rep, out: _Out) -> SetState:
@@ -760,7 +761,7 @@ def _lower_end(s: SetState, ev: LowerEnd, out: _Out) -> SetState:
 def _cap(s: SetState, ev: CapReached, out: _Out) -> SetState:
     if not s.last_announced:
         out.cue("cap", ev.at)
-    return replace(s, cap_fired=True, last_announced=True)
+    return evolve(s, cap_fired=True, last_announced=True)
 
 
 def _cap_ends(s: SetState, ev: CapReached, out: _Out) -> SetState:
@@ -769,12 +770,12 @@ def _cap_ends(s: SetState, ev: CapReached, out: _Out) -> SetState:
 
 def _last_known(s: SetState, ev: LastKnown, out: _Out) -> SetState:
     out.cue("cap", ev.at, "last")  # "last one": no rest could end before the cap
-    return replace(s, last_announced=True)
+    return evolve(s, last_announced=True)
 
 
 def _strip_late(s: SetState, ev: StripLate, out: _Out) -> SetState:
     out.cue("go", ev.at, "strip")  # the article says "immediately"
-    return replace(s, strip_cued=True)
+    return evolve(s, strip_cued=True)
 
 
 # ------------------------------------------------------------ guards: the exceptions, all here

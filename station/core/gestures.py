@@ -21,9 +21,10 @@ own :class:`GestureState`: their levels are independent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .events import End, Fail, Rep, Undo
+from .evolve import evolve
 
 Gesture = Rep | Fail | Undo | End
 
@@ -98,28 +99,28 @@ def on_time(state: GestureState, now: float) -> tuple[GestureState, list[Gesture
 
 def _fire(state: GestureState, due: float) -> tuple[GestureState, list[Gesture]]:
     if state.settle_pending and state.window_end == due:
-        state = replace(state, settle_pending=False)
+        state = evolve(state, settle_pending=False)
         if state.raw != state.level:
             return _accept(state, state.raw, state.raw_at, due)
         return state, []
     press_at = state.press_at
     assert press_at is not None
     if not state.hold_done:
-        state = replace(state, hold_done=True, last_rep_at=None)
+        state = evolve(state, hold_done=True, last_rep_at=None)
         return state, [Fail(at=press_at, retract_at=press_at, decided_at=due)]
-    state = replace(state, end_done=True)
+    state = evolve(state, end_done=True)
     return state, [End(at=press_at, decided_at=due)]
 
 
 def on_edge(state: GestureState, edge: Edge) -> tuple[GestureState, list[Gesture]]:
     """Feed one raw edge. Edges must come in time order per source."""
     state, out = on_time(state, edge.at)
-    state = replace(state, raw=edge.pressed, raw_at=edge.at)
+    state = evolve(state, raw=edge.pressed, raw_at=edge.at)
     if edge.at < state.window_end:
         # Chatter. It may arrive after the window was already closed by a
         # tick (edges reach the loop a little late): then look again.
         if edge.pressed != state.level:
-            state = replace(state, settle_pending=True)
+            state = evolve(state, settle_pending=True)
         return state, out
     if edge.pressed == state.level:
         return state, out  # a repeated level (a missed edge)
@@ -131,15 +132,15 @@ def _accept(
     state: GestureState, pressed: bool, at: float, decided_at: float
 ) -> tuple[GestureState, list[Gesture]]:
     c = state.config
-    state = replace(state, level=pressed, window_end=decided_at + c.debounce_s,
+    state = evolve(state, level=pressed, window_end=decided_at + c.debounce_s,
                     settle_pending=True)
     if not pressed:
-        return replace(state, press_at=None, press_counted=False), []
+        return evolve(state, press_at=None, press_counted=False), []
     if state.last_rep_at is not None and at - state.last_rep_at <= c.double_s:
         first = state.last_rep_at
-        state = replace(state, press_at=at, press_counted=False, last_rep_at=None)
+        state = evolve(state, press_at=at, press_counted=False, last_rep_at=None)
         return state, [Undo(at=at, retract_at=first, decided_at=decided_at)]
-    state = replace(
+    state = evolve(
         state, press_at=at, press_counted=True, hold_done=False, end_done=False, last_rep_at=at
     )
     return state, [Rep(at=at)]

@@ -8,13 +8,14 @@ both, so the shell sleeps exactly until something can happen.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
 from . import engine, gestures
 from .engine import SetState
 from .events import Effect, Event, Tick
+from .evolve import evolve
 from .gestures import Edge, GestureConfig, GestureState
 from .methods import Plan
 
@@ -53,7 +54,7 @@ def put_tracker(s: T, source: str, g: GestureState) -> T:
     """``s`` with ``source``'s tracker replaced by ``g``."""
     t = dict(s.trackers)
     t[source] = g
-    return replace(s, trackers=MappingProxyType(t))  # type: ignore[type-var]
+    return evolve(s, trackers=MappingProxyType(t))
 
 
 
@@ -62,7 +63,7 @@ def _apply(s: Session, events: Sequence[Event], now: float, fx: list[Effect]) ->
     for ev in events:
         st, more = engine.handle(st, ev, now)
         fx.extend(more)
-    return replace(s, set=st)
+    return evolve(s, set=st)
 
 
 def feed_edge(s: Session, edge: Edge, now: float) -> tuple[Session, list[Effect]]:
