@@ -123,22 +123,21 @@ class PygameDisplay:
         self._last = model
         return True
 
-    def move_bar(self, progress: float) -> bool:
+    def move_bar(self, progress: float) -> tuple[ScreenModel, bool] | None:
         """The phase screen last shown, its bar at ``progress`` (0..1) and
         nothing else changed (a resting frame between two turns of a second):
         only the bar's moving end is repainted and sent, with no look at the
-        other fields. True if a pixel changed; False also when the last
-        picture has no bar (then :meth:`show` a model)."""
+        other fields. Returns the model now shown and whether a pixel
+        changed; None when the last picture has no bar (then :meth:`show`)."""
         last = self._last
         if not isinstance(last, ScreenModel) or last.progress is None:
-            return False
+            return None
         model = dataclasses.replace(last, progress=progress)
         rect = self._renderer.bar(self._surface, model, was=last.progress)
         self._last = model
-        if not rect.w:
-            return False
-        pygame.display.update([rect])
-        return True
+        if rect.w:
+            pygame.display.update([rect])
+        return model, bool(rect.w)
 
     def needs_animation(self, model: Model | None = None) -> bool:
         """See :func:`needs_animation`; defaults to the model last shown."""

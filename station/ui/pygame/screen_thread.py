@@ -20,7 +20,6 @@ to the system (:func:`station.ui.pygame.memory.give_back`).
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import threading
 import time
@@ -200,10 +199,12 @@ class ScreenThread(Presented):
                         and isinstance(model, view.ScreenModel) and isinstance(data, ShowSet):
                     # Only the bar has moved since the model was built: no words, lines, layout.
                     progress = view.bar_progress(data.snapshot, now, data.context)
-                    if progress is not None and display.move_bar(progress):
-                        model = dataclasses.replace(model, progress=progress)
-                        self.bar_frames += 1
-                        self._drawn(model)
+                    moved = display.move_bar(progress) if progress is not None else None
+                    if moved is not None:
+                        model = moved[0]
+                        if moved[1]:
+                            self.bar_frames += 1
+                            self._drawn(model)
                 else:
                     model = model_of(data, now, notes)
                     built_for = (data, notes)
